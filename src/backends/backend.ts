@@ -1,0 +1,108 @@
+import type { ConversationKey } from '../core/conversation.js';
+import type { InboundFile } from '../core/messages.js';
+import type { OutboundFile, RunEnding, ToolCallView, Usage } from '../core/reply-events.js';
+
+/** Which model-service API a backend speaks. */
+export type BackendName = 'responses' | 'assistants';
+
+/** A user file the model service has accepted, and the tool it is meant for. */
+export interface UploadedFile {
+  fileId: string;
+  name: string;
+  /** Data files go to the code interpreter, documents to file search, pictures are shown to the model. */
+  use: 'code_interpreter' | 'file_search' | 'image';
+}
+
+/** One user message as it goes into a run (queued messages are batched: several per run). */
+export interface RunMessage {
+  text: string;
+  files: readonly UploadedFile[];
+}
+
+/** Where a file the model produced lives at the model service. */
+export interface FileRef {
+  fileId: string;
+  /** Responses API: code-interpreter files live in a container, not in /files. */
+  containerId?: string;
+  name?: string;
+}
+
+/**
+ * A span of answer text the model service annotated. A `citation` is replaced by a `[n]` footnote
+ * marker; a generated `file` is replaced by its name and delivered to the user.
+ */
+export interface Annotation {
+  /** The exact text in the answer that the annotation covers (e.g. `【4:0†source】`); may be empty. */
+  text: string;
+  citation?: { label: string; url?: string; quote?: string };
+  file?: FileRef;
+}
+
+/** A function call the model asked for. `arguments` is the model's raw JSON text. */
+export interface FunctionCall {
+  callId: string;
+  name: string;
+  arguments: string;
+}
+
+/** What a function call returned, as text for the model. */
+export interface ToolOutput {
+  callId: string;
+  output: string;
+}
+
+/** Where a run is, so that it can be picked up again after a crash or a dropped stream. */
+export interface RunCheckpoint {
+  runId: string;
+  /** Backend-specific stream position (Responses: last sequence_number). */
+  position?: string;
+}
+
+/** What a backend run reports, in order. Text carries the service's raw citation markers. */
+export type BackendEvent =
+  | { type: 'run.created'; checkpoint: RunCheckpoint }
+  | { type: 'checkpoint'; checkpoint: RunCheckpoint }
+  | { type: 'status'; text: string }
+  | { type: 'text.delta'; itemId: string; delta: string }
+  | { type: 'text.done'; itemId: string; text: string; annotations: readonly Annotation[] }
+  | { type: 'tool'; call: Exclude<ToolCallView, { kind: 'function' }> }
+  /** A file the code interpreter made (an image, or a file found in its output). */
+  | { type: 'file'; ref: FileRef; kind: 'image' | 'file' }
+  /**
+   * The run waits for these calls' outputs. The consumer must call `submitToolOutputs` once, with
+   * exactly these calls' outputs, before it pulls the next event.
+   */
+  | { type: 'action.required'; calls: readonly FunctionCall[] }
+  | { type: 'usage'; usage: Usage }
+  /** Always the last event. */
+  | { type: 'ended'; ending: RunEnding };
+
+/** One run in progress: iterate it for events; it ends with exactly one `ended` event. */
+export interface BackendRun extends AsyncIterable<BackendEvent> {
+  submitToolOutputs(outputs: readonly ToolOutput[]): void;
+  /** Asks the service to cancel; the iteration then ends with a `cancelled` ending. */
+  cancel(): Promise<void>;
+}
+
+/** What the orchestrator asks of a backend to run one turn. */
+export interface RunRequest {
+  key: ConversationKey;
+  threadId: string;
+  messages: readonly RunMessage[];
+  /** Aborted on timeout or shutdown; the backend stops reading and cancels at the service. */
+  signal: AbortSignal;
+}
+
+/** The model-service side: one implementation per API, both passing the same contract suite. */
+export interface Backend {
+  readonly name: BackendName;
+  /** Gets server-side prerequisites ready (the Assistants API's assistant object). Idempotent. */
+  prepare(): Promise<void>;
+  /** Creates an assistant thread (Assistants: thread; Responses: conversation) and returns its id. */
+  createThread(key: ConversationKey): Promise<string>;
+  /** Deletes an assistant thread; a thread that is already gone is not an error. */
+  deleteThread(threadId: string): Promise<void>;
+  uploadFile(file: InboundFile): Promise<UploadedFile>;
+  startRun(request: RunRequest): BackendRun;
+  downloadFile(ref: FileRef): Promise<OutboundFile>;
+}

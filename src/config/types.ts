@@ -1,0 +1,63 @@
+import type { BackendName } from '../backends/backend.js';
+
+/** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+/** The assistant: model, instructions and tools, the same for both backends. */
+export interface AssistantConfig {
+  backend: BackendName;
+  /** Assistants backend: reuse this assistant instead of finding or creating one. */
+  id: string | undefined;
+  name: string;
+  model: string;
+  instructions: string;
+  codeInterpreter: boolean;
+  fileSearch: boolean;
+  /** Function tool names enabled (from ASSISTANT_TOOLS, minus the two built-in tools). */
+  functionTools: readonly string[];
+  vectorStoreIds: readonly string[];
+}
+
+export interface OpenAIConfig {
+  apiKey: string;
+  /** Any compatible server, or a local fake. Undefined: the SDK's default. */
+  baseURL: string | undefined;
+}
+
+export interface RunConfig {
+  /** The whole run, tool rounds included, is cancelled past this. */
+  timeoutMs: number;
+  /** One function tool call is abandoned (error output to the model) past this. */
+  toolTimeoutMs: number;
+  /** Messages waiting per conversation while a run is active; one more gets a notice. */
+  maxQueuedMessages: number;
+  /** User attachments larger than this are refused. */
+  maxAttachmentBytes: number;
+}
+
+export interface DiscordConfig {
+  token: string;
+  apiUrl: string | undefined;
+  guildId: string | undefined;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  apiUrl: string | undefined;
+}
+
+/** Everything the bot is configured with; built only by `loadConfig`. */
+export interface AppConfig {
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  openai: OpenAIConfig;
+  assistant: AssistantConfig;
+  run: RunConfig;
+  store: StoreConfig;
+  /** HTTP port for Slack's HTTP mode and health endpoints. */
+  port: number;
+  consoleOutputDir: string;
+  discord: DiscordConfig | undefined;
+  slack: SlackConfig | undefined;
+}

@@ -1,0 +1,122 @@
+/**
+ * One error family for the whole bot. Every error carries a string-literal `code`, which the error
+ * sink uses to choose what to tell the user; `message` is for logs only and never reaches a chat.
+ */
+export type ErrorCode =
+  | 'config_invalid'
+  | 'store_unavailable'
+  | 'assistant_api_error'
+  | 'assistant_rate_limited'
+  | 'run_failed'
+  | 'run_timeout'
+  | 'queue_full'
+  | 'attachment_rejected'
+  | 'platform_error'
+  | 'internal';
+
+/** Base class: a code for routing, a cause for the log. */
+export class ThreadloomError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One problem with one environment variable. */
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Start-up configuration is wrong; lists every problem by variable name, never a value. */
+export class ConfigError extends ThreadloomError {
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(
+      'config_invalid',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** The store (SQLite file or Redis) could not be read or written. */
+export class StoreError extends ThreadloomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('store_unavailable', message, options);
+  }
+}
+
+/** A call to the model service failed; keeps the HTTP status and request id of the SDK's APIError. */
+export class AssistantError extends ThreadloomError {
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(
+    message: string,
+    options: {
+      cause?: unknown;
+      status?: number | undefined;
+      requestId?: string | undefined;
+      code?: ErrorCode;
+    } = {},
+  ) {
+    super(
+      options.code ?? (options.status === 429 ? 'assistant_rate_limited' : 'assistant_api_error'),
+      message,
+      {
+        cause: options.cause,
+      },
+    );
+    this.status = options.status;
+    this.requestId = options.requestId;
+  }
+}
+
+/** A chat platform refused or failed a call. */
+export class PlatformError extends ThreadloomError {
+  readonly platform: string;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    platform: string,
+    message: string,
+    options: { cause?: unknown; status?: number; retryAfterMs?: number } = {},
+  ) {
+    super('platform_error', message, { cause: options.cause });
+    this.platform = platform;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A user's attachment was refused (too big, wrong type, wrong host); the message says which, for the user. */
+export class AttachmentError extends ThreadloomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('attachment_rejected', message, options);
+  }
+}
+
+/** Short, user-facing text per error code: the only error text that ever reaches a chat. */
+export const USER_MESSAGES = {
+  config_invalid: 'The bot is misconfigured. An operator has been told.',
+  store_unavailable: 'I could not reach my memory store. Please try again in a moment.',
+  assistant_api_error: 'The assistant service returned an error. Please try again.',
+  assistant_rate_limited: 'The assistant service is busy right now. Please try again in a minute.',
+  run_failed: 'The assistant could not finish this answer.',
+  run_timeout: 'The answer took too long and was stopped.',
+  queue_full: 'Too many messages are waiting in this conversation. Please wait for the current answer.',
+  attachment_rejected: 'An attachment could not be used.',
+  platform_error: 'Something went wrong while posting the answer.',
+  internal: 'Something went wrong on my side. Please try again.',
+} as const satisfies Record<ErrorCode, string>;
+
+/** The code of any thrown value: our own errors keep theirs, anything else is `internal`. */
+export function errorCode(error: unknown): ErrorCode {
+  return error instanceof ThreadloomError ? error.code : 'internal';
+}

@@ -1,0 +1,63 @@
+/**
+ * Platform-neutral reply events: what the orchestrator streams to an adapter while a run goes on.
+ * Adapters turn them into platform calls within the platform's limits; they never see the model API.
+ */
+
+/** A numbered source, shown as a footnote; `[n]` markers in the text refer to `index`. */
+export interface Citation {
+  index: number;
+  /** What to show: a file name, a page title or a URL. */
+  label: string;
+  url?: string;
+  quote?: string;
+}
+
+/** A tool call, in the shape chat users see it. */
+export type ToolCallView =
+  | { kind: 'code_interpreter'; id: string; code: string; logs: string }
+  | { kind: 'file_search'; id: string; queries: readonly string[]; resultCount: number | undefined }
+  | { kind: 'function'; id: string; name: string; arguments: string; result: string; isError: boolean };
+
+/** A file the assistant made (a chart, a CSV...), with its bytes. */
+export interface OutboundFile {
+  kind: 'image' | 'file';
+  name: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+/** How a run ended, from the user's point of view. */
+export type RunEnding =
+  | { kind: 'completed' }
+  | { kind: 'incomplete'; reason: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'expired' }
+  | { kind: 'cancelled' }
+  | { kind: 'timeout' };
+
+/** Token counts of one run. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export type ReplyEvent =
+  /** The run started; `messageIds` are the user messages it answers (several when queued ones were batched). */
+  | { type: 'run.started'; runId: string; messageIds: readonly string[] }
+  /** A short progress line ("Running code…"); adapters may show it as a typing indicator or status. */
+  | { type: 'status'; text: string }
+  /** Live text of the answer message `messageId`, citation markers already removed. */
+  | { type: 'text.delta'; messageId: string; delta: string }
+  /** The final text of answer message `messageId`: `[n]` markers refer to `citations`. Replaces the deltas. */
+  | { type: 'text.done'; messageId: string; text: string; citations: readonly Citation[] }
+  /** A tool call finished (or, for functions, its result is known). */
+  | { type: 'tool'; call: ToolCallView }
+  | { type: 'file'; file: OutboundFile }
+  | { type: 'usage'; usage: Usage }
+  /** A message the user should see that is not part of the answer (queued, queue full, attachment refused). */
+  | { type: 'notice'; text: string }
+  /** The run is over. `notice` is a short user-facing line for every ending but `completed`. */
+  | { type: 'done'; ending: RunEnding; notice?: string }
+  /** The turn failed outside the model's control; `text` is chosen by error code, never an exception message. */
+  | { type: 'error'; code: string; text: string };

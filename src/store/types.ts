@@ -1,0 +1,86 @@
+import type { BackendName } from '../backends/backend.js';
+import type { ConversationKey } from '../core/conversation.js';
+import type { Usage } from '../core/reply-events.js';
+
+/** Conversation key -> assistant thread. */
+export interface ThreadRecord {
+  threadId: string;
+  backend: BackendName;
+  createdAt: number;
+  lastUsedAt: number;
+  /** Responses API in `previous_response` mode: the response the next one chains from. */
+  lastResponseId?: string;
+}
+
+/** The assistant object this bot created (Assistants API), and a hash of the config it was made from. */
+export interface AssistantRecord {
+  assistantId: string;
+  configHash: string;
+}
+
+/** A run that has started and not yet ended: what is needed to pick it up after a crash. */
+export interface RunRecord {
+  key: ConversationKey;
+  backend: BackendName;
+  threadId: string;
+  runId: string;
+  /** Backend stream position (Responses: last sequence_number). */
+  position?: string;
+  messageIds: readonly string[];
+  replyTo: Readonly<Record<string, string>>;
+  startedAt: number;
+  /** Platform message ids already posted for this answer, so a resume edits rather than reposts. */
+  postedMessageIds?: readonly string[];
+}
+
+/** Token totals for one day (UTC). */
+export interface UsageTotals extends Usage {
+  runs: number;
+}
+
+export interface ThreadRepository {
+  get(key: ConversationKey): Promise<ThreadRecord | undefined>;
+  set(key: ConversationKey, record: ThreadRecord): Promise<void>;
+  delete(key: ConversationKey): Promise<void>;
+}
+
+export interface AssistantRepository {
+  get(name: string): Promise<AssistantRecord | undefined>;
+  set(name: string, record: AssistantRecord): Promise<void>;
+}
+
+export interface RunRepository {
+  get(key: ConversationKey): Promise<RunRecord | undefined>;
+  set(record: RunRecord): Promise<void>;
+  delete(key: ConversationKey): Promise<void>;
+  /** Every run recorded as in flight (for resumption at start). */
+  list(): Promise<RunRecord[]>;
+}
+
+export interface DedupeRepository {
+  /**
+   * Marks `mark` as processed and returns true, or returns false if it was already marked (by this or
+   * another instance sharing the store). Atomic on Redis. Marks expire after `ttlMs`.
+   */
+  claim(mark: string, ttlMs: number): Promise<boolean>;
+}
+
+export interface UsageRepository {
+  /** Adds one run's tokens to the conversation's and the user's totals for the UTC day of `at`. */
+  record(key: ConversationKey, userId: string, usage: Usage, at: Date): Promise<void>;
+  forUser(userId: string, day: Date): Promise<UsageTotals>;
+  forConversation(key: ConversationKey, day: Date): Promise<UsageTotals>;
+}
+
+/** The typed store: every persistent thing the bot keeps, behind repositories. */
+export interface Store {
+  readonly kind: 'sqlite' | 'redis';
+  threads: ThreadRepository;
+  assistants: AssistantRepository;
+  runs: RunRepository;
+  dedupe: DedupeRepository;
+  usage: UsageRepository;
+  /** Is the store reachable? (for /readyz) */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
