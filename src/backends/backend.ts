@@ -102,7 +102,8 @@ export interface Backend {
   createThread(key: ConversationKey): Promise<string>;
   /** Deletes an assistant thread; a thread that is already gone is not an error. */
   deleteThread(threadId: string): Promise<void>;
-  uploadFile(file: InboundFile): Promise<UploadedFile>;
+  /** Uploads a checked user file for the given use (see orchestrator/attachments.ts). */
+  uploadFile(file: InboundFile, use: UploadedFile['use']): Promise<UploadedFile>;
   startRun(request: RunRequest): BackendRun;
   downloadFile(ref: FileRef): Promise<OutboundFile>;
 }

@@ -48,6 +48,9 @@ export interface SlackConfig {
   apiUrl: string | undefined;
 }
 
+/** Environment variables as `process.env` holds them: the input of configuration. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** Everything the bot is configured with; built only by `loadConfig`. */
 export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -29,8 +29,10 @@ export interface OutboundFile {
 /** How a run ended, from the user's point of view. */
 export type RunEnding =
   | { kind: 'completed' }
+  /** `reason` is the service's code, e.g. `max_output_tokens`, `content_filter`. */
   | { kind: 'incomplete'; reason: string }
-  | { kind: 'failed'; message: string }
+  /** `code` and `message` come from the service's last_error; only the code picks what users see. */
+  | { kind: 'failed'; code: string; message: string }
   | { kind: 'expired' }
   | { kind: 'cancelled' }
   | { kind: 'timeout' };

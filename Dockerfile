@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: all dependencies, TypeScript compiled to dist/.
+FROM node:22-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY test/fakes ./test/fakes
+RUN npm run build
+
+# Runtime stage: production dependencies only, non-root. sqlite3 compiles from source (no prebuilt
+# download), so the compiler is installed and removed again within the one layer.
+FROM node:22-slim
+ENV NODE_ENV=production \
+    STORE_URL=sqlite:///app/data/threadloom.sqlite
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && npm ci --omit=dev --no-audit --no-fund \
+    && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /app/data && chown -R node:node /app/data
+USER node
+VOLUME ["/app/data"]
+EXPOSE 3000
+CMD ["node", "dist/src/main.js"]

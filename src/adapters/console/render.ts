@@ -1,0 +1,98 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Citation, OutboundFile, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
+import { formatFootnotes } from '../../render/citations.js';
+
+/** Where the console writes: the answer to `out`, progress (only when interactive) to `status`. */
+export interface ConsoleOutput {
+  out: NodeJS.WritableStream;
+  status: NodeJS.WritableStream | undefined;
+  /** Interactive: print text as it streams. Piped: print each message's final text once. */
+  stream: boolean;
+  outputDir: string;
+}
+
+/** Renders one run's reply events as terminal text; files are saved and announced by path. */
+export async function renderToConsole(
+  events: AsyncIterable<ReplyEvent>,
+  output: ConsoleOutput,
+): Promise<void> {
+  const write = (text: string) => output.out.write(text);
+  let streamed = '';
+  for await (const event of events) {
+    switch (event.type) {
+      case 'text.delta':
+        if (output.stream) {
+          write(event.delta);
+          streamed += event.delta;
+        }
+        break;
+      case 'text.done':
+        if (!output.stream || streamed.length === 0) write(event.text);
+        write(`\n${footnotes(event.citations)}`);
+        streamed = '';
+        break;
+      case 'tool':
+        write(`${describeTool(event.call)}\n`);
+        break;
+      case 'file':
+        write(`[${event.file.kind}] ${await saveFile(event.file, output.outputDir)}\n`);
+        break;
+      case 'status':
+        output.status?.write(`… ${event.text}\n`);
+        break;
+      case 'notice':
+        write(`[notice] ${event.text}\n`);
+        break;
+      case 'done':
+        if (event.notice) write(`[${event.ending.kind}] ${event.notice}\n`);
+        break;
+      case 'error':
+        write(`[error] ${event.text}\n`);
+        break;
+      case 'run.started':
+      case 'usage':
+        break;
+    }
+  }
+}
+
+function footnotes(citations: readonly Citation[]): string {
+  return citations.length === 0 ? '' : `${formatFootnotes(citations)}\n`;
+}
+
+function describeTool(call: ToolCallView): string {
+  switch (call.kind) {
+    case 'code_interpreter': {
+      const logs = call.logs.trim().length > 0 ? `\n[output]\n${call.logs.trimEnd()}` : '';
+      return `[code]\n\`\`\`python\n${call.code.trimEnd()}\n\`\`\`${logs}`;
+    }
+    case 'file_search':
+      return `[file search] ${call.resultCount ?? 0} results`;
+    case 'function':
+      return `[function] ${call.name}(${call.arguments}) -> ${oneLine(call.result)}`;
+  }
+}
+
+function oneLine(text: string, max = 200): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Saves a file under the output directory without overwriting an earlier one; returns its path. */
+async function saveFile(file: OutboundFile, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const safe = file.name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'file';
+  const withExtension = extname(safe) || file.kind !== 'image' ? safe : `${safe}.png`;
+  const ext = extname(withExtension);
+  const stem = withExtension.slice(0, withExtension.length - ext.length);
+  for (let n = 0; ; n++) {
+    const path = join(dir, n === 0 ? withExtension : `${stem}-${n}${ext}`);
+    try {
+      await writeFile(path, file.bytes, { flag: 'wx' });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}

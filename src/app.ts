@@ -1,0 +1,44 @@
+import type { Backend } from './backends/backend.js';
+import { createBackend } from './backends/create-backend.js';
+import type { AppConfig } from './config/types.js';
+import type { Logger } from './core/logger.js';
+import { Orchestrator } from './orchestrator/orchestrator.js';
+import { createStore } from './store/create-store.js';
+import type { Store } from './store/types.js';
+import { BUILT_IN_TOOLS, createToolRegistry } from './tools/index.js';
+
+/** The platform-free core of a running bot: what every adapter plugs into. */
+export interface App {
+  config: AppConfig;
+  logger: Logger;
+  store: Store;
+  backend: Backend;
+  orchestrator: Orchestrator;
+  /** Stops runs (checkpointed as cancelled), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds store, tools, backend and orchestrator from the configuration, and readies the backend. */
+export async function createApp(config: AppConfig, logger: Logger): Promise<App> {
+  const store = await createStore(config.store);
+  try {
+    const tools = createToolRegistry(BUILT_IN_TOOLS, config.assistant.functionTools);
+    const backend = createBackend(config, { store, functions: tools.definitions(), logger });
+    await backend.prepare();
+    const orchestrator = new Orchestrator({ backend, store, tools, run: config.run, logger });
+    return {
+      config,
+      logger,
+      store,
+      backend,
+      orchestrator,
+      async close() {
+        await orchestrator.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

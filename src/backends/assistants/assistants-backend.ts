@@ -1,0 +1,115 @@
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
+import type { AssistantConfig } from '../../config/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { InboundFile } from '../../core/messages.js';
+import type { OutboundFile } from '../../core/reply-events.js';
+import type { AssistantRepository } from '../../store/types.js';
+import type { FunctionDefinition } from '../../tools/tool.js';
+import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../backend.js';
+import { mimeTypeOf } from '../shared/mime.js';
+import { callApi, isNotFound } from '../shared/openai-client.js';
+import { desiredAssistant, syncAssistant } from './assistant-sync.js';
+import {
+  AssistantsRun,
+  DEFAULT_CANCEL_GRACE_MS,
+  DEFAULT_POLLING,
+  type PollingOptions,
+} from './assistants-run.js';
+
+export interface AssistantsBackendOptions {
+  client: OpenAI;
+  assistant: AssistantConfig;
+  functions: readonly FunctionDefinition[];
+  assistants: AssistantRepository;
+  logger: Logger;
+  polling?: PollingOptions;
+  cancelGraceMs?: number;
+}
+
+/**
+ * The Assistants API backend (threads, runs, run steps, submit_tool_outputs), as in the seed design.
+ * OpenAI shut this API down on 2026-08-26; compatible servers still speak it.
+ */
+export class AssistantsBackend implements Backend {
+  readonly name = 'assistants' as const;
+  private assistantId: string | undefined;
+  private readonly fileNames = new Map<string, string>();
+
+  constructor(private readonly options: AssistantsBackendOptions) {}
+
+  async prepare(): Promise<void> {
+    if (this.assistantId) return;
+    const { client, assistant } = this.options;
+    if (assistant.id) {
+      // An operator's own assistant is used as it is: its tools and instructions are theirs.
+      const id = assistant.id;
+      await callApi('retrieve ASSISTANT_ID', () => client.beta.assistants.retrieve(id));
+      this.assistantId = id;
+      return;
+    }
+    const desired = desiredAssistant(assistant, this.options.functions);
+    this.assistantId = await syncAssistant(client, this.options.assistants, desired, this.options.logger);
+  }
+
+  async createThread(key: ConversationKey): Promise<string> {
+    const thread = await callApi('create thread', () =>
+      this.options.client.beta.threads.create({ metadata: { threadloom_conversation: key.slice(0, 512) } }),
+    );
+    return thread.id;
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    try {
+      await this.options.client.beta.threads.delete(threadId);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async uploadFile(file: InboundFile, use: UploadedFile['use']): Promise<UploadedFile> {
+    const uploaded = await callApi('upload file', async () =>
+      this.options.client.files.create({
+        file: await toFile(file.bytes, file.name, { type: file.mimeType }),
+        purpose: use === 'image' ? 'vision' : 'assistants',
+      }),
+    );
+    this.fileNames.set(uploaded.id, file.name);
+    return { fileId: uploaded.id, name: file.name, use };
+  }
+
+  startRun(request: RunRequest): BackendRun {
+    if (!this.assistantId) throw new Error('AssistantsBackend.prepare() was not called');
+    return new AssistantsRun(
+      {
+        client: this.options.client,
+        assistantId: this.assistantId,
+        nameOf: (fileId) => this.fileName(fileId),
+        logger: this.options.logger.child({ conversation: request.key }),
+        polling: this.options.polling ?? DEFAULT_POLLING,
+        cancelGraceMs: this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+      },
+      request,
+    );
+  }
+
+  async downloadFile(ref: FileRef): Promise<OutboundFile> {
+    const name = ref.name ?? (await this.fileName(ref.fileId));
+    const response = await callApi('download file', () => this.options.client.files.content(ref.fileId));
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const header = response.headers.get('content-type')?.split(';')[0]?.trim();
+    const mimeType = header && header !== 'application/octet-stream' ? header : mimeTypeOf(name);
+    return { kind: mimeType.startsWith('image/') ? 'image' : 'file', name, mimeType, bytes };
+  }
+
+  /** A file's name at the service, cached: citations name the same files again and again. */
+  private async fileName(fileId: string): Promise<string> {
+    const known = this.fileNames.get(fileId);
+    if (known) return known;
+    const file = await callApi('retrieve file', () => this.options.client.files.retrieve(fileId));
+    const name = file.filename.split('/').pop() || fileId;
+    this.fileNames.set(fileId, name);
+    return name;
+  }
+}

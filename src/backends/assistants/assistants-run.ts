@@ -1,0 +1,344 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
+import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
+import type { Run } from 'openai/resources/beta/threads/runs/runs';
+import type { Logger } from '../../core/logger.js';
+import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
+import { callApi, isAbort, toAssistantError } from '../shared/openai-client.js';
+import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
+import { addMessages } from './thread-messages.js';
+
+/** Poll pacing when streaming is unavailable or broke: from 250 ms, doubling, up to 2 s. */
+export const DEFAULT_POLLING = { initialMs: 250, maxMs: 2000 } as const satisfies PollingOptions;
+/** After a cancel, how long to wait for the service to confirm before ending anyway. */
+export const DEFAULT_CANCEL_GRACE_MS = 5000;
+
+export interface PollingOptions {
+  initialMs: number;
+  maxMs: number;
+}
+
+export interface AssistantsRunDeps {
+  client: OpenAI;
+  assistantId: string;
+  nameOf: FileNamer;
+  logger: Logger;
+  polling: PollingOptions;
+  cancelGraceMs: number;
+}
+
+type Outcome = { kind: 'ended' } | { kind: 'broken' } | { kind: 'requires_action'; calls: FunctionCall[] };
+type Source = { kind: 'stream'; stream: AsyncIterable<AssistantStreamEvent> } | { kind: 'poll' };
+
+/**
+ * One Assistants API run: streamed, with polling as the fallback when streaming is unavailable or
+ * the stream breaks. Steps and messages already reported are remembered, so a switch from stream to
+ * polling never repeats anything.
+ */
+export class AssistantsRun implements BackendRun {
+  private runId: string | undefined;
+  private outputs: readonly ToolOutput[] | undefined;
+  private readonly reportedSteps = new Set<string>();
+  private readonly reportedMessages = new Set<string>();
+  /** Polling: every step up to and including this one has been reported. */
+  private stepCursor: string | undefined;
+
+  constructor(
+    private readonly deps: AssistantsRunDeps,
+    private readonly request: RunRequest,
+  ) {}
+
+  submitToolOutputs(outputs: readonly ToolOutput[]): void {
+    this.outputs = outputs;
+  }
+
+  async cancel(): Promise<void> {
+    const runId = this.runId;
+    if (!runId) return;
+    await this.deps.client.beta.threads.runs
+      .cancel(runId, { thread_id: this.request.threadId })
+      .catch((error) => {
+        // 400: the run already ended, which is what we wanted.
+        if (!(error instanceof APIError && error.status === 400)) throw error;
+      });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<BackendEvent> {
+    return this.events();
+  }
+
+  private get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
+  private async *events(): AsyncGenerator<BackendEvent> {
+    try {
+      await addMessages(this.deps.client, this.request, this.deps.logger);
+      let source = yield* this.start();
+      for (;;) {
+        const outcome = source.kind === 'stream' ? yield* this.consume(source.stream) : yield* this.poll();
+        if (outcome.kind === 'ended') return;
+        if (outcome.kind === 'broken') {
+          source = { kind: 'poll' };
+          continue;
+        }
+        this.outputs = undefined;
+        yield { type: 'action.required', calls: outcome.calls };
+        const outputs = this.outputs;
+        if (!outputs) throw new Error('the run required action but no tool outputs were submitted');
+        source = await this.submit(outputs, source.kind === 'stream');
+      }
+    } catch (error) {
+      if (!this.signal.aborted || !isAbort(error)) throw toAssistantError(error, 'assistant run');
+      yield* this.endAfterAbort();
+    }
+  }
+
+  /** Creates the run, streamed; a server that cannot stream gets a plain run that is polled. */
+  private async *start(): AsyncGenerator<BackendEvent, Source> {
+    const { client, assistantId } = this.deps;
+    const threadId = this.request.threadId;
+    try {
+      const stream = await client.beta.threads.runs.create(
+        threadId,
+        { assistant_id: assistantId, stream: true },
+        { signal: this.signal },
+      );
+      return { kind: 'stream', stream };
+    } catch (error) {
+      if (!streamingUnavailable(error)) throw error;
+      this.deps.logger.warn({ status: (error as APIError).status }, 'streaming unavailable; polling the run');
+    }
+    const run = await callApi('create run', () =>
+      client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal: this.signal }),
+    );
+    yield this.created(run.id);
+    return { kind: 'poll' };
+  }
+
+  private created(runId: string): BackendEvent {
+    this.runId = runId;
+    return { type: 'run.created', checkpoint: { runId } };
+  }
+
+  private async *consume(stream: AsyncIterable<AssistantStreamEvent>): AsyncGenerator<BackendEvent, Outcome> {
+    const announcedSteps = new Set<string>();
+    try {
+      for await (const event of stream) {
+        switch (event.event) {
+          case 'thread.run.created':
+            yield this.created(event.data.id);
+            break;
+          case 'thread.message.delta':
+            for (const part of event.data.delta.content ?? []) {
+              if (part.type === 'text' && part.text?.value) {
+                yield {
+                  type: 'text.delta',
+                  itemId: partId(event.data.id, part.index),
+                  delta: part.text.value,
+                };
+              }
+            }
+            break;
+          case 'thread.message.completed':
+            yield* this.reportMessage(event.data.id, event.data);
+            break;
+          case 'thread.run.step.delta': {
+            const details = event.data.delta.step_details;
+            if (details?.type === 'tool_calls' && !announcedSteps.has(event.data.id)) {
+              const kind = details.tool_calls?.[0]?.type;
+              if (kind === 'code_interpreter' || kind === 'file_search') {
+                announcedSteps.add(event.data.id);
+                yield {
+                  type: 'status',
+                  text: kind === 'code_interpreter' ? 'Running code…' : 'Searching files…',
+                };
+              }
+            }
+            break;
+          }
+          case 'thread.run.step.completed':
+            if (!this.reportedSteps.has(event.data.id)) {
+              this.reportedSteps.add(event.data.id);
+              yield* stepEvents(event.data);
+            }
+            break;
+          case 'thread.run.requires_action':
+            return { kind: 'requires_action', calls: requiredCalls(event.data) };
+          case 'thread.run.completed':
+          case 'thread.run.incomplete':
+          case 'thread.run.failed':
+          case 'thread.run.cancelled':
+          case 'thread.run.expired':
+            yield* this.end(event.data);
+            return { kind: 'ended' };
+          case 'error':
+            this.deps.logger.warn({ error: event.data }, 'the run stream reported an error; polling');
+            return { kind: 'broken' };
+          default:
+            break;
+        }
+      }
+      this.deps.logger.warn({ runId: this.runId }, 'the run stream ended early; polling');
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      this.deps.logger.warn({ err: error, runId: this.runId }, 'the run stream broke; polling');
+    }
+    return { kind: 'broken' };
+  }
+
+  private async *poll(): AsyncGenerator<BackendEvent, Outcome> {
+    const { client, polling } = this.deps;
+    const threadId = this.request.threadId;
+    if (!this.runId) yield* this.findRun();
+    const runId = this.runId as string;
+    let delay: number = polling.initialMs;
+    for (;;) {
+      const { data: run, response } = await callApi('retrieve run', () =>
+        client.beta.threads.runs
+          .retrieve(runId, { thread_id: threadId }, { signal: this.signal })
+          .withResponse(),
+      );
+      yield* this.newSteps(runId);
+      if (run.status === 'requires_action') return { kind: 'requires_action', calls: requiredCalls(run) };
+      if (runEnding(run)) {
+        yield* this.end(run);
+        return { kind: 'ended' };
+      }
+      const hint = Number(response.headers.get('openai-poll-after-ms'));
+      await sleep(hint > 0 ? hint : delay, undefined, { signal: this.signal });
+      delay = Math.min(polling.maxMs, delay * 2);
+    }
+  }
+
+  /** The stream broke before it named the run: the newest run on the thread is ours, or there is none. */
+  private async *findRun(): AsyncGenerator<BackendEvent> {
+    const { client, assistantId } = this.deps;
+    const threadId = this.request.threadId;
+    const page = await callApi('list runs', () =>
+      client.beta.threads.runs.list(threadId, { limit: 1, order: 'desc' }, { signal: this.signal }),
+    );
+    const newest = page.data[0];
+    const run =
+      newest && !runEnding(newest)
+        ? newest
+        : await callApi('create run', () =>
+            client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal: this.signal }),
+          );
+    yield this.created(run.id);
+  }
+
+  /** Reports steps finished since the last poll, following pagination from the cursor. */
+  private async *newSteps(runId: string): AsyncGenerator<BackendEvent> {
+    const { client } = this.deps;
+    const steps = client.beta.threads.runs.steps.list(
+      runId,
+      {
+        thread_id: this.request.threadId,
+        order: 'asc',
+        limit: 100,
+        ...(this.stepCursor ? { after: this.stepCursor } : {}),
+      },
+      { signal: this.signal },
+    );
+    let contiguous = true;
+    for await (const step of steps) {
+      const finished = step.status !== 'in_progress';
+      contiguous &&= finished;
+      if (contiguous) this.stepCursor = step.id;
+      if (!finished || this.reportedSteps.has(step.id)) continue;
+      this.reportedSteps.add(step.id);
+      if (step.step_details.type === 'message_creation') {
+        yield* this.reportMessage(step.step_details.message_creation.message_id);
+      } else {
+        yield* stepEvents(step);
+      }
+    }
+  }
+
+  private async *reportMessage(
+    messageId: string,
+    message?: Parameters<typeof messageEvents>[0],
+  ): AsyncGenerator<BackendEvent> {
+    if (this.reportedMessages.has(messageId)) return;
+    this.reportedMessages.add(messageId);
+    const full =
+      message ??
+      (await callApi('retrieve message', () =>
+        this.deps.client.beta.threads.messages.retrieve(messageId, { thread_id: this.request.threadId }),
+      ));
+    yield* await messageEvents(full, this.deps.nameOf);
+  }
+
+  private async *end(run: Run): AsyncGenerator<BackendEvent> {
+    const usage = runUsage(run);
+    if (usage) yield { type: 'usage', usage };
+    const ending = runEnding(run);
+    if (ending) yield { type: 'ended', ending };
+  }
+
+  private async submit(outputs: readonly ToolOutput[], streaming: boolean): Promise<Source> {
+    const { client } = this.deps;
+    const runId = this.runId as string;
+    const body = {
+      thread_id: this.request.threadId,
+      tool_outputs: outputs.map((o) => ({ tool_call_id: o.callId, output: o.output })),
+    };
+    try {
+      if (streaming) {
+        const stream = await client.beta.threads.runs.submitToolOutputs(
+          runId,
+          { ...body, stream: true },
+          { signal: this.signal },
+        );
+        return { kind: 'stream', stream };
+      }
+      await client.beta.threads.runs.submitToolOutputs(runId, body, { signal: this.signal });
+    } catch (error) {
+      // Refused (e.g. the run expired while the tools ran): polling will show how the run ended.
+      if (this.signal.aborted || !(error instanceof APIError && error.status === 400)) throw error;
+      this.deps.logger.warn({ err: error, runId }, 'tool outputs refused; checking the run');
+    }
+    return { kind: 'poll' };
+  }
+
+  /** Our signal was aborted: cancel at the service, give it a moment to confirm, and end. */
+  private async *endAfterAbort(): AsyncGenerator<BackendEvent> {
+    const runId = this.runId;
+    if (runId) {
+      const deadline = Date.now() + this.deps.cancelGraceMs;
+      try {
+        await this.cancel();
+        let delay = this.deps.polling.initialMs;
+        while (Date.now() < deadline) {
+          const run = await this.deps.client.beta.threads.runs.retrieve(runId, {
+            thread_id: this.request.threadId,
+          });
+          if (runEnding(run)) break;
+          await sleep(delay);
+          delay = Math.min(this.deps.polling.maxMs, delay * 2);
+        }
+      } catch (error) {
+        this.deps.logger.warn({ err: error, runId }, 'could not confirm the cancellation');
+      }
+    }
+    yield { type: 'ended', ending: { kind: 'cancelled' } };
+  }
+}
+
+function requiredCalls(run: Run): FunctionCall[] {
+  const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
+  return calls.map((call) => ({
+    callId: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+  }));
+}
+
+/** A server that speaks the Assistants API but not its streaming variant answers these. */
+function streamingUnavailable(error: unknown): boolean {
+  if (!(error instanceof APIError)) return false;
+  if (error.status === 400) return /stream/i.test(error.message) && !/active run/i.test(error.message);
+  return error.status === 404 || error.status === 405 || error.status === 415 || error.status === 501;
+}

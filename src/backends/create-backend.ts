@@ -1,0 +1,30 @@
+import type { AppConfig } from '../config/types.js';
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../store/types.js';
+import type { FunctionDefinition } from '../tools/tool.js';
+import { AssistantsBackend } from './assistants/assistants-backend.js';
+import type { Backend } from './backend.js';
+import { createOpenAIClient } from './shared/openai-client.js';
+
+export interface BackendDeps {
+  store: Store;
+  functions: readonly FunctionDefinition[];
+  logger: Logger;
+}
+
+/** The backend `ASSISTANT_BACKEND` names, with its SDK client. */
+export function createBackend(config: AppConfig, deps: BackendDeps): Backend {
+  const client = createOpenAIClient(config.openai);
+  switch (config.assistant.backend) {
+    case 'assistants':
+      return new AssistantsBackend({
+        client,
+        assistant: config.assistant,
+        functions: deps.functions,
+        assistants: deps.store.assistants,
+        logger: deps.logger.child({ backend: 'assistants' }),
+      });
+    case 'responses':
+      throw new Error('the responses backend is not built yet; set ASSISTANT_BACKEND=assistants');
+  }
+}

@@ -1,0 +1,47 @@
+import OpenAI, { APIError } from 'openai';
+import type { OpenAIConfig } from '../../config/types.js';
+import { AssistantError } from '../../core/errors.js';
+
+/** The SDK client, pointed at the configured server. The SDK's own retries (429, 5xx) stay on. */
+export function createOpenAIClient(config: OpenAIConfig, options: { maxRetries?: number } = {}): OpenAI {
+  return new OpenAI({
+    apiKey: config.apiKey,
+    ...(config.baseURL === undefined ? {} : { baseURL: config.baseURL }),
+    maxRetries: options.maxRetries ?? 3,
+  });
+}
+
+/** Turns the SDK's APIError into ours, keeping status and request id; other errors pass through. */
+export function toAssistantError(error: unknown, what: string): unknown {
+  if (error instanceof AssistantError || !(error instanceof APIError)) return error;
+  return new AssistantError(`${what}: ${error.message}`, {
+    cause: error,
+    status: error.status,
+    requestId: error.requestID ?? undefined,
+  });
+}
+
+/** Runs an SDK call and rethrows its failure as an AssistantError naming what was being done. */
+export async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toAssistantError(error, what);
+  }
+}
+
+/** Is this the service saying the thing is not there (404)? */
+export function isNotFound(error: unknown): boolean {
+  const cause = error instanceof AssistantError ? error.cause : error;
+  return cause instanceof APIError && cause.status === 404;
+}
+
+/** Is this an abort of our own making (timeout, cancel, shutdown)? */
+export function isAbort(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' ||
+      error.constructor.name === 'APIUserAbortError' ||
+      error.message === 'Request was aborted.')
+  );
+}

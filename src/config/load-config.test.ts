@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import { loadConfig } from './load-config.js';
+import { DEFAULT_ASSISTANT } from './schema.js';
+import type { AppConfig } from './types.js';
+
+const KEY = { OPENAI_API_KEY: 'sk-test-key' };
+const noFile = (path: string): string => {
+  throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+};
+const load = (env: Record<string, string | undefined>, readFile = noFile) =>
+  loadConfig({ ...KEY, ...env }, { readFile, knownTools: ['current_time', 'weather'] });
+
+/** The problems of a configuration that must fail. */
+function problems(env: Record<string, string | undefined>, readFile = noFile): Record<string, string> {
+  try {
+    loadConfig(env, { readFile, knownTools: ['current_time', 'weather'] });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return Object.fromEntries((error as ConfigError).problems.map((p) => [p.variable, p.problem]));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('fills every default when only the API key is set', () => {
+    expect(load({})).toEqual({
+      logLevel: 'info',
+      openai: { apiKey: 'sk-test-key', baseURL: undefined },
+      assistant: {
+        backend: 'responses',
+        id: undefined,
+        name: 'threadloom',
+        model: 'o3',
+        instructions: DEFAULT_ASSISTANT.instructions,
+        codeInterpreter: true,
+        fileSearch: true,
+        functionTools: ['current_time'],
+        vectorStoreIds: [],
+      },
+      run: {
+        timeoutMs: 300_000,
+        toolTimeoutMs: 30_000,
+        maxQueuedMessages: 20,
+        maxAttachmentBytes: 20 * 1024 * 1024,
+      },
+      store: { kind: 'sqlite', path: './data/threadloom.sqlite' },
+      port: 3000,
+      consoleOutputDir: './output',
+      discord: undefined,
+      slack: undefined,
+    } satisfies AppConfig);
+  });
+
+  it('reads every variable when all are set', () => {
+    const config = load({
+      OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1',
+      ASSISTANT_BACKEND: 'assistants',
+      ASSISTANT_ID: 'asst_123',
+      ASSISTANT_NAME: 'helper',
+      ASSISTANT_MODEL: 'gpt-4.1',
+      ASSISTANT_INSTRUCTIONS: 'Be brief.',
+      ASSISTANT_TOOLS: 'file_search, weather',
+      VECTOR_STORE_IDS: 'vs_1, vs_2,,vs_1',
+      DISCORD_TOKEN: 'discord-token',
+      DISCORD_API_URL: 'http://127.0.0.1:9000/api',
+      DISCORD_GUILD_ID: '123456789012345678',
+      SLACK_BOT_TOKEN: 'xoxb-bot',
+      SLACK_SIGNING_SECRET: 'signing-secret',
+      SLACK_APP_TOKEN: 'xapp-app',
+      SLACK_API_URL: 'http://127.0.0.1:9001/api/',
+      PORT: '8080',
+      STORE_URL: 'redis://127.0.0.1:6379/2',
+      RUN_TIMEOUT_MS: '60000',
+      TOOL_TIMEOUT_MS: '5000',
+      MAX_QUEUED_MESSAGES: '3',
+      MAX_ATTACHMENT_MB: '2',
+      CONSOLE_OUTPUT_DIR: '/tmp/out',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      logLevel: 'debug',
+      openai: { apiKey: 'sk-test-key', baseURL: 'http://127.0.0.1:8080/v1' },
+      assistant: {
+        backend: 'assistants',
+        id: 'asst_123',
+        name: 'helper',
+        model: 'gpt-4.1',
+        instructions: 'Be brief.',
+        codeInterpreter: false,
+        fileSearch: true,
+        functionTools: ['weather'],
+        vectorStoreIds: ['vs_1', 'vs_2'],
+      },
+      run: {
+        timeoutMs: 60_000,
+        toolTimeoutMs: 5_000,
+        maxQueuedMessages: 3,
+        maxAttachmentBytes: 2 * 1024 * 1024,
+      },
+      store: { kind: 'redis', url: 'redis://127.0.0.1:6379/2' },
+      port: 8080,
+      consoleOutputDir: '/tmp/out',
+      discord: { token: 'discord-token', apiUrl: 'http://127.0.0.1:9000/api', guildId: '123456789012345678' },
+      slack: {
+        botToken: 'xoxb-bot',
+        signingSecret: 'signing-secret',
+        appToken: 'xapp-app',
+        apiUrl: 'http://127.0.0.1:9001/api/',
+      },
+    } satisfies AppConfig);
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(load({ ASSISTANT_MODEL: '', PORT: '  ', ASSISTANT_TOOLS: '', DISCORD_TOKEN: '' })).toEqual(
+      load({}),
+    );
+  });
+
+  it('trims surrounding whitespace, such as a pasted newline', () => {
+    const config = load({ OPENAI_API_KEY: ' sk-padded\n', ASSISTANT_MODEL: ' gpt-4o ' });
+    expect(config.openai.apiKey).toBe('sk-padded');
+    expect(config.assistant.model).toBe('gpt-4o');
+  });
+
+  it('reads enum values in any case', () => {
+    const config = load({ ASSISTANT_BACKEND: 'Assistants', LOG_LEVEL: 'WARN' });
+    expect(config.assistant.backend).toBe('assistants');
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('accepts every pino level', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
+      expect(load({ LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+  });
+
+  it('turns ASSISTANT_TOOLS=none into no tools at all', () => {
+    expect(load({ ASSISTANT_TOOLS: 'none' }).assistant).toMatchObject({
+      codeInterpreter: false,
+      fileSearch: false,
+      functionTools: [],
+    });
+  });
+
+  it('enables only the hosted tools that are named', () => {
+    expect(load({ ASSISTANT_TOOLS: 'code_interpreter' }).assistant).toMatchObject({
+      codeInterpreter: true,
+      fileSearch: false,
+      functionTools: [],
+    });
+  });
+
+  it('rejects an unknown tool name and lists the known ones', () => {
+    const { ASSISTANT_TOOLS } = problems({ ...KEY, ASSISTANT_TOOLS: 'code_interpreter,wether' });
+    expect(ASSISTANT_TOOLS).toContain('wether');
+    expect(ASSISTANT_TOOLS).toContain('code_interpreter, file_search, current_time, weather');
+  });
+
+  it('checks tool names against the built-in tools by default', () => {
+    expect(loadConfig({ ...KEY, ASSISTANT_TOOLS: 'current_time' }).assistant.functionTools).toEqual([
+      'current_time',
+    ]);
+    expect(() => loadConfig({ ...KEY, ASSISTANT_TOOLS: 'weather' })).toThrow(ConfigError);
+  });
+
+  it('builds the Discord section only when DISCORD_TOKEN is set', () => {
+    expect(load({ DISCORD_GUILD_ID: '1' }).discord).toBeUndefined();
+    expect(load({ DISCORD_TOKEN: 't' }).discord).toEqual({
+      token: 't',
+      apiUrl: undefined,
+      guildId: undefined,
+    });
+  });
+
+  it('builds the Slack section in Socket Mode with an app token alone', () => {
+    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toEqual({
+      botToken: 'xoxb-1',
+      signingSecret: undefined,
+      appToken: 'xapp-1',
+      apiUrl: undefined,
+    });
+  });
+
+  it('builds the Slack section in HTTP mode with a signing secret alone', () => {
+    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack?.signingSecret).toBe('s');
+  });
+
+  it('leaves Slack out when SLACK_BOT_TOKEN is unset', () => {
+    expect(load({ SLACK_APP_TOKEN: 'xapp-1' }).slack).toBeUndefined();
+  });
+
+  it('requires an app token or a signing secret beside the Slack bot token', () => {
+    expect(problems({ ...KEY, SLACK_BOT_TOKEN: 'xoxb-1' }).SLACK_APP_TOKEN).toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it('rejects a Slack app token that is not an xapp- token', () => {
+    const found = problems({ ...KEY, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-1' });
+    expect(Object.keys(found)).toEqual(['SLACK_APP_TOKEN']);
+    expect(found.SLACK_APP_TOKEN).toContain('xapp-');
+  });
+});

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import type { BackendName } from '../backends/backend.js';
+import { instructionsFile, toolList } from './assistant-fields.js';
+import {
+  commaList,
+  httpUrl,
+  MAX_TIMER_MS,
+  oneOf,
+  optionalText,
+  positiveInt,
+  requiredText,
+  textOr,
+} from './fields.js';
+import { parseStoreUrl } from './store-url.js';
+import type { AppConfig, AssistantConfig } from './types.js';
+
+/** pino's levels, in the order pino ranks them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The values of `ASSISTANT_BACKEND`. */
+export const BACKEND_NAMES = ['responses', 'assistants'] as const satisfies readonly BackendName[];
+
+/** Defaults of the assistant section. */
+export const DEFAULT_ASSISTANT = {
+  backend: 'responses',
+  name: 'threadloom',
+  model: 'o3',
+  instructions:
+    'You are a helpful assistant in a team chat. Answer clearly and concisely, using Markdown that chat ' +
+    'apps render. Use the code interpreter for calculations, data work and charts, and file search to ' +
+    'answer from the files you were given; say which sources you used. If you are unsure, say so.',
+  tools: ['code_interpreter', 'file_search', 'current_time'],
+} as const satisfies Pick<AssistantConfig, 'backend' | 'name' | 'model' | 'instructions'> & {
+  tools: readonly string[];
+};
+
+/** Defaults of the run limits. */
+export const DEFAULT_LIMITS = {
+  runTimeoutMs: 300_000,
+  toolTimeoutMs: 30_000,
+  maxQueuedMessages: 20,
+  maxAttachmentMb: 20,
+} as const satisfies Record<string, number>;
+
+/** An embedded SQLite file under the working directory: one instance needs nothing else. */
+export const DEFAULT_STORE_URL = 'sqlite://./data/threadloom.sqlite' as const satisfies string;
+/** HTTP port for Slack's HTTP mode and the health endpoints. */
+export const DEFAULT_PORT = 3000 as const satisfies number;
+/** Where the console adapter saves generated images and files. */
+export const DEFAULT_CONSOLE_OUTPUT_DIR = './output' as const satisfies string;
+export const DEFAULT_LOG_LEVEL = 'info' as const satisfies AppConfig['logLevel'];
+
+/** What the schema needs from outside: the function tools that exist, and a way to read a file. */
+export interface EnvSchemaDeps {
+  knownTools: readonly string[];
+  readFile: (path: string) => string;
+}
+
+/**
+ * The one schema over the environment: each variable's rule, then the rules between variables, then
+ * the mapping to `AppConfig`. Issues carry the variable name as their path and a hint as their message.
+ */
+export function createEnvSchema(deps: EnvSchemaDeps) {
+  const mb = 1024 * 1024;
+  return z
+    .object({
+      OPENAI_API_KEY: requiredText('set it to your OpenAI API key (any value for a local compatible server)'),
+      OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8080/v1'),
+      ASSISTANT_BACKEND: oneOf(BACKEND_NAMES, DEFAULT_ASSISTANT.backend),
+      ASSISTANT_ID: optionalText(),
+      ASSISTANT_NAME: textOr(DEFAULT_ASSISTANT.name),
+      ASSISTANT_MODEL: textOr(DEFAULT_ASSISTANT.model),
+      ASSISTANT_INSTRUCTIONS: optionalText(),
+      ASSISTANT_INSTRUCTIONS_FILE: instructionsFile(deps.readFile),
+      ASSISTANT_TOOLS: toolList(deps.knownTools, DEFAULT_ASSISTANT.tools),
+      VECTOR_STORE_IDS: commaList(),
+      DISCORD_TOKEN: optionalText(),
+      DISCORD_API_URL: httpUrl('https://discord.com/api'),
+      DISCORD_GUILD_ID: optionalText(),
+      SLACK_BOT_TOKEN: optionalText(),
+      SLACK_SIGNING_SECRET: optionalText(),
+      SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
+        error: 'must start with "xapp-": an app-level token with the connections:write scope (Socket Mode)',
+      }),
+      SLACK_API_URL: httpUrl('https://slack.com/api/'),
+      PORT: positiveInt(DEFAULT_PORT, 65_535),
+      STORE_URL: textOr(DEFAULT_STORE_URL).transform((value, ctx) => {
+        const result = parseStoreUrl(value);
+        if (result.ok) return result.store;
+        ctx.addIssue(result.problem);
+        return z.NEVER;
+      }),
+      RUN_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.runTimeoutMs, MAX_TIMER_MS),
+      TOOL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.toolTimeoutMs, MAX_TIMER_MS),
+      MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
+      MAX_ATTACHMENT_MB: positiveInt(
+        DEFAULT_LIMITS.maxAttachmentMb,
+        Math.floor(Number.MAX_SAFE_INTEGER / mb),
+      ),
+      CONSOLE_OUTPUT_DIR: textOr(DEFAULT_CONSOLE_OUTPUT_DIR),
+      LOG_LEVEL: oneOf(LOG_LEVELS, DEFAULT_LOG_LEVEL),
+    })
+    .superRefine(
+      (env, ctx) => {
+        if (env.ASSISTANT_INSTRUCTIONS !== undefined && env.ASSISTANT_INSTRUCTIONS_FILE !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ASSISTANT_INSTRUCTIONS_FILE'],
+            message: 'cannot be set together with ASSISTANT_INSTRUCTIONS; set only one of them',
+          });
+        }
+        if (
+          env.SLACK_BOT_TOKEN !== undefined &&
+          env.SLACK_APP_TOKEN === undefined &&
+          env.SLACK_SIGNING_SECRET === undefined
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['SLACK_APP_TOKEN'],
+            message:
+              'is required with SLACK_BOT_TOKEN unless SLACK_SIGNING_SECRET is set: the app token ' +
+              '(xapp-...) for Socket Mode, or the signing secret for HTTP mode',
+          });
+        }
+      },
+      // Runs even when single variables failed, so that one error lists every problem. A variable that
+      // failed holds an opaque placeholder here, which still reads as "set": these rules only ask that.
+      { when: () => true },
+    )
+    .transform(
+      (env): AppConfig => ({
+        logLevel: env.LOG_LEVEL,
+        openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
+        assistant: {
+          backend: env.ASSISTANT_BACKEND,
+          id: env.ASSISTANT_ID,
+          name: env.ASSISTANT_NAME,
+          model: env.ASSISTANT_MODEL,
+          instructions:
+            env.ASSISTANT_INSTRUCTIONS_FILE ?? env.ASSISTANT_INSTRUCTIONS ?? DEFAULT_ASSISTANT.instructions,
+          ...env.ASSISTANT_TOOLS,
+          vectorStoreIds: env.VECTOR_STORE_IDS,
+        },
+        run: {
+          timeoutMs: env.RUN_TIMEOUT_MS,
+          toolTimeoutMs: env.TOOL_TIMEOUT_MS,
+          maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
+          maxAttachmentBytes: env.MAX_ATTACHMENT_MB * mb,
+        },
+        store: env.STORE_URL,
+        port: env.PORT,
+        consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
+        discord: env.DISCORD_TOKEN
+          ? { token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, guildId: env.DISCORD_GUILD_ID }
+          : undefined,
+        slack: env.SLACK_BOT_TOKEN
+          ? {
+              botToken: env.SLACK_BOT_TOKEN,
+              signingSecret: env.SLACK_SIGNING_SECRET,
+              appToken: env.SLACK_APP_TOKEN,
+              apiUrl: env.SLACK_API_URL,
+            }
+          : undefined,
+      }),
+    );
+}

@@ -1,0 +1,206 @@
+import type { Backend } from '../backends/backend.js';
+import type { RunConfig } from '../config/types.js';
+import { type ConversationKey, platformOf } from '../core/conversation.js';
+import { USER_MESSAGES } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { InboundMessage } from '../core/messages.js';
+import type { ReplyRenderer } from '../core/renderer.js';
+import type { ReplyEvent } from '../core/reply-events.js';
+import type { Store } from '../store/types.js';
+import { AsyncQueue } from './async-queue.js';
+import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
+
+/** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
+export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface OrchestratorOptions {
+  backend: Backend;
+  store: Store;
+  tools: ToolExecutor;
+  run: RunConfig;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** What became of a submitted message. */
+export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full';
+
+interface Conversation {
+  queue: InboundMessage[];
+  /** Aborts the active turn; present while a turn runs. */
+  controller: AbortController | undefined;
+  /** Settles when the conversation has nothing left to do. */
+  idle: Promise<void>;
+  /** Resets asked for while a turn ran: done between turns, then these resolve. */
+  resets: (() => void)[];
+}
+
+/**
+ * The platform-free heart of the bot: one run at a time per conversation, later messages queued and
+ * batched into the next run, reply events streamed to the adapter that owns the conversation.
+ */
+export class Orchestrator {
+  private readonly renderers = new Map<string, ReplyRenderer>();
+  private readonly conversations = new Map<ConversationKey, Conversation>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: OrchestratorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** An adapter registers how to show replies for its platform (the first part of a conversation key). */
+  registerRenderer(platform: string, renderer: ReplyRenderer): void {
+    this.renderers.set(platform, renderer);
+  }
+
+  /**
+   * Accepts a user message: it is answered once, whatever the platform redelivers. While the
+   * conversation has a run going, the message waits and goes into the next run with the others.
+   */
+  async submit(message: InboundMessage): Promise<SubmitOutcome> {
+    const fresh = await this.options.store.dedupe.claim(
+      `message:${message.key}:${message.id}`,
+      DEFAULT_DEDUPE_TTL_MS,
+    );
+    if (!fresh) return 'duplicate';
+    let conversation = this.conversations.get(message.key);
+    if (conversation && conversation.queue.length >= this.options.run.maxQueuedMessages) {
+      await this.renderOnce(message, [{ type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full }]);
+      return 'queue_full';
+    }
+    if (conversation) {
+      conversation.queue.push(message);
+      return 'queued';
+    }
+    conversation = { queue: [message], controller: undefined, idle: Promise.resolve(), resets: [] };
+    this.conversations.set(message.key, conversation);
+    conversation.idle = this.pump(message.key, conversation);
+    return 'started';
+  }
+
+  /** Stops the conversation's active run, if any. Queued messages still get their turn. */
+  cancel(key: ConversationKey): boolean {
+    const controller = this.conversations.get(key)?.controller;
+    if (!controller || controller.signal.aborted) return false;
+    controller.abort('cancel' satisfies AbortReason);
+    return true;
+  }
+
+  /** Is a run going (or are messages waiting) in this conversation? */
+  isBusy(key: ConversationKey): boolean {
+    return this.conversations.has(key);
+  }
+
+  /**
+   * Starts the conversation afresh: the active run is cancelled and the old assistant thread is
+   * deleted at the service; the next message creates a new one. Messages already waiting are kept
+   * and go to the new thread.
+   */
+  async reset(key: ConversationKey): Promise<void> {
+    const conversation = this.conversations.get(key);
+    if (!conversation) return this.discardThread(key);
+    const done = new Promise<void>((resolve) => conversation.resets.push(resolve));
+    conversation.controller?.abort('cancel' satisfies AbortReason);
+    return done;
+  }
+
+  /** Aborts every active run (for shutdown) and waits until all conversations are idle. */
+  async stop(reason: AbortReason = 'shutdown'): Promise<void> {
+    for (const conversation of this.conversations.values()) {
+      conversation.queue.length = 0;
+      conversation.controller?.abort(reason);
+    }
+    await this.idle();
+  }
+
+  /** Settles once no conversation has a run going or messages waiting. */
+  async idle(): Promise<void> {
+    while (this.conversations.size > 0) {
+      await Promise.all([...this.conversations.values()].map((c) => c.idle));
+    }
+  }
+
+  private async pump(key: ConversationKey, conversation: Conversation): Promise<void> {
+    // Let the submit() that started us return before the first turn begins.
+    await Promise.resolve();
+    try {
+      while (conversation.queue.length > 0 || conversation.resets.length > 0) {
+        if (conversation.resets.length > 0) {
+          const waiting = conversation.resets.splice(0);
+          await this.discardThread(key).catch((err: unknown) => {
+            this.options.logger.error({ err, conversation: key }, 'reset failed');
+          });
+          for (const resolve of waiting) resolve();
+          continue;
+        }
+        const batch = conversation.queue.splice(0);
+        const controller = new AbortController();
+        conversation.controller = controller;
+        await this.turn(batch, controller);
+        conversation.controller = undefined;
+      }
+    } finally {
+      this.conversations.delete(key);
+    }
+  }
+
+  /** Forgets the conversation's assistant thread here and at the service. */
+  private async discardThread(key: ConversationKey): Promise<void> {
+    const record = await this.options.store.threads.get(key);
+    if (!record) return;
+    await this.options.store.threads.delete(key);
+    if (record.backend !== this.options.backend.name) return;
+    await this.options.backend.deleteThread(record.threadId).catch((err: unknown) => {
+      this.options.logger.warn({ err, conversation: key }, 'could not delete the old assistant thread');
+    });
+  }
+
+  private async turn(batch: InboundMessage[], controller: AbortController): Promise<void> {
+    const last = batch.at(-1);
+    if (!last) return;
+    const events = new AsyncQueue<ReplyEvent>();
+    const rendering = this.render(last, events);
+    const timer = setTimeout(
+      () => controller.abort('timeout' satisfies AbortReason),
+      this.options.run.timeoutMs,
+    );
+    try {
+      await runTurn(
+        { ...this.options, now: this.now },
+        batch,
+        (event) => events.push(event),
+        controller.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+      events.close();
+      await rendering;
+    }
+  }
+
+  private render(message: InboundMessage, events: AsyncIterable<ReplyEvent>): Promise<void> {
+    const renderer = this.renderers.get(platformOf(message.key));
+    if (!renderer) {
+      this.options.logger.error({ conversation: message.key }, 'no renderer registered for this platform');
+      return drain(events);
+    }
+    return renderer.render(message.replyTo, events).catch((err: unknown) => {
+      this.options.logger.error({ err, conversation: message.key }, 'rendering the answer failed');
+      return drain(events);
+    });
+  }
+
+  private renderOnce(message: InboundMessage, events: ReplyEvent[]): Promise<void> {
+    const queue = new AsyncQueue<ReplyEvent>();
+    for (const event of events) queue.push(event);
+    queue.close();
+    return this.render(message, queue);
+  }
+}
+
+/** Consumes what nobody will show, so the producer is never left waiting. */
+async function drain(events: AsyncIterable<ReplyEvent>): Promise<void> {
+  for await (const _ of events) {
+    // dropped: logged by the caller
+  }
+}

@@ -1,0 +1,280 @@
+import type { Backend, BackendEvent, FileRef, RunMessage, ToolOutput } from '../backends/backend.js';
+import type { RunConfig } from '../config/types.js';
+import { AssistantError, AttachmentError, errorCode, USER_MESSAGES } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { InboundMessage } from '../core/messages.js';
+import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
+import { applyAnnotations, createMarkerFilter } from '../render/citations.js';
+import type { Store } from '../store/types.js';
+import type { ToolContext, ToolResult } from '../tools/tool.js';
+import { classifyAttachment } from './attachments.js';
+import { endingNotice } from './endings.js';
+
+/** The part of the tool registry a turn needs. */
+export interface ToolExecutor {
+  execute(
+    call: { name: string; arguments: string },
+    context: ToolContext & { timeoutMs: number },
+  ): Promise<ToolResult>;
+}
+
+/** Everything one turn works with. */
+export interface TurnDeps {
+  backend: Backend;
+  store: Store;
+  tools: ToolExecutor;
+  run: RunConfig;
+  logger: Logger;
+  now: () => number;
+}
+
+/** Why a turn's signal was aborted. */
+export type AbortReason = 'cancel' | 'timeout' | 'shutdown';
+
+/**
+ * Runs one turn: the batch of user messages queued for a conversation goes into one run, and the
+ * run's backend events become reply events on `emit`. Never throws: every failure ends in an
+ * `error` or `done` event, so the user always hears back.
+ */
+export async function runTurn(
+  deps: TurnDeps,
+  batch: readonly InboundMessage[],
+  emit: (event: ReplyEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const last = batch.at(-1);
+  if (!last) return;
+  const log = deps.logger.child({ conversation: last.key });
+  try {
+    const messages = await uploadBatch(deps, batch, emit);
+    const turn = new TurnState(deps, last, emit, log);
+    for (let attempt = 1; ; attempt++) {
+      const threadId = await threadFor(deps, last);
+      try {
+        await runOnThread(deps, turn, batch, threadId, messages, signal);
+        break;
+      } catch (error) {
+        // The thread was deleted at the service (by an operator, a cleanup, another server): start a
+        // new one, once, as long as nothing of this turn has reached the user yet.
+        if (attempt > 1 || turn.started || !(error instanceof AssistantError && error.status === 404))
+          throw error;
+        log.warn({ threadId }, 'the assistant thread is gone; starting a new one');
+        await deps.store.threads.delete(last.key);
+      }
+    }
+  } catch (error) {
+    const code = errorCode(error);
+    log.error({ err: error, code }, 'turn failed');
+    emit({ type: 'error', code, text: USER_MESSAGES[code] });
+  } finally {
+    await deps.store.runs
+      .delete(last.key)
+      .catch((err: unknown) => log.warn({ err }, 'could not clear run record'));
+  }
+}
+
+async function runOnThread(
+  deps: TurnDeps,
+  turn: TurnState,
+  batch: readonly InboundMessage[],
+  threadId: string,
+  messages: readonly RunMessage[],
+  signal: AbortSignal,
+): Promise<void> {
+  const last = batch.at(-1) as InboundMessage;
+  const run = deps.backend.startRun({ key: last.key, threadId, messages, signal });
+  for await (const event of run) {
+    if (event.type === 'action.required') {
+      run.submitToolOutputs(await runToolRound(deps, last, event.calls, turn.emit, signal));
+      continue;
+    }
+    await turn.handle(event, threadId, batch, signal);
+  }
+  if (!turn.ended)
+    turn.emit(finalEvent({ kind: 'failed', code: 'stream_ended', message: 'no ending' }, signal));
+}
+
+function finalEvent(ending: RunEnding, signal: AbortSignal): ReplyEvent {
+  // A run we cancelled because it ran out of time is a timeout to the user, not a cancellation.
+  const shown: RunEnding =
+    ending.kind === 'cancelled' && signal.reason === 'timeout' ? { kind: 'timeout' } : ending;
+  const notice = endingNotice(shown);
+  return notice === undefined ? { type: 'done', ending: shown } : { type: 'done', ending: shown, notice };
+}
+
+/** Uploads every attachment of the batch; a refused file becomes a notice, not a failed turn. */
+async function uploadBatch(
+  deps: TurnDeps,
+  batch: readonly InboundMessage[],
+  emit: (event: ReplyEvent) => void,
+): Promise<RunMessage[]> {
+  const messages: RunMessage[] = [];
+  for (const message of batch) {
+    const files = [];
+    for (const file of message.files) {
+      try {
+        const use = classifyAttachment(file, deps.run.maxAttachmentBytes);
+        files.push(await deps.backend.uploadFile(file, use));
+      } catch (error) {
+        if (!(error instanceof AttachmentError)) throw error;
+        emit({ type: 'notice', text: `Attachment skipped: ${error.message}` });
+      }
+    }
+    messages.push({ text: message.text, files });
+  }
+  return messages;
+}
+
+/** The conversation's assistant thread, created on first use (or when the backend changed). */
+async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<string> {
+  const record = await deps.store.threads.get(message.key);
+  const now = deps.now();
+  if (record && record.backend === deps.backend.name) {
+    await deps.store.threads.set(message.key, { ...record, lastUsedAt: now });
+    return record.threadId;
+  }
+  const threadId = await deps.backend.createThread(message.key);
+  await deps.store.threads.set(message.key, {
+    threadId,
+    backend: deps.backend.name,
+    createdAt: now,
+    lastUsedAt: now,
+  });
+  return threadId;
+}
+
+/** Runs one round of function calls in parallel; every call gets an output, failures included. */
+async function runToolRound(
+  deps: TurnDeps,
+  message: InboundMessage,
+  calls: readonly { callId: string; name: string; arguments: string }[],
+  emit: (event: ReplyEvent) => void,
+  signal: AbortSignal,
+): Promise<ToolOutput[]> {
+  emit({ type: 'status', text: `Calling ${calls.map((c) => c.name).join(', ')}…` });
+  return Promise.all(
+    calls.map(async (call) => {
+      const result = await deps.tools.execute(call, {
+        signal,
+        key: message.key,
+        userId: message.userId,
+        timeoutMs: deps.run.toolTimeoutMs,
+      });
+      emit({
+        type: 'tool',
+        call: {
+          kind: 'function',
+          id: call.callId,
+          name: call.name,
+          arguments: call.arguments,
+          result: result.output,
+          isError: result.isError,
+        },
+      });
+      return { callId: call.callId, output: result.output };
+    }),
+  );
+}
+
+/** Per-turn bookkeeping: citation filters per message, files already delivered, the ending. */
+class TurnState {
+  ended = false;
+  /** Has anything of the run reached the user? */
+  started = false;
+  private readonly filters = new Map<string, ReturnType<typeof createMarkerFilter>>();
+  private readonly deliveredFiles = new Set<string>();
+
+  constructor(
+    private readonly deps: TurnDeps,
+    private readonly message: InboundMessage,
+    readonly emit: (event: ReplyEvent) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(
+    event: Exclude<BackendEvent, { type: 'action.required' }>,
+    threadId: string,
+    batch: readonly InboundMessage[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.started ||= event.type !== 'checkpoint';
+    switch (event.type) {
+      case 'run.created':
+        await this.deps.store.runs.set({
+          key: this.message.key,
+          backend: this.deps.backend.name,
+          threadId,
+          runId: event.checkpoint.runId,
+          ...(event.checkpoint.position === undefined ? {} : { position: event.checkpoint.position }),
+          messageIds: batch.map((m) => m.id),
+          replyTo: this.message.replyTo,
+          startedAt: this.deps.now(),
+        });
+        this.emit({ type: 'run.started', runId: event.checkpoint.runId, messageIds: batch.map((m) => m.id) });
+        return;
+      case 'checkpoint':
+        return;
+      case 'status':
+        this.emit({ type: 'status', text: event.text });
+        return;
+      case 'text.delta': {
+        const delta = this.filterFor(event.itemId).push(event.delta);
+        if (delta) this.emit({ type: 'text.delta', messageId: event.itemId, delta });
+        return;
+      }
+      case 'text.done': {
+        this.filters.delete(event.itemId);
+        const { text, citations } = applyAnnotations(event.text, event.annotations);
+        this.emit({ type: 'text.done', messageId: event.itemId, text, citations });
+        for (const annotation of event.annotations) {
+          if (annotation.file) await this.deliver(annotation.file, 'file');
+        }
+        return;
+      }
+      case 'tool':
+        this.emit({ type: 'tool', call: event.call });
+        return;
+      case 'file':
+        await this.deliver(event.ref, event.kind);
+        return;
+      case 'usage':
+        this.emit({ type: 'usage', usage: event.usage });
+        await this.deps.store.usage
+          .record(this.message.key, this.message.userId, event.usage, new Date(this.deps.now()))
+          .catch((err: unknown) => this.log.warn({ err }, 'could not record usage'));
+        return;
+      case 'ended':
+        this.ended = true;
+        this.emit(finalEvent(event.ending, signal));
+        return;
+    }
+  }
+
+  private filterFor(itemId: string): ReturnType<typeof createMarkerFilter> {
+    let filter = this.filters.get(itemId);
+    if (!filter) {
+      filter = createMarkerFilter();
+      this.filters.set(itemId, filter);
+    }
+    return filter;
+  }
+
+  /** Downloads a file the model made and passes it on, once per file however often it is named. */
+  private async deliver(ref: FileRef, kind: 'image' | 'file'): Promise<void> {
+    if (this.deliveredFiles.has(ref.fileId)) return;
+    this.deliveredFiles.add(ref.fileId);
+    try {
+      const file = await this.deps.backend.downloadFile(ref);
+      this.emit({
+        type: 'file',
+        file: { ...file, kind: kind === 'image' || file.mimeType.startsWith('image/') ? 'image' : 'file' },
+      });
+    } catch (err) {
+      this.log.warn({ err, fileId: ref.fileId }, 'could not download a generated file');
+      this.emit({
+        type: 'notice',
+        text: `A file the assistant made could not be downloaded (${ref.name ?? ref.fileId}).`,
+      });
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { StoreConfig } from '../config/types.js';
+import { createAssistantRepository } from './assistant-repository.js';
+import { createDedupeRepository } from './dedupe-repository.js';
+import type { StoreDriver } from './driver.js';
+import { openRedisDriver } from './redis-driver.js';
+import { createRunRepository } from './run-repository.js';
+import { openSqliteDriver } from './sqlite-driver.js';
+import { createThreadRepository } from './thread-repository.js';
+import type { Store } from './types.js';
+import { createUsageRepository } from './usage-repository.js';
+
+/** Options for {@link createStore}; every member has a default in {@link DEFAULT_STORE_OPTIONS}. */
+export interface StoreOptions {
+  /** Prefix for every key, so several bots (or test runs) can share one Redis or SQLite file. */
+  namespace?: string;
+  /** How long start-up may wait for Redis before failing with a StoreError. */
+  connectTimeoutMs?: number;
+}
+
+/** Defaults for {@link StoreOptions}. */
+export const DEFAULT_STORE_OPTIONS = {
+  namespace: 'threadloom',
+  connectTimeoutMs: 5_000,
+} as const satisfies Required<StoreOptions>;
+
+/**
+ * Opens the store the config names: an embedded SQLite file (its directory is created) or Redis.
+ * Resolves once the store answers, so a wrong path or an unreachable server stops start-up with a
+ * StoreError naming it (Redis credentials masked) rather than failing on the first message.
+ */
+export async function createStore(config: StoreConfig, options: StoreOptions = {}): Promise<Store> {
+  const namespace = options.namespace ?? DEFAULT_STORE_OPTIONS.namespace;
+  const driver =
+    config.kind === 'sqlite'
+      ? await openSqliteDriver(config.path, namespace)
+      : await openRedisDriver(
+          config.url,
+          namespace,
+          options.connectTimeoutMs ?? DEFAULT_STORE_OPTIONS.connectTimeoutMs,
+        );
+  return storeOn(driver);
+}
+
+/** The repositories over one driver. */
+function storeOn(driver: StoreDriver): Store {
+  return {
+    kind: driver.kind,
+    threads: createThreadRepository(driver),
+    assistants: createAssistantRepository(driver),
+    runs: createRunRepository(driver),
+    dedupe: createDedupeRepository(driver),
+    usage: createUsageRepository(driver),
+    ping: () => driver.ping(),
+    close: () => driver.close(),
+  };
+}

@@ -1,0 +1,73 @@
+import { StoreError } from '../core/errors.js';
+
+/**
+ * The few primitives the repositories need, implemented once per backing store. Plain records go
+ * through keyv; the compound operations (claim, counters, sets) are where SQLite and Redis differ:
+ * Redis does them atomically on the server, SQLite serializes them inside the one process that owns
+ * the file. Keys are relative to the store's namespace; see keys.ts for the layout.
+ */
+export interface StoreDriver {
+  readonly kind: 'sqlite' | 'redis';
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Creates `key` with a TTL unless it exists; true when this call created it. */
+  setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
+  /** Adds each amount to the named counter of every record in `keys`, as one update (missing counters start at 0). */
+  increment(keys: readonly string[], amounts: Readonly<Record<string, number>>): Promise<void>;
+  /** Every counter of the record at `key`; empty when there is none. */
+  counters(key: string): Promise<Record<string, number>>;
+  addMember(key: string, member: string): Promise<void>;
+  removeMember(key: string, member: string): Promise<void>;
+  members(key: string): Promise<string[]>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs one store operation, turning any failure into a {@link StoreError} so callers can route on
+ * `code` without knowing which library failed. Programming errors (RangeError from argument checks)
+ * pass through unchanged: they are bugs, not an unavailable store.
+ */
+export async function storeCall<T>(operation: string, key: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof RangeError) throw error;
+    throw new StoreError(`store ${operation} failed for key ${JSON.stringify(key)}`, { cause: error });
+  }
+}
+
+/** Rejects a TTL that Redis (PX) and keyv could not honour the same way. */
+export function checkTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}
+
+/** Rejects counter increments Redis HINCRBY would refuse, so both stores accept the same inputs. */
+export function checkAmounts(amounts: Readonly<Record<string, number>>): void {
+  for (const [field, amount] of Object.entries(amounts)) {
+    if (!Number.isSafeInteger(amount)) throw new RangeError(`${field} must be an integer, got ${amount}`);
+  }
+}
+
+/** Fails calls made after close(), instead of letting a library silently reconnect. */
+export class ClosedGuard {
+  #closed = false;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Throws a StoreError once the store has been closed. */
+  check(): void {
+    if (this.#closed) throw new StoreError('store is closed');
+  }
+
+  /** Marks the store closed; returns false if it already was (so close() can be idempotent). */
+  close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    return true;
+  }
+}

@@ -1,0 +1,28 @@
+import type { ConversationKey } from '../core/conversation.js';
+
+/**
+ * The one place that knows how records are laid out in the store. Keys are relative to the store's
+ * namespace (keyv and the drivers add the prefix). Variable parts go last, so that conversation keys
+ * (which contain ':') never make two layouts collide.
+ */
+export const storeKeys = {
+  /** Conversation key -> `ThreadRecord`. */
+  thread: (key: ConversationKey) => `thread:${key}`,
+  /** Assistant name -> `AssistantRecord`. */
+  assistant: (name: string) => `assistant:${name}`,
+  /** Conversation key -> in-flight `RunRecord`. */
+  run: (key: ConversationKey) => `run:${key}`,
+  /** A set of the conversation keys that have a run record, so runs can be listed on any store. */
+  runIndex: () => 'runs',
+  /** A processed-event mark, with a TTL. */
+  dedupe: (mark: string) => `dedupe:${mark}`,
+  /** Counters for one user on one UTC day. */
+  userUsage: (userId: string, day: Date) => `usage:user:${utcDay(day)}:${userId}`,
+  /** Counters for one conversation on one UTC day. */
+  conversationUsage: (key: ConversationKey, day: Date) => `usage:conversation:${utcDay(day)}:${key}`,
+} as const;
+
+/** `YYYY-MM-DD` of the UTC day `at` falls in. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -1,0 +1,131 @@
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { StoreError } from '../core/errors.js';
+import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
+import { keyvRecords } from './keyv-records.js';
+import { maskRedisUrl } from './redis-url.js';
+
+/** A health check or a close that takes longer than this counts as failed. */
+const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * Connects to Redis at `url`. Compound operations use the underlying client so they are atomic on the
+ * server, across every instance sharing the store: SET NX PX for claims, HINCRBY in MULTI for
+ * counters, SADD/SREM for sets. Raw keys are derived with the adapter's own prefixing, so they live
+ * beside keyv's records under the same namespace.
+ */
+export async function openRedisDriver(
+  url: string,
+  namespace: string,
+  connectTimeoutMs: number,
+): Promise<StoreDriver> {
+  const shown = maskRedisUrl(url);
+  let connected = false;
+  const client = createRedisClient(url, shown, connectTimeoutMs, () => connected);
+  // Without a listener node-redis would crash the process on the first socket error; failures reach
+  // callers as rejected commands instead.
+  client.on('error', () => undefined);
+  try {
+    // The deadline also covers a server that accepts TCP but never answers the handshake.
+    await withDeadline(client.connect(), connectTimeoutMs);
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    throw new StoreError(`cannot connect to the Redis store at ${shown}`, { cause: error });
+  }
+  connected = true;
+
+  const adapter = new KeyvRedis(client, { namespace, throwOnErrors: true });
+  // useKeyPrefix false: the adapter prefixes keys itself; keyv would prefix them a second time.
+  const keyv = new Keyv({ store: adapter, namespace, useKeyPrefix: false, throwOnErrors: true });
+  const guard = new ClosedGuard();
+  const raw = (key: string) => adapter.createKeyPrefix(key, namespace);
+  const call = <T>(operation: string, key: string, run: () => Promise<T>) =>
+    storeCall(operation, key, () => {
+      guard.check();
+      return run();
+    });
+
+  return {
+    kind: 'redis',
+    ...keyvRecords(keyv, guard),
+    setIfAbsent: (key, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return call('claim', key, async () => {
+        const reply = await client.set(raw(key), '1', {
+          condition: 'NX',
+          expiration: { type: 'PX', value: ttl },
+        });
+        return reply === 'OK';
+      });
+    },
+    increment: (keys, amounts) => {
+      checkAmounts(amounts);
+      return call('increment', keys.join(' '), async () => {
+        // One MULTI: a reader never sees a run's input tokens counted without its output tokens, nor
+        // the user's totals updated without the conversation's.
+        const multi = client.multi();
+        for (const key of keys) {
+          for (const [field, amount] of Object.entries(amounts)) multi.hIncrBy(raw(key), field, amount);
+        }
+        await multi.exec();
+      });
+    },
+    counters: (key) =>
+      call('read counters', key, async () => {
+        const hash = await client.hGetAll(raw(key));
+        return Object.fromEntries(Object.entries(hash).map(([field, value]) => [field, Number(value)]));
+      }),
+    addMember: (key, member) =>
+      call('add member', key, async () => void (await client.sAdd(raw(key), member))),
+    removeMember: (key, member) =>
+      call('remove member', key, async () => void (await client.sRem(raw(key), member))),
+    members: (key) => call('list members', key, () => client.sMembers(raw(key))),
+    ping: async () => {
+      if (guard.closed || !client.isReady) return false;
+      return withDeadline(client.ping(), PING_TIMEOUT_MS).then(
+        (reply) => reply === 'PONG',
+        () => false,
+      );
+    },
+    close: async () => {
+      if (!guard.close() || !client.isOpen) return;
+      // close() waits for pending replies; a dead server must not hold shutdown, so destroy after a bound.
+      await withDeadline(client.close(), PING_TIMEOUT_MS).catch(() => client.destroy());
+    },
+  };
+}
+
+/**
+ * A client whose first connection is tried once: node-redis (and @keyv/redis's default strategy)
+ * otherwise retries for ever and start-up hangs. Once connected, it reconnects with backoff, and the
+ * offline queue is off so commands fail fast (as StoreErrors) while Redis is away instead of hanging.
+ */
+function createRedisClient(url: string, shown: string, connectTimeout: number, wasConnected: () => boolean) {
+  try {
+    return createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout,
+        reconnectStrategy: (retries: number) =>
+          wasConnected() ? Math.min(2 ** retries * 100, 2_000) : false,
+      },
+    });
+  } catch {
+    // The cause is left out on purpose: URL parse errors carry the input, password included.
+    throw new StoreError(`invalid Redis URL ${shown}`);
+  }
+}
+
+/** Settles as `promise` does, or rejects once `ms` have passed; the timer never holds the process. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

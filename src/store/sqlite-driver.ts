@@ -1,0 +1,114 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { KeyvSqlite } from '@keyv/sqlite';
+import { Keyv } from 'keyv';
+import { StoreError } from '../core/errors.js';
+import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
+import { keyvRecords } from './keyv-records.js';
+import { SerialQueue } from './serial-queue.js';
+
+/** How often expired rows (dedupe marks) are deleted; keyv itself only drops them when read again. */
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Opens (creating it and its directory if needed) the SQLite file at `path`, relative to the working
+ * directory or absolute. SQLite mode is single-instance by design (the product runs many instances
+ * only on Redis), so read-modify-write operations are made atomic by running them one at a time in
+ * this process: no other writer exists to interleave with them.
+ */
+export async function openSqliteDriver(path: string, namespace: string): Promise<StoreDriver> {
+  const file = path === ':memory:' ? path : resolve(path);
+  try {
+    if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new StoreError(`cannot create the directory for the SQLite store at ${file}`, { cause: error });
+  }
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}` });
+  const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true });
+  try {
+    // The adapter opens the file lazily; a query now turns "cannot open" into a start-up error.
+    await adapter.query('SELECT 1');
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite store at ${file}`, { cause: error });
+  }
+
+  const guard = new ClosedGuard();
+  const queue = new SerialQueue();
+  const records = keyvRecords(keyv, guard);
+  const locked = <T>(operation: string, key: string, task: () => Promise<T>) =>
+    storeCall(operation, key, () => {
+      guard.check();
+      return queue.run(task);
+    });
+
+  // keyv's own key prefix; rows outside it belong to someone else sharing the file.
+  const prefix = `${namespace}:`;
+  const sweep = () =>
+    queue
+      .run(() =>
+        adapter.query(
+          `DELETE FROM ${adapter.opts.table} WHERE substr(key, 1, ?) = ? AND json_valid(value)
+             AND json_extract(value, '$.expires') < ?`,
+          prefix.length,
+          prefix,
+          Date.now(),
+        ),
+      )
+      // Housekeeping only: keyv still treats an expired row as absent, so a failed sweep loses nothing.
+      .catch(() => undefined);
+  await sweep();
+  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+
+  return {
+    kind: 'sqlite',
+    ...records,
+    setIfAbsent: (key, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return locked('claim', key, async () => {
+        // keyv.get returns undefined for an expired row, so an expired mark can be claimed again.
+        if ((await keyv.get(key)) !== undefined) return false;
+        await keyv.set(key, 1, ttl);
+        return true;
+      });
+    },
+    increment: (keys, amounts) => {
+      checkAmounts(amounts);
+      return locked('increment', keys.join(' '), async () => {
+        for (const key of keys) {
+          const next = { ...((await keyv.get<Record<string, number>>(key)) ?? {}) };
+          for (const [field, amount] of Object.entries(amounts)) next[field] = (next[field] ?? 0) + amount;
+          await keyv.set(key, next);
+        }
+      });
+    },
+    counters: async (key) => (await records.get<Record<string, number>>(key)) ?? {},
+    addMember: (key, member) =>
+      locked('add member', key, async () => {
+        const current = (await keyv.get<string[]>(key)) ?? [];
+        if (!current.includes(member)) await keyv.set(key, [...current, member]);
+      }),
+    removeMember: (key, member) =>
+      locked('remove member', key, async () => {
+        const current = (await keyv.get<string[]>(key)) ?? [];
+        if (current.includes(member))
+          await keyv.set(
+            key,
+            current.filter((m) => m !== member),
+          );
+      }),
+    members: async (key) => (await records.get<string[]>(key)) ?? [],
+    ping: async () => {
+      if (guard.closed) return false;
+      return adapter.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+    },
+    close: async () => {
+      if (!guard.close()) return;
+      clearInterval(sweeper);
+      await queue.drain();
+      await storeCall('close', file, () => keyv.disconnect());
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@keyv/redis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreConfig } from '../config/types.js';
+import { conversationKey } from '../core/conversation.js';
+import { StoreError } from '../core/errors.js';
+import { createStore } from './create-store.js';
+import type { RunRecord, Store, ThreadRecord } from './types.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const RUN_ID = randomUUID();
+
+/** One backing store under test: where it lives, and how to remove everything the run wrote. */
+interface Target {
+  name: 'sqlite' | 'redis';
+  config(): StoreConfig;
+  cleanup(): Promise<void>;
+}
+
+let sqliteDir = '';
+const targets: Target[] = [
+  {
+    name: 'sqlite',
+    config: () => ({ kind: 'sqlite', path: join(sqliteDir, 'store.sqlite') }),
+    cleanup: () => rm(sqliteDir, { recursive: true, force: true }),
+  },
+  {
+    name: 'redis',
+    config: () => ({ kind: 'redis', url: REDIS_URL }),
+    cleanup: async () => {
+      const client = createClient({ url: REDIS_URL });
+      await client.connect();
+      for await (const keys of client.scanIterator({ MATCH: `tl-test-${RUN_ID}-*`, COUNT: 500 })) {
+        if (keys.length > 0) await client.unlink(keys);
+      }
+      await client.close();
+    },
+  },
+];
+
+beforeAll(async () => {
+  sqliteDir = await mkdtemp(join(tmpdir(), 'threadloom-store-'));
+});
+afterAll(async () => {
+  for (const target of targets) await target.cleanup();
+});
+
+let testCount = 0;
+const key = (thread: string) => conversationKey('discord', 'channel', thread);
+const usage = (inputTokens: number, outputTokens: number, reasoningTokens: number) => ({
+  inputTokens,
+  outputTokens,
+  reasoningTokens,
+});
+const run = (thread: string): RunRecord => ({
+  key: key(thread),
+  backend: 'responses',
+  threadId: `conv_${thread}`,
+  runId: `resp_${thread}`,
+  messageIds: [`m-${thread}`],
+  replyTo: { [`m-${thread}`]: `r-${thread}` },
+  startedAt: 1_700_000_000_000,
+});
+
+/** Polls `check` until it holds or the deadline passes (no fixed sleeps). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.each(targets)('store on $name', (target) => {
+  let namespace = '';
+  let store: Store;
+  const open = () => createStore(target.config(), { namespace });
+
+  beforeEach(async () => {
+    // A namespace per test: each starts empty, even on the shared Redis.
+    namespace = `tl-test-${RUN_ID}-${++testCount}`;
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('reports its kind and answers a ping', async () => {
+    expect(store.kind).toBe(target.name);
+    expect(await store.ping()).toBe(true);
+  });
+
+  it('stores, reads back and deletes a thread record', async () => {
+    const record: ThreadRecord = {
+      threadId: 'conv_1',
+      backend: 'responses',
+      createdAt: 1,
+      lastUsedAt: 2,
+      lastResponseId: ':resp_1',
+    };
+    expect(await store.threads.get(key('t1'))).toBeUndefined();
+    await store.threads.set(key('t1'), record);
+    expect(await store.threads.get(key('t1'))).toEqual(record);
+    expect(await store.threads.get(key('t2'))).toBeUndefined();
+    await store.threads.delete(key('t1'));
+    expect(await store.threads.get(key('t1'))).toBeUndefined();
+  });
+
+  it('keeps an assistant record by name', async () => {
+    await store.assistants.set('helper', { assistantId: 'asst_1', configHash: 'abc' });
+    expect(await store.assistants.get('helper')).toEqual({ assistantId: 'asst_1', configHash: 'abc' });
+    expect(await store.assistants.get('other')).toBeUndefined();
+  });
+
+  it('sets, gets, lists and deletes in-flight runs', async () => {
+    expect(await store.runs.list()).toEqual([]);
+    await store.runs.set(run('a'));
+    await store.runs.set({ ...run('b'), position: '42', postedMessageIds: ['p1'] });
+    expect(await store.runs.get(key('b'))).toEqual({ ...run('b'), position: '42', postedMessageIds: ['p1'] });
+    const listed = await store.runs.list();
+    expect(listed.map((r) => r.key).sort()).toEqual([key('a'), key('b')]);
+    await store.runs.delete(key('a'));
+    expect(await store.runs.get(key('a'))).toBeUndefined();
+    expect(await store.runs.list()).toEqual([{ ...run('b'), position: '42', postedMessageIds: ['p1'] }]);
+  });
+
+  it('lists every run when many are recorded at once', async () => {
+    const threads = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    await Promise.all(threads.map((t) => store.runs.set(run(t))));
+    expect((await store.runs.list()).map((r) => r.key).sort()).toEqual(threads.map(key).sort());
+    await Promise.all(threads.slice(0, 10).map((t) => store.runs.delete(key(t))));
+    expect((await store.runs.list()).map((r) => r.key).sort()).toEqual(threads.slice(10).map(key).sort());
+  });
+
+  it('claims a mark once, and other marks independently', async () => {
+    expect(await store.dedupe.claim('evt-1', 60_000)).toBe(true);
+    expect(await store.dedupe.claim('evt-1', 60_000)).toBe(false);
+    expect(await store.dedupe.claim('evt-2', 60_000)).toBe(true);
+  });
+
+  it('lets a mark be claimed again once its TTL has passed', async () => {
+    expect(await store.dedupe.claim('evt-ttl', 100)).toBe(true);
+    expect(await store.dedupe.claim('evt-ttl', 100)).toBe(false);
+    await eventually(() => store.dedupe.claim('evt-ttl', 60_000));
+    expect(await store.dedupe.claim('evt-ttl', 60_000)).toBe(false);
+  });
+
+  it('grants exactly one of 50 parallel claims of the same mark', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => store.dedupe.claim('evt-race', 60_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('accumulates usage per user and per conversation for a UTC day', async () => {
+    const day = new Date('2024-03-01T12:00:00Z');
+    await store.usage.record(key('u'), 'alice', usage(10, 20, 5), new Date('2024-03-01T00:00:00Z'));
+    await store.usage.record(key('u'), 'alice', usage(1, 2, 0), new Date('2024-03-01T23:59:59.999Z'));
+    await store.usage.record(key('v'), 'alice', usage(100, 0, 0), day);
+    await store.usage.record(key('u'), 'bob', usage(7, 7, 7), day);
+    expect(await store.usage.forUser('alice', day)).toEqual({ ...usage(111, 22, 5), runs: 3 });
+    expect(await store.usage.forUser('bob', day)).toEqual({ ...usage(7, 7, 7), runs: 1 });
+    expect(await store.usage.forConversation(key('u'), day)).toEqual({ ...usage(18, 29, 12), runs: 3 });
+    expect(await store.usage.forConversation(key('v'), day)).toEqual({ ...usage(100, 0, 0), runs: 1 });
+  });
+
+  it('keeps each UTC day separate and reports an empty day as zeros', async () => {
+    await store.usage.record(key('d'), 'carol', usage(5, 5, 5), new Date('2024-03-01T23:59:59Z'));
+    await store.usage.record(key('d'), 'carol', usage(3, 3, 3), new Date('2024-03-02T00:00:01Z'));
+    expect(await store.usage.forUser('carol', new Date('2024-03-01T08:00:00Z'))).toEqual({
+      ...usage(5, 5, 5),
+      runs: 1,
+    });
+    expect(await store.usage.forConversation(key('d'), new Date('2024-03-02T20:00:00Z'))).toEqual({
+      ...usage(3, 3, 3),
+      runs: 1,
+    });
+    expect(await store.usage.forUser('carol', new Date('2024-03-03T00:00:00Z'))).toEqual({
+      ...usage(0, 0, 0),
+      runs: 0,
+    });
+  });
+
+  it('loses no usage when 50 runs are recorded at once', async () => {
+    const day = new Date('2024-05-05T05:05:05Z');
+    await Promise.all(
+      Array.from({ length: 50 }, () => store.usage.record(key('p'), 'dave', usage(1, 2, 3), day)),
+    );
+    expect(await store.usage.forUser('dave', day)).toEqual({ ...usage(50, 100, 150), runs: 50 });
+    expect(await store.usage.forConversation(key('p'), day)).toEqual({ ...usage(50, 100, 150), runs: 50 });
+  });
+
+  it('refuses fractional token counts', async () => {
+    await expect(store.usage.record(key('f'), 'erin', usage(1.5, 0, 0), new Date())).rejects.toThrow(
+      RangeError,
+    );
+  });
+
+  it('reads every record back after close and reopen', async () => {
+    const day = new Date('2024-06-01T10:00:00Z');
+    const thread: ThreadRecord = { threadId: 'thread_1', backend: 'assistants', createdAt: 5, lastUsedAt: 6 };
+    await store.threads.set(key('keep'), thread);
+    await store.assistants.set('bot', { assistantId: 'asst_9', configHash: 'h' });
+    await store.runs.set(run('keep'));
+    expect(await store.dedupe.claim('evt-keep', 60_000)).toBe(true);
+    await store.usage.record(key('keep'), 'frank', usage(4, 5, 6), day);
+    await store.close();
+
+    store = await open();
+    expect(await store.threads.get(key('keep'))).toEqual(thread);
+    expect(await store.assistants.get('bot')).toEqual({ assistantId: 'asst_9', configHash: 'h' });
+    expect(await store.runs.list()).toEqual([run('keep')]);
+    expect(await store.dedupe.claim('evt-keep', 60_000)).toBe(false);
+    expect(await store.usage.forUser('frank', day)).toEqual({ ...usage(4, 5, 6), runs: 1 });
+  });
+
+  it('fails calls after close with a StoreError and reports not ready', async () => {
+    await store.close();
+    await store.close();
+    expect(await store.ping()).toBe(false);
+    await expect(store.threads.get(key('x'))).rejects.toBeInstanceOf(StoreError);
+    await expect(store.dedupe.claim('evt-closed', 1_000)).rejects.toMatchObject({
+      code: 'store_unavailable',
+    });
+  });
+});
+
+describe('store on redis, several instances', () => {
+  const namespace = `tl-test-${RUN_ID}-multi`;
+  const openMany = () =>
+    Promise.all(
+      Array.from({ length: 5 }, () => createStore({ kind: 'redis', url: REDIS_URL }, { namespace })),
+    );
+
+  it('grants exactly one claim across instances', async () => {
+    const stores = await openMany();
+    try {
+      const claims = stores.flatMap((s) =>
+        Array.from({ length: 10 }, () => s.dedupe.claim('evt-multi', 60_000)),
+      );
+      expect((await Promise.all(claims)).filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('loses no usage recorded by several instances at once', async () => {
+    const stores = await openMany();
+    const day = new Date('2024-07-07T07:07:07Z');
+    try {
+      await Promise.all(
+        stores.flatMap((s) =>
+          Array.from({ length: 10 }, () => s.usage.record(key('m'), 'gina', usage(1, 1, 1), day)),
+        ),
+      );
+      expect(await stores[0]?.usage.forUser('gina', day)).toEqual({ ...usage(50, 50, 50), runs: 50 });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
