@@ -1,0 +1,82 @@
+import type { ServerResponse } from 'node:http';
+
+/** Where a stream is cut, to make the client fall back to polling. */
+export interface StreamCut {
+  cutAfterEvents: number;
+  /**
+   * `destroy` (default) drops the connection like a network failure; `end` closes it cleanly without
+   * `done`; `error` sends the `error` event (a server_error) and closes.
+   */
+  how?: 'destroy' | 'end' | 'error';
+}
+
+/**
+ * Writes server-sent events exactly as OpenAI does: `event: <name>\ndata: <json>\n\n`, ending with
+ * `event: done\ndata: [DONE]`. Every event is reported to `record` before it is written.
+ */
+export class SseWriter {
+  readonly #res: ServerResponse;
+  readonly #record: (event: string, data: unknown) => void;
+  readonly #cut: StreamCut | undefined;
+  #count = 0;
+  #closed = false;
+  #onClose = new Set<() => void>();
+
+  constructor(res: ServerResponse, record: (event: string, data: unknown) => void, cut?: StreamCut) {
+    this.#res = res;
+    this.#record = record;
+    this.#cut = cut;
+    res.on('close', () => this.#markClosed());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends one event; false when the stream is closed (the client went away or the stream was cut). */
+  send(event: string, data: unknown): boolean {
+    if (this.#closed) return false;
+    if (this.#cut && this.#count >= this.#cut.cutAfterEvents) {
+      this.#cutNow();
+      return false;
+    }
+    this.#count++;
+    this.#record(event, data);
+    const payload = typeof data === 'string' ? data : JSON.stringify(data);
+    this.#res.write(`event: ${event}\ndata: ${payload}\n\n`);
+    return true;
+  }
+
+  /** Sends the closing `done` event and ends the response. */
+  done(): void {
+    if (this.send('done', '[DONE]')) this.#res.end();
+    this.#markClosed();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#closed) listener();
+    else this.#onClose.add(listener);
+  }
+
+  #cutNow(): void {
+    if (this.#cut?.how === 'error') {
+      const error = {
+        message: 'The server had an error while processing your request.',
+        type: 'server_error',
+        param: null,
+        code: 'server_error',
+      };
+      this.#record('error', error);
+      this.#res.end(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
+    } else if (this.#cut?.how === 'end') this.#res.end();
+    else this.#res.socket?.destroy();
+    this.#markClosed();
+  }
+
+  #markClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const listener of this.#onClose) listener();
+    this.#onClose.clear();
+  }
+}
