@@ -4,19 +4,32 @@ import type { AppConfig } from './config/types.js';
 import { createLogger } from './core/logger.js';
 import { reportStartupFailure } from './startup-failure.js';
 
+/** The terminal the console talks to; the process's own by default. */
+export interface ConsoleStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+  errors: NodeJS.WritableStream;
+}
+
 /**
  * `npm run console`: chat with the assistant in a terminal, one message per line; also works piped.
- * Exits 0 when input ends and the last answer is written.
+ * Resolves when input ends and the last answer is written.
  */
-export async function runConsole(config: AppConfig, session = 'default'): Promise<void> {
-  const logger = createLogger(config.logLevel);
+export async function runConsole(
+  config: AppConfig,
+  session = 'default',
+  streams: ConsoleStreams = { input: process.stdin, output: process.stdout, errors: process.stderr },
+): Promise<void> {
+  const logger = createLogger(config.logLevel, streams.errors);
   const app = await createApp(config, logger);
   try {
+    const interactive = Boolean(streams.output.isTTY);
     const adapter = new ConsoleAdapter({
-      input: process.stdin,
-      out: process.stdout,
-      status: process.stdout.isTTY ? process.stderr : undefined,
-      stream: Boolean(process.stdout.isTTY),
+      input: streams.input,
+      out: streams.output,
+      // Progress lines only help a person watching; piped output stays the answers alone.
+      status: interactive ? streams.errors : undefined,
+      stream: interactive,
       outputDir: config.consoleOutputDir,
       session,
     });
@@ -26,8 +39,13 @@ export async function runConsole(config: AppConfig, session = 'default'): Promis
   }
 }
 
-const isEntryPoint = import.meta.url === `file://${process.argv[1]}`;
-if (isEntryPoint) {
+/** Is this module the process's entry point (not imported by the demo or a test)? */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && new URL(moduleUrl).pathname === script;
+}
+
+if (isEntryPoint(import.meta.url)) {
   const { loadConfigFromProcess } = await import('./config/load-config.js');
   try {
     const session = process.argv.slice(2).find((arg) => !arg.startsWith('-'));

@@ -31,8 +31,11 @@ export type RunEnding =
   | { kind: 'completed' }
   /** `reason` is the service's code, e.g. `max_output_tokens`, `content_filter`. */
   | { kind: 'incomplete'; reason: string }
-  /** `code` and `message` come from the service's last_error; only the code picks what users see. */
-  | { kind: 'failed'; code: string; message: string }
+  /**
+   * `code` comes from the service's last_error. `message` (its text, which may carry internals) is
+   * for logs: the orchestrator drops it before the ending reaches an adapter.
+   */
+  | { kind: 'failed'; code: string; message?: string }
   | { kind: 'expired' }
   | { kind: 'cancelled' }
   | { kind: 'timeout' };

@@ -90,14 +90,17 @@ async function runOnThread(
     }
     await turn.handle(event, threadId, batch, signal);
   }
-  if (!turn.ended)
-    turn.emit(finalEvent({ kind: 'failed', code: 'stream_ended', message: 'no ending' }, signal));
+  if (!turn.ended) turn.emit(finalEvent({ kind: 'failed', code: 'stream_ended' }, signal));
 }
 
 function finalEvent(ending: RunEnding, signal: AbortSignal): ReplyEvent {
   // A run we cancelled because it ran out of time is a timeout to the user, not a cancellation.
   const shown: RunEnding =
-    ending.kind === 'cancelled' && signal.reason === 'timeout' ? { kind: 'timeout' } : ending;
+    ending.kind === 'cancelled' && signal.reason === 'timeout'
+      ? { kind: 'timeout' }
+      : ending.kind === 'failed'
+        ? { kind: 'failed', code: ending.code }
+        : ending;
   const notice = endingNotice(shown);
   return notice === undefined ? { type: 'done', ending: shown } : { type: 'done', ending: shown, notice };
 }
@@ -245,6 +248,7 @@ class TurnState {
         return;
       case 'ended':
         this.ended = true;
+        if (event.ending.kind !== 'completed') this.log.info({ ending: event.ending }, 'run ended');
         this.emit(finalEvent(event.ending, signal));
         return;
     }

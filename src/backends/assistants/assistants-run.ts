@@ -5,18 +5,24 @@ import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { Logger } from '../../core/logger.js';
 import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
-import { callApi, isAbort, toAssistantError } from '../shared/openai-client.js';
+import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
 import { addMessages } from './thread-messages.js';
 
 /** Poll pacing when streaming is unavailable or broke: from 250 ms, doubling, up to 2 s. */
-export const DEFAULT_POLLING = { initialMs: 250, maxMs: 2000 } as const satisfies PollingOptions;
+export const DEFAULT_POLLING = {
+  initialMs: 250,
+  maxMs: 2000,
+  stepPageSize: 100,
+} as const satisfies PollingOptions;
 /** After a cancel, how long to wait for the service to confirm before ending anyway. */
 export const DEFAULT_CANCEL_GRACE_MS = 5000;
 
 export interface PollingOptions {
   initialMs: number;
   maxMs: number;
+  /** Run steps fetched per page (the API allows 1 to 100). */
+  stepPageSize: number;
 }
 
 export interface AssistantsRunDeps {
@@ -90,7 +96,10 @@ export class AssistantsRun implements BackendRun {
         source = await this.submit(outputs, source.kind === 'stream');
       }
     } catch (error) {
-      if (!this.signal.aborted || !isAbort(error)) throw toAssistantError(error, 'assistant run');
+      // Once our signal is aborted, whatever failed (the SDK's abort error, a cut stream, a sleep)
+      // failed because of it: the run is to be cancelled, not reported as broken.
+      if (!this.signal.aborted) throw toAssistantError(error, 'assistant run');
+      this.deps.logger.debug({ err: error }, 'run aborted');
       yield* this.endAfterAbort();
     }
   }
@@ -237,7 +246,7 @@ export class AssistantsRun implements BackendRun {
       {
         thread_id: this.request.threadId,
         order: 'asc',
-        limit: 100,
+        limit: this.deps.polling.stepPageSize,
         ...(this.stepCursor ? { after: this.stepCursor } : {}),
       },
       { signal: this.signal },

@@ -35,13 +35,3 @@ export function isNotFound(error: unknown): boolean {
   const cause = error instanceof AssistantError ? error.cause : error;
   return cause instanceof APIError && cause.status === 404;
 }
-
-/** Is this an abort of our own making (timeout, cancel, shutdown)? */
-export function isAbort(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'AbortError' ||
-      error.constructor.name === 'APIUserAbortError' ||
-      error.message === 'Request was aborted.')
-  );
-}

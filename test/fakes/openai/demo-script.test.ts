@@ -38,10 +38,15 @@ describe('the demo model', () => {
       callId: 'call_1',
       name: 'current_time',
       arguments: '{}',
-      output: '2026-01-01T09:00:00+09:00 (Asia/Tokyo)',
+      output: '{"timezone":"Asia/Tokyo","datetime":"2026-01-01T09:00:00+09:00","weekday":"Thursday"}',
     };
     const [answer] = await stepsFor('time', { round: 2, toolOutputs: [output] });
-    expect(textOf(answer)).toBe('The current time is 2026-01-01T09:00:00+09:00 (Asia/Tokyo).');
+    expect(textOf(answer)).toBe('It is Thursday 2026-01-01T09:00:00+09:00 in Asia/Tokyo.');
+    const [failure] = await stepsFor('time', {
+      round: 2,
+      toolOutputs: [{ ...output, output: 'Error: unknown zone' }],
+    });
+    expect(textOf(failure)).toBe('The time tool said: Error: unknown zone');
   });
 
   it('echoes anything else in chunks', async () => {

@@ -82,10 +82,22 @@ export function requestedTimezone(message: string): string {
   return /tokyo/i.test(message) ? 'Asia/Tokyo' : 'UTC';
 }
 
+/** Reads the `current_time` tool's JSON back as a sentence, as a model would. */
+function describeTime(output: string): string {
+  try {
+    const time = JSON.parse(output) as { timezone?: string; datetime?: string; weekday?: string };
+    if (time.datetime)
+      return `It is ${time.weekday ?? ''} ${time.datetime} in ${time.timezone ?? 'UTC'}.`.replace('  ', ' ');
+  } catch {
+    // Not JSON: an error text from the tool, passed on as it is.
+  }
+  return `The time tool said: ${output}`;
+}
+
 export const demoScript: ModelScript = ({ round, text: said, toolOutputs }) => {
   if (round > 1) {
     const answers = toolOutputs.map((o) =>
-      o.name === 'current_time' ? `The current time is ${o.output}.` : `${o.name} returned: ${o.output}`,
+      o.name === 'current_time' ? describeTime(o.output) : `${o.name} returned: ${o.output}`,
     );
     return [text(answers.join('\n'), { delayMs: 30 })];
   }

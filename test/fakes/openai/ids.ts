@@ -10,6 +10,16 @@ export function newId(prefix: 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call
   return prefix === 'file' ? `file-${tail}` : `${prefix}_${tail}`;
 }
 
+/**
+ * A Responses / Conversations / Containers id: the prefix and 48 hex digits, as the service writes
+ * them (`resp_68af40...`, `conv_...`, `msg_...`, `fc_...`, `ci_...`, `fs_...`, `cntr_...`, `cfile_...`).
+ */
+export function newHexId(
+  prefix: 'resp' | 'conv' | 'msg' | 'fc' | 'fco' | 'ci' | 'fs' | 'cntr' | 'cfile',
+): string {
+  return `${prefix}_${randomBytes(24).toString('hex')}`;
+}
+
 /** Unix seconds, the unit of every `*_at` field. */
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);

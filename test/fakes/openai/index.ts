@@ -2,6 +2,8 @@
  * A faithful fake of the OpenAI API for tests and the demo: a real HTTP server on 127.0.0.1 that the
  * real `openai` SDK talks to unchanged (`new OpenAI({ baseURL: fake.url, apiKey: 'test', maxRetries: 0 })`).
  */
+
+export { demoScript } from './demo-script.js';
 export {
   DEFAULT_FAKE_OPENAI,
   FakeOpenAI,

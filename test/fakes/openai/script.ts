@@ -13,12 +13,16 @@ export interface GeneratedFile {
 
 /**
  * A span of the answer that the service annotates. `text` is the exact marker the text contains
- * (`【4:0†source】` for a citation, `sandbox:/mnt/data/x.csv` for a file link); the layer finds it in
- * the text to compute start/end indexes, so it must occur there.
+ * (`【4:0†source】` for a citation, `sandbox:/mnt/data/x.csv` for a file link, the link text of a web
+ * source); the layer finds it in the text to compute start/end indexes, so it must occur there.
+ * Each API shows them its own way: the Assistants API keeps citation markers in the text, the
+ * Responses API removes them and puts the citation at their position (`index`); a `url_citation`
+ * exists only in the Responses API (the Assistants layer leaves the text unannotated).
  */
 export type TextAnnotation =
   | { type: 'file_citation'; text: string; fileId: string; quote?: string }
-  | { type: 'file_path'; text: string; file: GeneratedFile };
+  | { type: 'file_path'; text: string; file: GeneratedFile }
+  | { type: 'url_citation'; text: string; url: string; title: string };
 
 /** Answer text, sent as these chunks (deltas), `delayMs` apart. */
 export interface TextStep {
@@ -38,6 +42,13 @@ export interface CodeInterpreterStep {
   /** Other files the code wrote; a later `file_path` annotation with the same name refers to it. */
   files?: readonly GeneratedFile[];
   delayMs?: number;
+  /**
+   * Whether the answer shows the images (default true): as `image_file` content of the next message
+   * (Assistants) or as `container_file_citation` annotations of the next answer text (Responses).
+   * `false`: the images exist only as code outputs and, in the Responses API, as files in the
+   * container, so a client must list the container (or read the step outputs) to find them.
+   */
+  cite?: boolean;
 }
 
 export interface FileSearchResult {
@@ -101,6 +112,10 @@ export type ScriptStep =
 export interface ScriptUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Responses API only (`output_tokens_details.reasoning_tokens`); default 0. */
+  reasoningTokens?: number;
+  /** Responses API only (`input_tokens_details.cached_tokens`); default 0. */
+  cachedTokens?: number;
 }
 
 /** What one round does; `usage` overrides the estimate (characters / 4). */
@@ -113,7 +128,9 @@ export interface ScriptRound {
 export type DeclaredTool =
   | { type: 'code_interpreter' }
   | { type: 'file_search' }
-  | { type: 'function'; name: string };
+  | { type: 'function'; name: string }
+  /** Responses API: a remote MCP server the client declared (accepted and recorded, never called). */
+  | { type: 'mcp'; serverLabel: string };
 
 export interface AttachedFile {
   fileId: string;
@@ -214,6 +231,11 @@ export function text(
 /** A citation of an uploaded file: `marker` (e.g. `【4:0†source】`) must appear in the text. */
 export function citation(marker: string, fileId: string, quote?: string): TextAnnotation {
   return { type: 'file_citation', text: marker, fileId, ...(quote !== undefined && { quote }) };
+}
+
+/** A web source (Responses API `url_citation`): `marker` is the span of the text that links to it. */
+export function urlCitation(marker: string, url: string, title: string): TextAnnotation {
+  return { type: 'url_citation', text: marker, url, title };
 }
 
 /** A link to a file the model made; the file is stored when the text is produced. */

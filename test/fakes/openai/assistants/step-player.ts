@@ -14,6 +14,7 @@ import {
   estimateTokens,
   type FileSearchStep,
   type GeneratedFile,
+  type TextAnnotation,
   type TextStep,
 } from '../script.js';
 import { newMessage, newStep, stepUsage } from './objects.js';
@@ -118,6 +119,11 @@ function closeMessage(
   completeStep(scope, step, tokens);
 }
 
+/** The Assistants API has no URL citations: their text stays, unannotated. */
+function fileAnnotations(step: TextStep): Exclude<TextAnnotation, { type: 'url_citation' }>[] {
+  return (step.annotations ?? []).filter((a) => a.type !== 'url_citation');
+}
+
 /** Length in code points: the service counts characters as Python does, not UTF-16 units as JS does. */
 const codePoints = (text: string): number => [...text].length;
 
@@ -127,7 +133,7 @@ const codePoints = (text: string): number => [...text].length;
  */
 function locateAnnotations(scope: RunScope, step: TextStep, full: string): Annotation[] {
   let from = 0;
-  return (step.annotations ?? []).map((annotation) => {
+  return fileAnnotations(step).map((annotation) => {
     const at = full.indexOf(annotation.text, from);
     from = at + annotation.text.length;
     const start = codePoints(full.slice(0, at));
@@ -155,7 +161,7 @@ export async function playText(scope: RunScope, step: TextStep, endsIncomplete: 
   const { message, step: runStep } = openMessage(scope);
   const full = step.chunks.join('');
   const annotations = locateAnnotations(scope, step, full);
-  const quotes = (step.annotations ?? []).map((a) => (a.type === 'file_citation' ? a.quote : undefined));
+  const quotes = fileAnnotations(step).map((a) => (a.type === 'file_citation' ? a.quote : undefined));
   const index = message.content.length;
   const part: TextContentBlock = { type: 'text', text: { value: '', annotations: [] } };
   message.content.push(part);
@@ -224,7 +230,7 @@ export async function playCode(scope: RunScope, step: CodeInterpreterStep): Prom
     const fileId = storeGenerated(scope, image, true);
     outputs.push({ index: call.code_interpreter.outputs.length, type: 'image', image: { file_id: fileId } });
     call.code_interpreter.outputs.push({ type: 'image', image: { file_id: fileId } });
-    scope.pendingImages.push(fileId);
+    if (step.cite !== false) scope.pendingImages.push(fileId);
   }
   for (const file of step.files ?? []) storeGenerated(scope, file, false);
   if (outputs.length > 0)

@@ -18,7 +18,18 @@ export type RouteResult =
   | { kind: 'json'; body: unknown; schema: string; headers?: Record<string, string> }
   | { kind: 'bytes'; body: Uint8Array; contentType: string }
   /** A streamed answer: `start` is called with the response already open. */
-  | { kind: 'sse'; start: (writer: SseWriter) => void; headers?: Record<string, string> };
+  | {
+      kind: 'sse';
+      start: (writer: SseWriter) => void;
+      headers?: Record<string, string>;
+      /**
+       * `assistants` (default): `{ event, data }` records of schema `AssistantStreamEvent`;
+       * `responses`: the data is the event (`{ type, sequence_number, ... }`, `ResponseStreamEvent`).
+       */
+      events?: 'assistants' | 'responses';
+      /** The `data` of the `error` event a stream cut with `how: 'error'` sends. */
+      cutError?: () => unknown;
+    };
 
 export interface Route {
   method: HttpMethod;

@@ -185,21 +185,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
       });
+      const responses = result.events === 'responses';
       const record = (event: string, data: unknown) =>
         recorder.addSent({
           request: request.index,
           kind: 'event',
           status: 200,
-          schema: 'AssistantStreamEvent',
-          payload: { event, data },
+          schema: responses ? 'ResponseStreamEvent' : 'AssistantStreamEvent',
+          payload: responses ? data : { event, data },
         });
-      result.start(
-        new SseWriter(
-          res,
-          record,
-          faults.stream === false || faults.stream === 'reject' ? undefined : faults.stream,
-        ),
-      );
+      const cut = faults.stream === false || faults.stream === 'reject' ? undefined : faults.stream;
+      result.start(new SseWriter(res, record, { cut, cutError: result.cutError }));
     }
   } catch (error) {
     if (error instanceof FakeApiError) sendError(error);

@@ -10,22 +10,43 @@ export interface StreamCut {
   how?: 'destroy' | 'end' | 'error';
 }
 
+export interface SseWriterOptions {
+  cut?: StreamCut | undefined;
+  /** The `data` of the `error` event a cut with `how: 'error'` sends; default the Assistants API's. */
+  cutError?: (() => unknown) | undefined;
+}
+
+/** The Assistants API's stream error (`AssistantStreamEvent` `error`: an `Error` object). */
+const ASSISTANTS_STREAM_ERROR = {
+  message: 'The server had an error while processing your request.',
+  type: 'server_error',
+  param: null,
+  code: 'server_error',
+};
+
 /**
- * Writes server-sent events exactly as OpenAI does: `event: <name>\ndata: <json>\n\n`, ending with
- * `event: done\ndata: [DONE]`. Every event is reported to `record` before it is written.
+ * Writes server-sent events exactly as OpenAI does: `event: <name>\ndata: <json>\n\n`; Assistants
+ * streams end with `event: done\ndata: [DONE]` (`done()`), Responses streams just end (`end()`).
+ * Every event is reported to `record` before it is written.
  */
 export class SseWriter {
   readonly #res: ServerResponse;
   readonly #record: (event: string, data: unknown) => void;
   readonly #cut: StreamCut | undefined;
+  readonly #cutError: () => unknown;
   #count = 0;
   #closed = false;
   #onClose = new Set<() => void>();
 
-  constructor(res: ServerResponse, record: (event: string, data: unknown) => void, cut?: StreamCut) {
+  constructor(
+    res: ServerResponse,
+    record: (event: string, data: unknown) => void,
+    options: SseWriterOptions = {},
+  ) {
     this.#res = res;
     this.#record = record;
-    this.#cut = cut;
+    this.#cut = options.cut;
+    this.#cutError = options.cutError ?? (() => ASSISTANTS_STREAM_ERROR);
     res.on('close', () => this.#markClosed());
   }
 
@@ -53,6 +74,12 @@ export class SseWriter {
     this.#markClosed();
   }
 
+  /** Ends the response after the last event, without `done` (the Responses API sends none). */
+  end(): void {
+    if (!this.#closed) this.#res.end();
+    this.#markClosed();
+  }
+
   onClose(listener: () => void): void {
     if (this.#closed) listener();
     else this.#onClose.add(listener);
@@ -60,12 +87,7 @@ export class SseWriter {
 
   #cutNow(): void {
     if (this.#cut?.how === 'error') {
-      const error = {
-        message: 'The server had an error while processing your request.',
-        type: 'server_error',
-        param: null,
-        code: 'server_error',
-      };
+      const error = this.#cutError();
       this.#record('error', error);
       this.#res.end(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
     } else if (this.#cut?.how === 'end') this.#res.end();

@@ -1,0 +1,37 @@
+import { loadConfigFromProcess } from './config/load-config.js';
+import { isEntryPoint, runConsole } from './console.js';
+import { reportStartupFailure } from './startup-failure.js';
+
+/**
+ * `npm run demo`: the console against the built-in fake model server, started in this process on a
+ * free loopback port. No account, no key: a newcomer sees streamed text, the code the interpreter
+ * ran, a saved chart and a function call.
+ */
+export async function runDemo(): Promise<void> {
+  // The fake lives with the tests; it is compiled into dist/ beside the bot for exactly this use.
+  const { startFakeOpenAI, demoScript } = await import('../test/fakes/openai/index.js');
+  const fake = await startFakeOpenAI({ script: demoScript });
+  try {
+    const config = loadConfigFromProcess({
+      overrides: {
+        OPENAI_BASE_URL: fake.url,
+        OPENAI_API_KEY: 'demo',
+        ASSISTANT_BACKEND: 'assistants',
+        STORE_URL: 'sqlite://./data/demo.sqlite',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    if (process.stdin.isTTY) {
+      process.stderr.write(
+        'threadloom demo: type a message and press Enter. Try "hello", "plot y=x^2", "what time is it in Tokyo?". Ctrl-D ends.\n',
+      );
+    }
+    await runConsole(config, 'demo');
+  } finally {
+    await fake.close();
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  runDemo().catch((error: unknown) => reportStartupFailure(error));
+}

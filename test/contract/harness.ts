@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssistantsBackend } from '../../src/backends/assistants/assistants-backend.js';
+import type { PollingOptions } from '../../src/backends/assistants/assistants-run.js';
+import type { Backend, BackendName } from '../../src/backends/backend.js';
+import { createOpenAIClient } from '../../src/backends/shared/openai-client.js';
+import type { AssistantConfig, RunConfig } from '../../src/config/types.js';
+import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { InboundFile, InboundMessage } from '../../src/core/messages.js';
+import type { ReplyEvent } from '../../src/core/reply-events.js';
+import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/types.js';
+import { BUILT_IN_TOOLS, createToolRegistry } from '../../src/tools/index.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/index.js';
+import { RecordingRenderer } from '../support/recording-renderer.js';
+
+export const TEST_ASSISTANT: AssistantConfig = {
+  backend: 'assistants',
+  id: undefined,
+  name: 'threadloom-test',
+  model: 'o3',
+  instructions: 'Be helpful.',
+  codeInterpreter: true,
+  fileSearch: true,
+  functionTools: ['current_time'],
+  vectorStoreIds: [],
+};
+
+export const TEST_RUN: RunConfig = {
+  timeoutMs: 10_000,
+  toolTimeoutMs: 2_000,
+  maxQueuedMessages: 10,
+  maxAttachmentBytes: 1024 * 1024,
+};
+
+export interface HarnessOptions {
+  run?: Partial<RunConfig>;
+  /** The SDK's own retries (429, 5xx); 0 unless a test is about them. */
+  maxRetries?: number;
+  /** Assistants backend: how runs are polled. */
+  polling?: Partial<PollingOptions>;
+  assistant?: Partial<AssistantConfig>;
+}
+
+/** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
+export class Harness {
+  readonly key: ConversationKey = conversationKey('test', 'conversation');
+  readonly renderer = new RecordingRenderer();
+  private count = 0;
+
+  private constructor(
+    readonly fake: FakeOpenAI,
+    readonly store: Store,
+    readonly backend: Backend,
+    readonly orchestrator: Orchestrator,
+    private readonly dir: string,
+  ) {}
+
+  static async start(backendName: BackendName, options: HarnessOptions = {}): Promise<Harness> {
+    const fake = await startFakeOpenAI({ pollAfterMs: 10 });
+    const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+    const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    const tools = createToolRegistry(BUILT_IN_TOOLS, TEST_ASSISTANT.functionTools);
+    const client = createOpenAIClient(
+      { apiKey: 'test', baseURL: fake.url },
+      { maxRetries: options.maxRetries ?? 0 },
+    );
+    const logger = silentLogger();
+    const backend = createTestBackend(backendName, {
+      client,
+      assistant: { ...TEST_ASSISTANT, ...options.assistant, backend: backendName },
+      functions: tools.definitions(),
+      store,
+      logger,
+      polling: { ...TEST_POLLING, ...options.polling },
+    });
+    await backend.prepare();
+    const orchestrator = new Orchestrator({
+      backend,
+      store,
+      tools,
+      run: { ...TEST_RUN, ...options.run },
+      logger,
+    });
+    const harness = new Harness(fake, store, backend, orchestrator, dir);
+    orchestrator.registerRenderer('test', harness.renderer);
+    return harness;
+  }
+
+  /** Submits a user message; resolves to what the submit said. */
+  submit(text: string, files: InboundFile[] = []): Promise<string> {
+    const id = `m${++this.count}`;
+    const message: InboundMessage = {
+      id,
+      key: this.key,
+      userId: 'user-1',
+      text,
+      files,
+      replyTo: { message: id },
+      receivedAt: Date.now(),
+    };
+    return this.orchestrator.submit(message);
+  }
+
+  /** Sends one message and returns the reply events of its turn once everything is idle. */
+  async ask(text: string, files: InboundFile[] = []): Promise<ReplyEvent[]> {
+    const before = this.renderer.renders.length;
+    await this.submit(text, files);
+    await this.orchestrator.idle();
+    return this.renderer.renders.slice(before).flatMap((r) => r.events);
+  }
+
+  async close(): Promise<void> {
+    await this.orchestrator.stop();
+    await this.store.close();
+    await this.fake.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const TEST_POLLING: PollingOptions = { initialMs: 10, maxMs: 50, stepPageSize: 100 };
+
+interface BackendFactoryDeps {
+  polling: PollingOptions;
+  client: ReturnType<typeof createOpenAIClient>;
+  assistant: AssistantConfig;
+  functions: ReturnType<ReturnType<typeof createToolRegistry>['definitions']>;
+  store: Store;
+  logger: ReturnType<typeof silentLogger>;
+}
+
+function createTestBackend(name: BackendName, deps: BackendFactoryDeps): Backend {
+  switch (name) {
+    case 'assistants':
+      return new AssistantsBackend({
+        client: deps.client,
+        assistant: deps.assistant,
+        functions: deps.functions,
+        assistants: deps.store.assistants,
+        logger: deps.logger,
+        polling: deps.polling,
+        cancelGraceMs: 2000,
+      });
+    case 'responses':
+      throw new Error('responses backend not built yet');
+  }
+}
+
+/**
+ * A second start of the Assistants backend on the same fake server and store, as after a restart;
+ * resolves once `prepare()` found or made its assistant.
+ */
+export async function restartAssistants(
+  fake: FakeOpenAI,
+  store: Store,
+  assistant: Partial<AssistantConfig> = {},
+): Promise<Backend> {
+  const tools = createToolRegistry(BUILT_IN_TOOLS, TEST_ASSISTANT.functionTools);
+  const backend = createTestBackend('assistants', {
+    client: createOpenAIClient({ apiKey: 'test', baseURL: fake.url }, { maxRetries: 0 }),
+    assistant: { ...TEST_ASSISTANT, ...assistant },
+    functions: tools.definitions(),
+    store,
+    logger: silentLogger(),
+    polling: TEST_POLLING,
+  });
+  await backend.prepare();
+  return backend;
+}
+
+/** Events of one type, typed. */
+export function ofType<T extends ReplyEvent['type']>(
+  events: readonly ReplyEvent[],
+  type: T,
+): Extract<ReplyEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<ReplyEvent, { type: T }> => e.type === type);
+}
+
+/** The final answer text of a turn (all answer messages, in order). */
+export function answerText(events: readonly ReplyEvent[]): string {
+  return ofType(events, 'text.done')
+    .map((e) => e.text)
+    .join('\n');
+}
