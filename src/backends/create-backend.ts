@@ -4,6 +4,7 @@ import type { Store } from '../store/types.js';
 import type { FunctionDefinition } from '../tools/tool.js';
 import { AssistantsBackend } from './assistants/assistants-backend.js';
 import type { Backend } from './backend.js';
+import { ResponsesBackend } from './responses/responses-backend.js';
 import { createOpenAIClient } from './shared/openai-client.js';
 
 export interface BackendDeps {
@@ -25,6 +26,12 @@ export function createBackend(config: AppConfig, deps: BackendDeps): Backend {
         logger: deps.logger.child({ backend: 'assistants' }),
       });
     case 'responses':
-      throw new Error('the responses backend is not built yet; set ASSISTANT_BACKEND=assistants');
+      return new ResponsesBackend({
+        client,
+        assistant: config.assistant,
+        functions: deps.functions,
+        threads: deps.store.threads,
+        logger: deps.logger.child({ backend: 'responses' }),
+      });
   }
 }

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       openai: { apiKey: 'sk-test-key', baseURL: undefined },
       assistant: {
         backend: 'responses',
+        conversationMode: 'conversations',
         id: undefined,
         name: 'threadloom',
         model: 'o3',
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
       OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1',
       ASSISTANT_BACKEND: 'assistants',
       ASSISTANT_ID: 'asst_123',
+      OPENAI_CONVERSATION_MODE: 'previous_response',
       ASSISTANT_NAME: 'helper',
       ASSISTANT_MODEL: 'gpt-4.1',
       ASSISTANT_INSTRUCTIONS: 'Be brief.',
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
       openai: { apiKey: 'sk-test-key', baseURL: 'http://127.0.0.1:8080/v1' },
       assistant: {
         backend: 'assistants',
+        conversationMode: 'previous_response',
         id: 'asst_123',
         name: 'helper',
         model: 'gpt-4.1',

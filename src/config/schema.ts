@@ -12,16 +12,22 @@ import {
   textOr,
 } from './fields.js';
 import { parseStoreUrl } from './store-url.js';
-import type { AppConfig, AssistantConfig } from './types.js';
+import type { AppConfig, AssistantConfig, ConversationMode } from './types.js';
 
 /** pino's levels, in the order pino ranks them. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** The values of `ASSISTANT_BACKEND`. */
 export const BACKEND_NAMES = ['responses', 'assistants'] as const satisfies readonly BackendName[];
+/** The values of `OPENAI_CONVERSATION_MODE` (Responses backend). */
+export const CONVERSATION_MODES = [
+  'conversations',
+  'previous_response',
+] as const satisfies readonly ConversationMode[];
 
 /** Defaults of the assistant section. */
 export const DEFAULT_ASSISTANT = {
   backend: 'responses',
+  conversationMode: 'conversations',
   name: 'threadloom',
   model: 'o3',
   instructions:
@@ -29,7 +35,10 @@ export const DEFAULT_ASSISTANT = {
     'apps render. Use the code interpreter for calculations, data work and charts, and file search to ' +
     'answer from the files you were given; say which sources you used. If you are unsure, say so.',
   tools: ['code_interpreter', 'file_search', 'current_time'],
-} as const satisfies Pick<AssistantConfig, 'backend' | 'name' | 'model' | 'instructions'> & {
+} as const satisfies Pick<
+  AssistantConfig,
+  'backend' | 'conversationMode' | 'name' | 'model' | 'instructions'
+> & {
   tools: readonly string[];
 };
 
@@ -66,6 +75,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       OPENAI_API_KEY: requiredText('set it to your OpenAI API key (any value for a local compatible server)'),
       OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8080/v1'),
       ASSISTANT_BACKEND: oneOf(BACKEND_NAMES, DEFAULT_ASSISTANT.backend),
+      OPENAI_CONVERSATION_MODE: oneOf(CONVERSATION_MODES, DEFAULT_ASSISTANT.conversationMode),
       ASSISTANT_ID: optionalText(),
       ASSISTANT_NAME: textOr(DEFAULT_ASSISTANT.name),
       ASSISTANT_MODEL: textOr(DEFAULT_ASSISTANT.model),
@@ -132,6 +142,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
         assistant: {
           backend: env.ASSISTANT_BACKEND,
+          conversationMode: env.OPENAI_CONVERSATION_MODE,
           id: env.ASSISTANT_ID,
           name: env.ASSISTANT_NAME,
           model: env.ASSISTANT_MODEL,

@@ -3,9 +3,16 @@ import type { BackendName } from '../backends/backend.js';
 /** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
 
+/**
+ * How the Responses backend keeps a conversation: in an OpenAI Conversation, or by chaining each
+ * response to the last with `previous_response_id` (for compatible servers without Conversations).
+ */
+export type ConversationMode = 'conversations' | 'previous_response';
+
 /** The assistant: model, instructions and tools, the same for both backends. */
 export interface AssistantConfig {
   backend: BackendName;
+  conversationMode: ConversationMode;
   /** Assistants backend: reuse this assistant instead of finding or creating one. */
   id: string | undefined;
   name: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AssistantsBackend } from '../../src/backends/assistants/assistants-backend.js';
 import type { PollingOptions } from '../../src/backends/assistants/assistants-run.js';
 import type { Backend, BackendName } from '../../src/backends/backend.js';
+import { ResponsesBackend } from '../../src/backends/responses/responses-backend.js';
 import { createOpenAIClient } from '../../src/backends/shared/openai-client.js';
 import type { AssistantConfig, RunConfig } from '../../src/config/types.js';
 import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
@@ -19,6 +20,7 @@ import { RecordingRenderer } from '../support/recording-renderer.js';
 
 export const TEST_ASSISTANT: AssistantConfig = {
   backend: 'assistants',
+  conversationMode: 'conversations',
   id: undefined,
   name: 'threadloom-test',
   model: 'o3',
@@ -145,7 +147,15 @@ function createTestBackend(name: BackendName, deps: BackendFactoryDeps): Backend
         cancelGraceMs: 2000,
       });
     case 'responses':
-      throw new Error('responses backend not built yet');
+      return new ResponsesBackend({
+        client: deps.client,
+        assistant: deps.assistant,
+        functions: deps.functions,
+        threads: deps.store.threads,
+        logger: deps.logger,
+        retry: { initialMs: 10, maxMs: 50, resumeAttempts: 3, lockedAttempts: 5 },
+        cancelGraceMs: 2000,
+      });
   }
 }
 

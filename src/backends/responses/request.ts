@@ -1,0 +1,94 @@
+import type {
+  ResponseCreateParamsStreaming,
+  ResponseInputContent,
+  ResponseInputItem,
+  Tool,
+} from 'openai/resources/responses/responses';
+import type { AssistantConfig } from '../../config/types.js';
+import type { FunctionDefinition } from '../../tools/tool.js';
+import type { RunMessage, ToolOutput } from '../backend.js';
+
+/** Text sent when a message carries only files: the API refuses empty input text. */
+const FILES_ONLY_TEXT = '(see the attached files)';
+
+/**
+ * The tools of one response: the Responses API has no assistant object, so model, instructions and
+ * tools go with every request. File search needs vector stores; without any it is left out.
+ */
+export function toolsFor(
+  assistant: AssistantConfig,
+  functions: readonly FunctionDefinition[],
+  containerFileIds: readonly string[],
+): Tool[] {
+  const tools: Tool[] = [];
+  if (assistant.codeInterpreter) {
+    tools.push({ type: 'code_interpreter', container: { type: 'auto', file_ids: [...containerFileIds] } });
+  }
+  if (assistant.fileSearch && assistant.vectorStoreIds.length > 0) {
+    tools.push({ type: 'file_search', vector_store_ids: [...assistant.vectorStoreIds] });
+  }
+  for (const fn of functions) {
+    tools.push({
+      type: 'function',
+      name: fn.name,
+      description: fn.description,
+      parameters: fn.parameters,
+      strict: false,
+    });
+  }
+  return tools;
+}
+
+/**
+ * The turn's user messages as input items: pictures as `input_image`, documents as `input_file` (the
+ * model reads them directly); data files go to the code interpreter's container instead.
+ */
+export function userInput(messages: readonly RunMessage[]): ResponseInputItem[] {
+  return messages.map((message): ResponseInputItem => {
+    const content: ResponseInputContent[] = [
+      { type: 'input_text', text: message.text.trim().length > 0 ? message.text : FILES_ONLY_TEXT },
+    ];
+    for (const file of message.files) {
+      if (file.use === 'image') content.push({ type: 'input_image', file_id: file.fileId, detail: 'auto' });
+      if (file.use === 'file_search') content.push({ type: 'input_file', file_id: file.fileId });
+    }
+    return { type: 'message', role: 'user', content };
+  });
+}
+
+/** The answers to a round of function calls, for the next response. */
+export function toolOutputInput(outputs: readonly ToolOutput[]): ResponseInputItem[] {
+  return outputs.map((o) => ({ type: 'function_call_output', call_id: o.callId, output: o.output }));
+}
+
+/** Data files of the turn, for the code interpreter's container. */
+export function containerFileIds(messages: readonly RunMessage[]): string[] {
+  return messages.flatMap((m) => m.files.filter((f) => f.use === 'code_interpreter').map((f) => f.fileId));
+}
+
+/** Where the response continues from: the conversation, or the previous response in the chain. */
+export type Continuation = { conversation: string } | { previousResponseId: string | undefined };
+
+/** One streamed, stored, background response: background so that a dropped stream can be resumed. */
+export function responseBody(
+  assistant: AssistantConfig,
+  tools: Tool[],
+  input: ResponseInputItem[],
+  continuation: Continuation,
+): ResponseCreateParamsStreaming {
+  return {
+    model: assistant.model,
+    instructions: assistant.instructions,
+    tools,
+    input,
+    stream: true,
+    store: true,
+    background: true,
+    include: ['code_interpreter_call.outputs'],
+    ...('conversation' in continuation
+      ? { conversation: continuation.conversation }
+      : continuation.previousResponseId
+        ? { previous_response_id: continuation.previousResponseId }
+        : {}),
+  };
+}

@@ -1,0 +1,316 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
+import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { AssistantConfig } from '../../config/types.js';
+import { AssistantError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Usage } from '../../core/reply-events.js';
+import type { ThreadRepository } from '../../store/types.js';
+import type { FunctionDefinition } from '../../tools/tool.js';
+import type { BackendEvent, BackendRun, RunRequest, ToolOutput } from '../backend.js';
+import { baseName, mimeTypeOf } from '../shared/mime.js';
+import { callApi, toAssistantError } from '../shared/openai-client.js';
+import { containersOf, functionCallsOf, itemEvents, responseEnding, responseUsage } from './map-output.js';
+import {
+  type Continuation,
+  containerFileIds,
+  responseBody,
+  toolOutputInput,
+  toolsFor,
+  userInput,
+} from './request.js';
+
+/** Retry pacing: `conversation_locked`, and resuming a dropped stream. */
+export interface ResponsesRetryOptions {
+  initialMs: number;
+  maxMs: number;
+  /** How often a dropped stream is resumed before the response is polled instead. */
+  resumeAttempts: number;
+  /** How often a request refused with `conversation_locked` is retried. */
+  lockedAttempts: number;
+}
+
+export const DEFAULT_RESPONSES_RETRY = {
+  initialMs: 250,
+  maxMs: 2000,
+  resumeAttempts: 3,
+  lockedAttempts: 8,
+} as const satisfies ResponsesRetryOptions;
+
+export interface ResponsesRunDeps {
+  client: OpenAI;
+  assistant: AssistantConfig;
+  functions: readonly FunctionDefinition[];
+  threads: ThreadRepository;
+  logger: Logger;
+  retry: ResponsesRetryOptions;
+  cancelGraceMs: number;
+}
+
+const delayFor = (retry: ResponsesRetryOptions, attempt: number) =>
+  Math.min(retry.maxMs, retry.initialMs * 2 ** attempt);
+
+/**
+ * One turn on the Responses API: a streamed background response per round of function calls, each
+ * answered with `function_call_output` items in the next. A dropped stream is resumed from the last
+ * sequence number it delivered; past that, the response is polled. Nothing is reported twice.
+ */
+export class ResponsesRun implements BackendRun {
+  private responseId: string | undefined;
+  private lastSequence = -1;
+  private outputs: readonly ToolOutput[] | undefined;
+  private readonly reportedItems = new Set<string>();
+  private readonly startedAt = Math.floor(Date.now() / 1000);
+
+  constructor(
+    private readonly deps: ResponsesRunDeps,
+    private readonly request: RunRequest,
+  ) {}
+
+  submitToolOutputs(outputs: readonly ToolOutput[]): void {
+    this.outputs = outputs;
+  }
+
+  async cancel(): Promise<void> {
+    const id = this.responseId;
+    if (!id) return;
+    await this.deps.client.responses.cancel(id).catch((error: unknown) => {
+      // 400/404: it already ended (or was never a background response); nothing left to stop.
+      if (!(error instanceof APIError && (error.status === 400 || error.status === 404))) throw error;
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<BackendEvent> {
+    return this.events();
+  }
+
+  private get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
+  private async *events(): AsyncGenerator<BackendEvent> {
+    const { assistant, functions } = this.deps;
+    const tools = toolsFor(assistant, functions, containerFileIds(this.request.messages));
+    const usage: Usage = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+    const containers = new Set<string>();
+    try {
+      let continuation = await this.continuation();
+      let input: ResponseInputItem[] = userInput(this.request.messages);
+      for (let round = 1; ; round++) {
+        const response = yield* this.runResponse(
+          responseBody(assistant, tools, input, continuation),
+          round === 1,
+        );
+        addUsage(usage, responseUsage(response));
+        for (const id of containersOf(response)) containers.add(id);
+        if ('previousResponseId' in continuation) {
+          continuation = { previousResponseId: response.id };
+          await this.rememberResponse(response.id);
+        }
+        const ending = responseEnding(response) ?? { kind: 'failed', code: 'unknown_status' };
+        const calls = functionCallsOf(response);
+        if (ending.kind === 'completed' && calls.length > 0) {
+          this.outputs = undefined;
+          yield { type: 'action.required', calls };
+          if (!this.outputs)
+            throw new Error('the response asked for function calls but no outputs were submitted');
+          input = toolOutputInput(this.outputs);
+          continue;
+        }
+        yield* this.uncitedContainerFiles(containers);
+        yield { type: 'usage', usage };
+        yield { type: 'ended', ending };
+        return;
+      }
+    } catch (error) {
+      // Once our signal is aborted, whatever failed failed because of it: cancel, do not report.
+      if (!this.signal.aborted) throw toAssistantError(error, 'response');
+      this.deps.logger.debug({ err: error }, 'response aborted');
+      yield* this.endAfterAbort();
+    }
+  }
+
+  private async continuation(): Promise<Continuation> {
+    if (this.deps.assistant.conversationMode === 'conversations')
+      return { conversation: this.request.threadId };
+    const record = await this.deps.threads.get(this.request.key);
+    return {
+      previousResponseId: record?.threadId === this.request.threadId ? record.lastResponseId : undefined,
+    };
+  }
+
+  /** previous_response mode: the next turn chains from this response. */
+  private async rememberResponse(responseId: string): Promise<void> {
+    const record = await this.deps.threads.get(this.request.key);
+    if (record?.threadId === this.request.threadId) {
+      await this.deps.threads.set(this.request.key, { ...record, lastResponseId: responseId });
+    }
+  }
+
+  /** Creates one response and follows it to its end, resuming or polling when the stream drops. */
+  private async *runResponse(
+    body: ReturnType<typeof responseBody>,
+    firstOfTurn: boolean,
+  ): AsyncGenerator<BackendEvent, Response> {
+    this.responseId = undefined;
+    this.lastSequence = -1;
+    let stream = await this.create(body);
+    for (let attempt = 0; ; attempt++) {
+      const final = yield* this.consume(stream, firstOfTurn);
+      if (final) return final;
+      if (!this.responseId)
+        throw new AssistantError('the response stream broke before the response was created');
+      if (attempt >= this.deps.retry.resumeAttempts) return yield* this.pollToEnd(this.responseId);
+      await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
+      const id = this.responseId;
+      this.deps.logger.warn(
+        { responseId: id, after: this.lastSequence },
+        'response stream dropped; resuming',
+      );
+      try {
+        stream = await this.deps.client.responses.retrieve(
+          id,
+          { stream: true, starting_after: this.lastSequence },
+          { signal: this.signal },
+        );
+      } catch (error) {
+        if (this.signal.aborted) throw error;
+        this.deps.logger.warn({ err: error, responseId: id }, 'could not resume the stream; polling');
+        return yield* this.pollToEnd(id);
+      }
+    }
+  }
+
+  /** POST /responses; a conversation locked by another process is waited for, with backoff. */
+  private async create(body: ReturnType<typeof responseBody>): Promise<AsyncIterable<ResponseStreamEvent>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deps.client.responses.create(body, { signal: this.signal });
+      } catch (error) {
+        const locked = error instanceof APIError && error.code === 'conversation_locked';
+        if (!locked || attempt + 1 >= this.deps.retry.lockedAttempts) throw error;
+        this.deps.logger.warn({ attempt }, 'conversation locked by another request; retrying');
+        await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
+      }
+    }
+  }
+
+  /** Reads the stream; returns the final response, or undefined when the stream broke off. */
+  private async *consume(
+    stream: AsyncIterable<ResponseStreamEvent>,
+    firstOfTurn: boolean,
+  ): AsyncGenerator<BackendEvent, Response | undefined> {
+    try {
+      for await (const event of stream) {
+        if (event.sequence_number <= this.lastSequence) continue;
+        this.lastSequence = event.sequence_number;
+        switch (event.type) {
+          case 'response.created':
+            if (this.responseId) break;
+            this.responseId = event.response.id;
+            yield {
+              type: firstOfTurn ? 'run.created' : 'checkpoint',
+              checkpoint: { runId: event.response.id, position: String(event.sequence_number) },
+            };
+            break;
+          case 'response.output_text.delta':
+            yield {
+              type: 'text.delta',
+              itemId: event.content_index === 0 ? event.item_id : `${event.item_id}#${event.content_index}`,
+              delta: event.delta,
+            };
+            break;
+          case 'response.output_item.done':
+            yield* this.reportItem(event.item);
+            break;
+          case 'response.code_interpreter_call.in_progress':
+            yield { type: 'status', text: 'Running code…' };
+            break;
+          case 'response.file_search_call.in_progress':
+            yield { type: 'status', text: 'Searching files…' };
+            break;
+          case 'response.completed':
+          case 'response.incomplete':
+          case 'response.failed':
+            return event.response;
+          case 'error':
+            this.deps.logger.warn({ code: event.code }, 'the response stream reported an error');
+            return undefined;
+          default:
+            break;
+        }
+      }
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      this.deps.logger.warn({ err: error, responseId: this.responseId }, 'the response stream broke');
+    }
+    return undefined;
+  }
+
+  private *reportItem(item: Response['output'][number]): Generator<BackendEvent> {
+    const id = 'id' in item && typeof item.id === 'string' ? item.id : undefined;
+    if (id !== undefined) {
+      if (this.reportedItems.has(id)) return;
+      this.reportedItems.add(id);
+    }
+    yield* itemEvents(item);
+  }
+
+  /** Retrieves the response until it ends, then reports whatever output the stream did not. */
+  private async *pollToEnd(id: string): AsyncGenerator<BackendEvent, Response> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await callApi('retrieve response', () =>
+        this.deps.client.responses.retrieve(id, {}, { signal: this.signal }),
+      );
+      if (responseEnding(response)) {
+        for (const item of response.output) yield* this.reportItem(item);
+        return response;
+      }
+      await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
+    }
+  }
+
+  /**
+   * Files the code interpreter wrote that no citation named (the model does not always cite what
+   * it saved): listed from the containers, newer than this turn; the orchestrator skips repeats.
+   */
+  private async *uncitedContainerFiles(containers: ReadonlySet<string>): AsyncGenerator<BackendEvent> {
+    for (const containerId of containers) {
+      const files = this.deps.client.containers.files.list(containerId, { order: 'asc', limit: 100 });
+      for await (const file of files) {
+        if (file.source !== 'assistant' || file.created_at < this.startedAt) continue;
+        const name = baseName(file.path);
+        yield {
+          type: 'file',
+          kind: mimeTypeOf(name).startsWith('image/') ? 'image' : 'file',
+          ref: { fileId: file.id, containerId, name },
+        };
+      }
+    }
+  }
+
+  /** Our signal was aborted: cancel at the service, give it a moment to confirm, and end. */
+  private async *endAfterAbort(): AsyncGenerator<BackendEvent> {
+    const id = this.responseId;
+    if (id) {
+      const deadline = Date.now() + this.deps.cancelGraceMs;
+      try {
+        await this.cancel();
+        for (let attempt = 0; Date.now() < deadline; attempt++) {
+          if (responseEnding(await this.deps.client.responses.retrieve(id))) break;
+          await sleep(delayFor(this.deps.retry, attempt));
+        }
+      } catch (error) {
+        this.deps.logger.warn({ err: error, responseId: id }, 'could not confirm the cancellation');
+      }
+    }
+    yield { type: 'ended', ending: { kind: 'cancelled' } };
+  }
+}
+
+function addUsage(total: Usage, more: Usage): void {
+  total.inputTokens += more.inputTokens;
+  total.outputTokens += more.outputTokens;
+  total.reasoningTokens += more.reasoningTokens;
+}
