@@ -44,6 +44,21 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
   );
 }
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** A yes/no switch (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`), with a default. */
+export function flag(fallback: boolean) {
+  return optionalText().transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.includes(word)) return true;
+    if (FALSE_WORDS.includes(word)) return false;
+    ctx.addIssue(`must be true or false (got "${value}")`);
+    return z.NEVER;
+  });
+}
+
 /** `setTimeout` fires at once for delays past 2^31-1 ms, so no duration may exceed it. */
 export const MAX_TIMER_MS = 2_147_483_647;
 

@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       store: { kind: 'sqlite', path: './data/threadloom.sqlite' },
       port: 3000,
       consoleOutputDir: './output',
+      toolDisplay: 'full',
       discord: undefined,
       slack: undefined,
     } satisfies AppConfig);
@@ -79,6 +80,17 @@ describe('loadConfig', () => {
       MAX_ATTACHMENT_MB: '2',
       CONSOLE_OUTPUT_DIR: '/tmp/out',
       LOG_LEVEL: 'debug',
+      TOOL_DISPLAY: 'summary',
+      DISCORD_ALLOWED_GUILDS: 'g1,g2',
+      DISCORD_ALLOWED_CHANNELS: 'c1',
+      DISCORD_ALLOWED_ROLES: 'r1',
+      DISCORD_ALLOWED_USERS: 'u1',
+      DISCORD_MESSAGE_CONTENT: 'yes',
+      DISCORD_EDIT_INTERVAL_MS: '1200',
+      SLACK_ALLOWED_TEAMS: 'T1',
+      SLACK_ALLOWED_CHANNELS: 'C1,C2',
+      SLACK_ALLOWED_USERS: 'U1',
+      SLACK_UPDATE_INTERVAL_MS: '2000',
     });
     expect(config).toEqual({
       logLevel: 'debug',
@@ -104,12 +116,22 @@ describe('loadConfig', () => {
       store: { kind: 'redis', url: 'redis://127.0.0.1:6379/2' },
       port: 8080,
       consoleOutputDir: '/tmp/out',
-      discord: { token: 'discord-token', apiUrl: 'http://127.0.0.1:9000/api', guildId: '123456789012345678' },
+      toolDisplay: 'summary',
+      discord: {
+        token: 'discord-token',
+        apiUrl: 'http://127.0.0.1:9000/api',
+        guildId: '123456789012345678',
+        allow: { spaces: ['g1', 'g2'], channels: ['c1'], roles: ['r1'], users: ['u1'] },
+        messageContent: true,
+        editIntervalMs: 1200,
+      },
       slack: {
         botToken: 'xoxb-bot',
         signingSecret: 'signing-secret',
         appToken: 'xapp-app',
         apiUrl: 'http://127.0.0.1:9001/api/',
+        allow: { spaces: ['T1'], channels: ['C1', 'C2'], roles: [], users: ['U1'] },
+        updateIntervalMs: 2000,
       },
     } satisfies AppConfig);
   });
@@ -173,6 +195,9 @@ describe('loadConfig', () => {
       token: 't',
       apiUrl: undefined,
       guildId: undefined,
+      allow: { spaces: [], channels: [], roles: [], users: [] },
+      messageContent: false,
+      editIntervalMs: 1000,
     });
   });
 
@@ -182,7 +207,17 @@ describe('loadConfig', () => {
       signingSecret: undefined,
       appToken: 'xapp-1',
       apiUrl: undefined,
+      allow: { spaces: [], channels: [], roles: [], users: [] },
+      updateIntervalMs: 1500,
     });
+  });
+
+  it('reads yes/no switches and rejects anything else', () => {
+    expect(load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: 'TRUE' }).discord?.messageContent).toBe(true);
+    expect(load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: '0' }).discord?.messageContent).toBe(false);
+    expect(problems({ ...KEY, DISCORD_MESSAGE_CONTENT: 'maybe' }).DISCORD_MESSAGE_CONTENT).toMatch(
+      /true or false/,
+    );
   });
 
   it('builds the Slack section in HTTP mode with a signing secret alone', () => {

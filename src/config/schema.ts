@@ -3,6 +3,7 @@ import type { BackendName } from '../backends/backend.js';
 import { instructionsFile, toolList } from './assistant-fields.js';
 import {
   commaList,
+  flag,
   httpUrl,
   MAX_TIMER_MS,
   oneOf,
@@ -12,7 +13,7 @@ import {
   textOr,
 } from './fields.js';
 import { parseStoreUrl } from './store-url.js';
-import type { AppConfig, AssistantConfig, ConversationMode } from './types.js';
+import type { AppConfig, AssistantConfig, ConversationMode, ToolDisplay } from './types.js';
 
 /** pino's levels, in the order pino ranks them. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -50,6 +51,22 @@ export const DEFAULT_LIMITS = {
   maxAttachmentMb: 20,
 } as const satisfies Record<string, number>;
 
+/** The values of `TOOL_DISPLAY`. */
+export const TOOL_DISPLAYS = ['full', 'summary', 'off'] as const satisfies readonly ToolDisplay[];
+
+/** Defaults of the chat platforms' rendering. */
+export const DEFAULT_PLATFORM = {
+  toolDisplay: 'full',
+  /** Discord: about 5 edits per 5 s per channel is what people observe. */
+  discordEditIntervalMs: 1000,
+  /** Slack: chat.update is Tier 3, about 50 a minute per workspace. */
+  slackUpdateIntervalMs: 1500,
+} as const satisfies {
+  toolDisplay: ToolDisplay;
+  discordEditIntervalMs: number;
+  slackUpdateIntervalMs: number;
+};
+
 /** An embedded SQLite file under the working directory: one instance needs nothing else. */
 export const DEFAULT_STORE_URL = 'sqlite://./data/threadloom.sqlite' as const satisfies string;
 /** HTTP port for Slack's HTTP mode and the health endpoints. */
@@ -86,12 +103,23 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       DISCORD_TOKEN: optionalText(),
       DISCORD_API_URL: httpUrl('https://discord.com/api'),
       DISCORD_GUILD_ID: optionalText(),
+      DISCORD_ALLOWED_GUILDS: commaList(),
+      DISCORD_ALLOWED_CHANNELS: commaList(),
+      DISCORD_ALLOWED_ROLES: commaList(),
+      DISCORD_ALLOWED_USERS: commaList(),
+      DISCORD_MESSAGE_CONTENT: flag(false),
+      DISCORD_EDIT_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.discordEditIntervalMs, MAX_TIMER_MS),
       SLACK_BOT_TOKEN: optionalText(),
       SLACK_SIGNING_SECRET: optionalText(),
       SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
         error: 'must start with "xapp-": an app-level token with the connections:write scope (Socket Mode)',
       }),
       SLACK_API_URL: httpUrl('https://slack.com/api/'),
+      SLACK_ALLOWED_TEAMS: commaList(),
+      SLACK_ALLOWED_CHANNELS: commaList(),
+      SLACK_ALLOWED_USERS: commaList(),
+      SLACK_UPDATE_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.slackUpdateIntervalMs, MAX_TIMER_MS),
+      TOOL_DISPLAY: oneOf(TOOL_DISPLAYS, DEFAULT_PLATFORM.toolDisplay),
       PORT: positiveInt(DEFAULT_PORT, 65_535),
       STORE_URL: textOr(DEFAULT_STORE_URL).transform((value, ctx) => {
         const result = parseStoreUrl(value);
@@ -160,8 +188,21 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         store: env.STORE_URL,
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
+        toolDisplay: env.TOOL_DISPLAY,
         discord: env.DISCORD_TOKEN
-          ? { token: env.DISCORD_TOKEN, apiUrl: env.DISCORD_API_URL, guildId: env.DISCORD_GUILD_ID }
+          ? {
+              token: env.DISCORD_TOKEN,
+              apiUrl: env.DISCORD_API_URL,
+              guildId: env.DISCORD_GUILD_ID,
+              allow: {
+                spaces: env.DISCORD_ALLOWED_GUILDS,
+                channels: env.DISCORD_ALLOWED_CHANNELS,
+                roles: env.DISCORD_ALLOWED_ROLES,
+                users: env.DISCORD_ALLOWED_USERS,
+              },
+              messageContent: env.DISCORD_MESSAGE_CONTENT,
+              editIntervalMs: env.DISCORD_EDIT_INTERVAL_MS,
+            }
           : undefined,
         slack: env.SLACK_BOT_TOKEN
           ? {
@@ -169,6 +210,13 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
               signingSecret: env.SLACK_SIGNING_SECRET,
               appToken: env.SLACK_APP_TOKEN,
               apiUrl: env.SLACK_API_URL,
+              allow: {
+                spaces: env.SLACK_ALLOWED_TEAMS,
+                channels: env.SLACK_ALLOWED_CHANNELS,
+                roles: [],
+                users: env.SLACK_ALLOWED_USERS,
+              },
+              updateIntervalMs: env.SLACK_UPDATE_INTERVAL_MS,
             }
           : undefined,
       }),

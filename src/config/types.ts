@@ -42,10 +42,25 @@ export interface RunConfig {
   maxAttachmentBytes: number;
 }
 
+/** Who may use the bot on a platform; an empty list allows everyone. */
+export interface Allowlist {
+  /** Discord guilds or Slack teams (workspaces). */
+  spaces: readonly string[];
+  channels: readonly string[];
+  /** Discord roles; Slack has none. */
+  roles: readonly string[];
+  users: readonly string[];
+}
+
 export interface DiscordConfig {
   token: string;
   apiUrl: string | undefined;
   guildId: string | undefined;
+  allow: Allowlist;
+  /** The privileged Message Content intent: needed to read follow-ups that do not mention the bot. */
+  messageContent: boolean;
+  /** A streaming answer message is edited at most this often. */
+  editIntervalMs: number;
 }
 
 export interface SlackConfig {
@@ -53,7 +68,13 @@ export interface SlackConfig {
   signingSecret: string | undefined;
   appToken: string | undefined;
   apiUrl: string | undefined;
+  allow: Allowlist;
+  /** A streaming answer message is updated at most this often (chat.update fallback). */
+  updateIntervalMs: number;
 }
+
+/** How much of the assistant's tool work chat users see. */
+export type ToolDisplay = 'full' | 'summary' | 'off';
 
 /** Environment variables as `process.env` holds them: the input of configuration. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -68,6 +89,8 @@ export interface AppConfig {
   /** HTTP port for Slack's HTTP mode and health endpoints. */
   port: number;
   consoleOutputDir: string;
+  /** Code, logs, function calls and searches: shown in full, as one-line summaries, or not at all. */
+  toolDisplay: ToolDisplay;
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
 }

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isFenceBalanced } from '../../render/split.js';
+import { LiveText, MessageGoneError, type MessageTarget } from './live-text.js';
+import { RateBudget } from './rate-budget.js';
+
+/** A platform in memory: messages by id, every call recorded. */
+class MemoryTarget implements MessageTarget<number> {
+  readonly messages = new Map<number, string>();
+  readonly calls: string[] = [];
+  readonly gone = new Set<number>();
+  private next = 1;
+
+  async post(content: string): Promise<number> {
+    const id = this.next++;
+    this.messages.set(id, content);
+    this.calls.push(`post ${id}`);
+    return id;
+  }
+
+  async edit(id: number, content: string): Promise<void> {
+    this.calls.push(`edit ${id}`);
+    if (this.gone.has(id)) throw new MessageGoneError('deleted');
+    this.messages.set(id, content);
+  }
+
+  async remove(id: number): Promise<void> {
+    this.calls.push(`remove ${id}`);
+    this.messages.delete(id);
+  }
+
+  shown(): string[] {
+    return [...this.messages.entries()].filter(([id]) => !this.gone.has(id)).map(([, text]) => text);
+  }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const budget = () => new RateBudget({ perSecond: 1000, burst: 1000 });
+
+describe('LiveText', () => {
+  it('posts the first text, then coalesces edits to one per interval', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000, budget: budget() });
+    live.append('Hel');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(target.calls).toEqual(['post 1']);
+    for (const piece of ['lo', ' wor', 'ld', '!']) {
+      live.append(piece);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(target.calls).toEqual(['post 1']);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(target.calls).toEqual(['post 1', 'edit 1']);
+    expect(target.shown()).toEqual(['Hello world!']);
+  });
+
+  it('delivers exactly the final text, which replaces what streamed', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000, budget: budget() });
+    live.append('Revenue grew');
+    await vi.advanceTimersByTimeAsync(0);
+    live.append(' by 5%');
+    await live.finish('Revenue grew by 5%[1].');
+    expect(target.shown()).toEqual(['Revenue grew by 5%[1].']);
+  });
+
+  it('continues in a new message at the limit, with code fences balanced in each', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 200, minEditIntervalMs: 10, budget: budget() });
+    const lines = Array.from({ length: 40 }, (_, i) => `print(${i})`).join('\n');
+    const answer = `Here is the code:\n\n\`\`\`python\n${lines}\n\`\`\`\n\nDone.`;
+    for (const char of answer) {
+      live.append(char);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await live.finish(answer);
+    const shown = target.shown();
+    expect(shown.length).toBeGreaterThan(2);
+    for (const message of shown) {
+      expect(message.length).toBeLessThanOrEqual(200);
+      expect(isFenceBalanced(message)).toBe(true);
+    }
+    const body = shown.join('\n').replace(/```python\n|```\n?/g, '');
+    for (let i = 0; i < 40; i++) expect(body).toContain(`print(${i})`);
+    expect(shown.at(-1)).toContain('Done.');
+  });
+
+  it('continues in a new message when the one being edited was deleted', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 10, budget: budget() });
+    live.append('first part');
+    await vi.advanceTimersByTimeAsync(0);
+    target.gone.add(1);
+    live.append(' and the rest');
+    await live.finish('first part and the rest');
+    expect(target.shown()).toEqual(['first part and the rest']);
+    expect(target.calls).toEqual(['post 1', 'edit 1', 'post 2']);
+  });
+
+  it('removes messages the final text no longer needs', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 50, minEditIntervalMs: 10, budget: budget() });
+    live.append(`${'word '.repeat(15)}`);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(target.shown().length).toBe(2);
+    await live.finish('short now');
+    expect(target.shown()).toEqual(['short now']);
+  });
+
+  it('waits its turn in a busy budget, so many answers stretch their intervals', async () => {
+    const shared = new RateBudget({ perSecond: 10, burst: 1 });
+    const targets = Array.from({ length: 5 }, () => new MemoryTarget());
+    const lives = targets.map(
+      (t) => new LiveText(t, { maxLength: 2000, minEditIntervalMs: 100, budget: shared }),
+    );
+    for (let tick = 0; tick < 20; tick++) {
+      for (const live of lives) live.append('x');
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    // 2 s at 10 calls a second, shared by all five answers: about 21 calls, not 5 x 20.
+    const calls = targets.reduce((n, t) => n + t.calls.length, 0);
+    expect(calls).toBeLessThanOrEqual(22);
+    const finished = Promise.all(lives.map((live) => live.finish('x'.repeat(20))));
+    await vi.advanceTimersByTimeAsync(2000);
+    await finished;
+    for (const target of targets) expect(target.shown()).toEqual(['x'.repeat(20)]);
+  });
+});
