@@ -2,6 +2,7 @@ import type { StoreConfig } from '../config/types.js';
 import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
+import { createFollowRepository } from './follow-repository.js';
 import { openRedisDriver } from './redis-driver.js';
 import { createRunRepository } from './run-repository.js';
 import { openSqliteDriver } from './sqlite-driver.js';
@@ -50,6 +51,7 @@ function storeOn(driver: StoreDriver): Store {
     runs: createRunRepository(driver),
     dedupe: createDedupeRepository(driver),
     usage: createUsageRepository(driver),
+    follows: createFollowRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

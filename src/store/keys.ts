@@ -14,6 +14,8 @@ export const storeKeys = {
   run: (key: ConversationKey) => `run:${key}`,
   /** A set of the conversation keys that have a run record, so runs can be listed on any store. */
   runIndex: () => 'runs',
+  /** A chat thread the bot owns or follows -> `FollowRecord`. */
+  follow: (key: ConversationKey) => `follow:${key}`,
   /** A processed-event mark, with a TTL. */
   dedupe: (mark: string) => `dedupe:${mark}`,
   /** Counters for one user on one UTC day. */

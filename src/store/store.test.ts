@@ -109,6 +109,15 @@ describe.each(targets)('store on $name', (target) => {
     expect(await store.threads.get(key('t1'))).toBeUndefined();
   });
 
+  it('follows and unfollows a chat thread', async () => {
+    expect(await store.follows.get(key('f1'))).toBeUndefined();
+    await store.follows.follow(key('f1'), { since: 5, startedBy: 'U1' });
+    expect(await store.follows.get(key('f1'))).toEqual({ since: 5, startedBy: 'U1' });
+    expect(await store.follows.get(key('f2'))).toBeUndefined();
+    await store.follows.unfollow(key('f1'));
+    expect(await store.follows.get(key('f1'))).toBeUndefined();
+  });
+
   it('keeps an assistant record by name', async () => {
     await store.assistants.set('helper', { assistantId: 'asst_1', configHash: 'abc' });
     expect(await store.assistants.get('helper')).toEqual({ assistantId: 'asst_1', configHash: 'abc' });

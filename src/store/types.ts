@@ -72,6 +72,19 @@ export interface UsageRepository {
   forConversation(key: ConversationKey, day: Date): Promise<UsageTotals>;
 }
 
+/** A chat thread the bot answers without being mentioned: since when, and who started it. */
+export interface FollowRecord {
+  since: number;
+  /** The user whose mention or command started it. */
+  startedBy: string;
+}
+
+export interface FollowRepository {
+  get(key: ConversationKey): Promise<FollowRecord | undefined>;
+  follow(key: ConversationKey, record: FollowRecord): Promise<void>;
+  unfollow(key: ConversationKey): Promise<void>;
+}
+
 /** The typed store: every persistent thing the bot keeps, behind repositories. */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -80,6 +93,7 @@ export interface Store {
   runs: RunRepository;
   dedupe: DedupeRepository;
   usage: UsageRepository;
+  follows: FollowRepository;
   /** Is the store reachable? (for /readyz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;
