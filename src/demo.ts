@@ -16,7 +16,6 @@ export async function runDemo(): Promise<void> {
       overrides: {
         OPENAI_BASE_URL: fake.url,
         OPENAI_API_KEY: 'demo',
-        ASSISTANT_BACKEND: 'assistants',
         STORE_URL: 'sqlite://./data/demo.sqlite',
         LOG_LEVEL: 'warn',
       },

@@ -22,7 +22,7 @@ import { answerText, Harness, ofType } from './harness.js';
  * The contract every backend passes: the same scenarios, through the orchestrator and the real SDK,
  * against the fake server speaking that backend's API.
  */
-const BACKENDS: BackendName[] = ['assistants'];
+const BACKENDS: BackendName[] = ['assistants', 'responses'];
 
 describe.each(BACKENDS)('backend contract: %s', (backendName) => {
   let h: Harness;
@@ -212,7 +212,7 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
     const done = ofType(h.renderer.allEvents(), 'done').at(-1);
     expect(done).toMatchObject({ ending: { kind: 'cancelled' }, notice: 'Stopped.' });
     const runId = ofType(h.renderer.allEvents(), 'run.started').at(-1)?.runId ?? '';
-    await h.fake.waitFor(() => h.fake.run(runId)?.status === 'cancelled', {
+    await h.fake.waitFor(() => h.fake.statusOf(runId) === 'cancelled', {
       what: 'the run to be cancelled',
     });
   });
@@ -226,7 +226,7 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
         { type: 'done', ending: { kind: 'timeout' }, notice: expect.stringMatching(/too long/) },
       ]);
       const runId = ofType(events, 'run.started')[0]?.runId ?? '';
-      await slow.fake.waitFor(() => slow.fake.run(runId)?.status === 'cancelled', { what: 'cancelled run' });
+      await slow.fake.waitFor(() => slow.fake.statusOf(runId) === 'cancelled', { what: 'cancelled run' });
     } finally {
       await slow.close();
     }

@@ -21,33 +21,37 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function env(name: string): Record<string, string> {
+function env(name: string, backend?: 'assistants' | 'responses'): Record<string, string> {
   return {
     OPENAI_API_KEY: 'test-key',
     OPENAI_BASE_URL: fake.url,
-    ASSISTANT_BACKEND: 'assistants',
+    ...(backend ? { ASSISTANT_BACKEND: backend } : {}),
     STORE_URL: `sqlite://${join(dir, `${name}.sqlite`)}`,
     CONSOLE_OUTPUT_DIR: join(dir, `${name}-output`),
     LOG_LEVEL: 'warn',
   };
 }
 
-async function chat(name: string, lines: string): Promise<string> {
+async function chat(name: string, lines: string, backend: 'assistants' | 'responses'): Promise<string> {
   const input = new PassThrough();
   const output = new PassThrough();
   let written = '';
   output.on('data', (chunk: Buffer) => {
     written += chunk.toString();
   });
-  const done = runConsole(loadConfig(env(name)), name, { input, output, errors: new PassThrough() });
+  const done = runConsole(loadConfig(env(`${name}-${backend}`, backend)), name, {
+    input,
+    output,
+    errors: new PassThrough(),
+  });
   input.end(lines);
   await done;
   return written;
 }
 
-describe('console adapter', () => {
+describe.each(['responses', 'assistants'] as const)('console adapter on the %s backend', (backend) => {
   it('answers each piped line in order, saving the chart and showing the function call', async () => {
-    const out = await chat('three', 'hello\nplot y=x^2\nwhat time is it in Tokyo?\n');
+    const out = await chat('three', 'hello\nplot y=x^2\nwhat time is it in Tokyo?\n', backend);
     const hello = out.indexOf('You said: hello');
     const image = /\[image\] (.+\.png)\n/.exec(out);
     const time = out.indexOf('[function] current_time({"timezone":"Asia/Tokyo"})');
@@ -66,7 +70,7 @@ describe('console adapter', () => {
       text('25 days【1:0†policy.md】.', { annotations: [citation('【1:0†policy.md】', doc)] }),
     ]);
     try {
-      const out = await chat('cite', 'how much leave?\n');
+      const out = await chat('cite', 'how much leave?\n', backend);
       expect(out).toBe('25 days[1].\n[1] policy.md\n');
     } finally {
       fake.setScript(demoScript);
@@ -74,16 +78,18 @@ describe('console adapter', () => {
   });
 
   it('starts a new conversation on /reset', async () => {
-    const out = await chat('reset', 'one\n/reset\ntwo\n');
+    const out = await chat('reset', 'one\n/reset\ntwo\n', backend);
     expect(out).toBe('You said: one\n[notice] Started a new conversation.\nYou said: two\n');
-    expect(
-      fake.threads().filter((t) => t.metadata?.threadloom_conversation === 'console:reset'),
-    ).toHaveLength(1);
+    const live =
+      backend === 'assistants'
+        ? fake.threads().filter((t) => t.metadata?.threadloom_conversation === `console:reset`)
+        : fake.conversations().filter((c) => c.metadata?.threadloom_conversation === `console:reset`);
+    expect(live).toHaveLength(1);
   });
 });
 
 describe('npm run console, as a process', () => {
-  it('reads stdin to the end, answers every line and exits 0', async () => {
+  it('reads stdin to the end, answers every line through the default Responses backend and exits 0', async () => {
     const result = await runEntryPoint('console.ts', {
       env: env('process'),
       input: 'hello\nplot y=x^2\nwhat time is it in Tokyo?\n',

@@ -1,4 +1,9 @@
 import OpenAI from 'openai';
+import type {
+  Response,
+  ResponseCreateParamsStreaming,
+  ResponseOutputText,
+} from 'openai/resources/responses/responses';
 import { type ConformanceReport, checkConformance } from './conformance.js';
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 import { loadOpenAISpec, type OpenAISpec } from './spec.js';
@@ -46,3 +51,61 @@ export async function openConformanceHarness(): Promise<ConformanceHarness> {
     close: () => fake.close(),
   };
 }
+
+/** What the Responses conformance tests share: the spec, a fake and an SDK client. */
+export interface ResponsesHarness {
+  spec: OpenAISpec;
+  fake: FakeOpenAI;
+  client: OpenAI;
+  /** The `type`s of the Responses stream events sent since the records were last cleared. */
+  streamedTypes(): string[];
+  /** Validates the traffic since the last call, then forgets it, so each test is judged on its own. */
+  checkAndClear(): ConformanceReport;
+  close(): Promise<void>;
+}
+
+export async function openResponsesHarness(): Promise<ResponsesHarness> {
+  const spec = loadOpenAISpec();
+  const fake = await startFakeOpenAI();
+  const client = new OpenAI({ baseURL: fake.url, apiKey: 'test', maxRetries: 0 });
+  return {
+    spec,
+    fake,
+    client,
+    streamedTypes: () =>
+      fake.sent
+        .filter((s) => s.schema === 'ResponseStreamEvent')
+        .map((s) => (s.payload as { type: string }).type),
+    checkAndClear() {
+      const report = checkConformance(spec, fake);
+      fake.clearRecords();
+      return report;
+    },
+    close: () => fake.close(),
+  };
+}
+
+/** Streams a response to its end and returns the final response of the terminal event. */
+export async function streamed(client: OpenAI, params: Omit<ResponseCreateParamsStreaming, 'stream'>) {
+  const stream = await client.responses.create({ ...params, stream: true });
+  let final: Response | undefined;
+  const deltas: string[] = [];
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') deltas.push(event.delta);
+    if (
+      event.type === 'response.completed' ||
+      event.type === 'response.incomplete' ||
+      event.type === 'response.failed'
+    )
+      final = event.response;
+  }
+  return { final, deltas };
+}
+
+/** The first part of the response's last (or `index`-th) message. */
+export const textPart = (response: Response | undefined, index = -1): ResponseOutputText => {
+  const message = response?.output.filter((o) => o.type === 'message').at(index);
+  const part = message?.type === 'message' ? message.content[0] : undefined;
+  if (part?.type !== 'output_text') throw new Error('no output_text');
+  return part;
+};

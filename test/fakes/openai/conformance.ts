@@ -33,7 +33,7 @@ function summarise(errors: readonly string[]): string {
  * event name implies says what is actually wrong.
  */
 function explain(spec: OpenAISpec, record: SentRecord, errors: readonly string[]): string {
-  if (record.kind === 'event') {
+  if (record.schema === 'AssistantStreamEvent') {
     const { event, data } = record.payload as { event: string; data: unknown };
     const schema = eventDataSchema(event);
     const precise = schema ? spec.validate(schema, data) : [];
@@ -44,10 +44,54 @@ function explain(spec: OpenAISpec, record: SentRecord, errors: readonly string[]
 
 function describeSent(record: SentRecord): string {
   if (record.kind === 'event') {
-    const { event } = record.payload as { event?: unknown };
-    return `event ${String(event)} (request #${record.request})`;
+    // Assistants events are recorded as `{ event, data }`, Responses events are `{ type, ... }`.
+    const { event, type } = record.payload as { event?: unknown; type?: unknown };
+    return `event ${String(event ?? type)} (request #${record.request})`;
   }
   return `HTTP ${record.status} body (request #${record.request})`;
+}
+
+/**
+ * A Responses stream event against the member of `ResponseStreamEvent` its `type` names: stricter
+ * than the union (an `anyOf`), and its errors say what is wrong.
+ */
+function validateResponseEvent(spec: OpenAISpec, payload: unknown): string[] {
+  const type = (payload as { type?: unknown } | null)?.type;
+  const member = typeof type === 'string' ? spec.responseEventSchema(type) : undefined;
+  if (!member) return [`/type ${JSON.stringify(type)} is not an event type of ResponseStreamEvent`];
+  return spec.validate(member, payload).map((e) => `${member}: ${e}`);
+}
+
+/**
+ * Each Responses stream numbers its events 0, 1, 2... without gaps; a resumed stream goes on right
+ * after the client's `starting_after`. The `error` event of a broken stream is not one of the
+ * response's events: it repeats the number of the last event the client got (so a client resuming
+ * from the last number it saw loses nothing).
+ */
+function checkSequences(traffic: {
+  requests: readonly RecordedRequest[];
+  sent: readonly SentRecord[];
+}): string[] {
+  const byRequest = new Map<number, { type: unknown; n: unknown }[]>();
+  for (const record of traffic.sent) {
+    if (record.schema !== 'ResponseStreamEvent') continue;
+    const { type, sequence_number: n } = record.payload as { type?: unknown; sequence_number?: unknown };
+    byRequest.set(record.request, [...(byRequest.get(record.request) ?? []), { type, n }]);
+  }
+  const problems: string[] = [];
+  for (const [request, events] of byRequest) {
+    const after = traffic.requests.find((r) => r.index === request)?.query.starting_after;
+    const first = typeof after === 'string' ? Number(after) + 1 : 0;
+    let next = first;
+    const ok = events.every(({ type, n }) => (type === 'error' ? n === next - 1 : n === next++));
+    if (!ok) {
+      const numbers = events.map((e) => String(e.n)).join(',');
+      problems.push(
+        `stream of request #${request}: sequence numbers ${numbers} do not count up from ${first}`,
+      );
+    }
+  }
+  return problems;
 }
 
 /**
@@ -63,7 +107,10 @@ export function checkConformance(
   for (const record of traffic.sent) {
     if (record.schema === undefined) continue;
     checked++;
-    const errors = spec.validate(record.schema, record.payload);
+    const errors =
+      record.schema === 'ResponseStreamEvent'
+        ? validateResponseEvent(spec, record.payload)
+        : spec.validate(record.schema, record.payload);
     if (errors.length > 0) {
       violations.push(`sent ${describeSent(record)} vs ${record.schema}: ${explain(spec, record, errors)}`);
     }
@@ -89,5 +136,6 @@ export function checkConformance(
       );
     }
   }
+  violations.push(...checkSequences(traffic));
   return { checked, violations };
 }

@@ -11,7 +11,12 @@ import { Faults, pathPattern, type StreamFault } from './http/faults.js';
 import { type RecordedRequest, Recorder, type SentRecord } from './http/recorder.js';
 import { Router } from './http/router.js';
 import { type RunningServer, startHttpServer } from './http/server.js';
+import type { ContainerFileObject } from './responses/containers.js';
+import { createResponsesLayer, type ResponsesLayer } from './responses/responses-layer.js';
+import type { ConversationObject } from './responses/state.js';
+import type { StoredItem, StreamEvent, WireResponse } from './responses/wire.js';
 import { echoScript, type ModelScript } from './script.js';
+import { type WaitForOptions, waitForChange } from './wait-for.js';
 
 export interface FakeOpenAIOptions {
   /** The model; defaults to `echoScript` ("You said: ..."). */
@@ -31,11 +36,7 @@ export const DEFAULT_FAKE_OPENAI = {
   requiresActionExpiryMs: 10 * 60 * 1000,
 } as const satisfies Required<Pick<FakeOpenAIOptions, 'pollAfterMs' | 'requiresActionExpiryMs'>>;
 
-export interface WaitForOptions {
-  timeoutMs?: number;
-  /** Named in the timeout error. */
-  what?: string;
-}
+export type { WaitForOptions };
 
 /** What tests may change while the server runs; the layers read it on each use. */
 interface LiveSettings {
@@ -54,6 +55,7 @@ export class FakeOpenAI {
   readonly #faults: Faults;
   readonly #files: FileStore;
   readonly #assistants: AssistantsLayer;
+  readonly #responses: ResponsesLayer;
   readonly #settings: LiveSettings;
 
   private constructor(parts: {
@@ -62,6 +64,7 @@ export class FakeOpenAI {
     faults: Faults;
     files: FileStore;
     assistants: AssistantsLayer;
+    responses: ResponsesLayer;
     settings: LiveSettings;
   }) {
     this.#server = parts.server;
@@ -71,6 +74,7 @@ export class FakeOpenAI {
     this.#faults = parts.faults;
     this.#files = parts.files;
     this.#assistants = parts.assistants;
+    this.#responses = parts.responses;
     this.#settings = parts.settings;
   }
 
@@ -92,8 +96,16 @@ export class FakeOpenAI {
       requiresActionExpiryMs: () => settings.requiresActionExpiryMs,
       changed: () => recorder.changed(),
     });
+    let url = '';
+    const responses = createResponsesLayer({
+      files,
+      faults,
+      script: () => settings.script,
+      baseUrl: () => url,
+      changed: () => recorder.changed(),
+    });
     const router = new Router();
-    router.add(...fileRoutes(files), ...assistants.routes);
+    router.add(...fileRoutes(files), ...assistants.routes, ...responses.routes);
     const server = await startHttpServer({
       router,
       recorder,
@@ -101,7 +113,8 @@ export class FakeOpenAI {
       ...(options.port !== undefined && { port: options.port }),
       ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
     });
-    return new FakeOpenAI({ server, recorder, faults, files, assistants, settings });
+    url = server.url;
+    return new FakeOpenAI({ server, recorder, faults, files, assistants, responses, settings });
   }
 
   /** The `openai-poll-after-ms` header value; takes effect on the next response. */
@@ -124,10 +137,14 @@ export class FakeOpenAI {
 
   async close(): Promise<void> {
     this.#assistants.engine.shutdown();
+    this.#responses.engine.shutdown();
     await this.#server.close();
   }
 
-  /** Replaces the model for the next round of every run (rounds already playing finish as they were). */
+  /**
+   * Replaces the model for the next round of every run or response (rounds already playing finish
+   * as they were).
+   */
   setScript(script: ModelScript): void {
     this.#settings.script = script;
   }
@@ -230,6 +247,57 @@ export class FakeOpenAI {
     return this.#files.get(fileId)?.bytes;
   }
 
+  // ---- Responses, Conversations and containers (as stored: tool outputs and results included) ----
+
+  conversations(): ConversationObject[] {
+    return [...this.#responses.state.conversations.values()].map((c) => structuredClone(c.conversation));
+  }
+
+  /** Oldest first; empty for an unknown or deleted conversation. */
+  conversationItems(conversationId: string): StoredItem[] {
+    return structuredClone(this.#responses.state.conversations.get(conversationId)?.items ?? []);
+  }
+
+  /** Oldest first, `store: false` ones included; every conversation's (and none's) when absent. */
+  responses(conversationId?: string): WireResponse[] {
+    const all = [...this.#responses.state.responses.values()].map((r) => r.response);
+    return structuredClone(
+      conversationId === undefined ? all : all.filter((r) => r.conversation?.id === conversationId),
+    );
+  }
+
+  response(responseId: string): WireResponse | undefined {
+    const record = this.#responses.state.responses.get(responseId);
+    return record && structuredClone(record.response);
+  }
+
+  /**
+   * The status of a run or a response, by id: for scenarios that run the same on either API (a
+   * contract suite waiting for `cancelled`, whichever backend it drives).
+   */
+  statusOf(runOrResponseId: string): string | undefined {
+    return this.run(runOrResponseId)?.status ?? this.response(runOrResponseId)?.status;
+  }
+
+  /** Every event the response emitted, numbered, streamed or not. */
+  responseEvents(responseId: string): StreamEvent[] {
+    return structuredClone(this.#responses.state.responses.get(responseId)?.events ?? []);
+  }
+
+  /** Ids of the code-interpreter containers, oldest first. */
+  containers(): string[] {
+    return this.#responses.containers.list().map((c) => c.id);
+  }
+
+  /** Oldest first; empty for an unknown container. */
+  containerFiles(containerId: string): ContainerFileObject[] {
+    return (this.#responses.containers.get(containerId)?.files ?? []).map((f) => structuredClone(f.object));
+  }
+
+  containerFileBytes(containerId: string, fileId: string): Uint8Array | undefined {
+    return this.#responses.containers.get(containerId)?.files.find((f) => f.object.id === fileId)?.bytes;
+  }
+
   /** Puts a file in the store directly, e.g. the document a file_search citation points at. */
   addFile(input: {
     filename: string;
@@ -249,34 +317,10 @@ export class FakeOpenAI {
 
   /**
    * Resolves with `probe()`'s first truthy value, re-checking whenever a request arrives, a body is
-   * sent or a run changes. Rejects after `timeoutMs` (default 5000) instead of sleeping blind.
+   * sent or a run or response changes. Rejects after `timeoutMs` (default 5000) instead of sleeping blind.
    */
   waitFor<T>(probe: () => T | undefined | null | false, options: WaitForOptions = {}): Promise<T> {
-    const { timeoutMs = 5000, what = 'condition' } = options;
-    return new Promise<T>((resolve, reject) => {
-      // Runs inside the fake's own request and run handling: a throwing probe must not break those.
-      const check = (): void => {
-        try {
-          const value = probe();
-          if (value === undefined || value === null || value === false) return;
-          done();
-          resolve(value);
-        } catch (error) {
-          done();
-          reject(error);
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`fake OpenAI: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const unsubscribe = this.#recorder.onChange(check);
-      const done = () => {
-        clearTimeout(timer);
-        unsubscribe();
-      };
-      check();
-    });
+    return waitForChange(this.#recorder, probe, options);
   }
 }
 

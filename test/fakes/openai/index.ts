@@ -15,4 +15,7 @@ export type { StreamFault } from './http/faults.js';
 export type { MultipartField, RecordedRequest, SentRecord } from './http/recorder.js';
 export type { StreamCut } from './http/sse.js';
 export { chartFile, parabolaPng, plotPng, squaresCsv } from './png-chart.js';
+export type { ContainerFileObject } from './responses/containers.js';
+export type { ConversationObject } from './responses/state.js';
+export type * from './responses/wire.js';
 export * from './script.js';

@@ -33,7 +33,7 @@ afterEach(() => {
 });
 
 describe('the standalone fake server', () => {
-  it('prints its URL and answers the SDK with the demo model', async () => {
+  it('prints its URL and answers both APIs with the demo model', async () => {
     const child = startMain('--port', '0');
     const line = await firstLine(child);
     expect(line).toMatch(/^fake OpenAI listening on http:\/\/127\.0\.0\.1:\d+\/v1$/);
@@ -43,6 +43,14 @@ describe('the standalone fake server', () => {
     await client.beta.threads.runs.stream(thread.id, { assistant_id: assistant.id }).finalRun();
     const [answer] = (await client.beta.threads.messages.list(thread.id, { limit: 1 })).data;
     expect(answer?.content[0]?.type === 'text' && answer.content[0].text.value).toBe('You said: hello');
+    // The same server speaks the Responses API with the same model.
+    const conversation = await client.conversations.create();
+    const response = await client.responses.create({
+      model: 'o3',
+      conversation: conversation.id,
+      input: 'hi',
+    });
+    expect(response.output_text).toBe('You said: hi');
   });
 
   it('refuses a port that is not a number', async () => {

@@ -25,6 +25,11 @@ export interface OpenAISpec {
   readonly schemaNames: ReadonlySet<string>;
   /** Returns the problems of `value` against `components/schemas/<schema>`; empty when it conforms. */
   validate(schema: string, value: unknown): string[];
+  /**
+   * The member of `ResponseStreamEvent` whose `type` is `type` (e.g. `ResponseTextDeltaEvent` for
+   * `response.output_text.delta`); undefined for a type the stream protocol does not have.
+   */
+  responseEventSchema(type: string): string | undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -92,12 +97,47 @@ function applyKnownDeviations(schemas: JsonObject): void {
     'ListRunsResponse',
     'ListRunStepsResponse',
     'ListFilesResponse',
+    'ResponseItemList',
+    'ConversationItemList',
+    'ContainerFileListResource',
   ]) {
     const props = (schemas[name] as JsonObject | undefined)?.properties;
     if (!isObject(props)) throw new Error(`spec: ${name} has no properties`);
     props.first_id = { type: ['string', 'null'] };
     props.last_id = { type: ['string', 'null'] };
   }
+  // A message item without `type` (the SDK's EasyInputMessage) also matches Item > InputMessage: the
+  // union is meant to be told apart by an optional `type`, so it is an anyOf, not a oneOf.
+  const inputItem = schemas.InputItem;
+  if (!isObject(inputItem) || !Array.isArray(inputItem.oneOf)) throw new Error('spec: InputItem is no oneOf');
+  inputItem.anyOf = inputItem.oneOf;
+  delete inputItem.oneOf;
+  // A response carries `usage: null` until it ends (response.created, in_progress, a queued
+  // background response); the document only has the object.
+  const responseParts = (schemas.Response as JsonObject | undefined)?.allOf;
+  const own = Array.isArray(responseParts)
+    ? responseParts.find((p) => isObject(p) && isObject(p.properties))
+    : undefined;
+  const ownProps = isObject(own) ? own.properties : undefined;
+  if (!isObject(ownProps) || !isObject(ownProps.usage)) throw new Error('spec: Response has no usage');
+  ownProps.usage = { anyOf: [ownProps.usage, { type: 'null' }] };
+}
+
+/** `type` -> member schema name, from the `ResponseStreamEvent` union of the document. */
+function responseEventTypes(schemas: JsonObject): Map<string, string> {
+  const union = schemas.ResponseStreamEvent;
+  const members = isObject(union) && Array.isArray(union.anyOf) ? union.anyOf : [];
+  const types = new Map<string, string>();
+  for (const member of members) {
+    const ref = isObject(member) && typeof member.$ref === 'string' ? member.$ref : '';
+    const name = ref.split('/').at(-1) ?? '';
+    const schema = schemas[name];
+    const type = isObject(schema) && isObject(schema.properties) ? schema.properties.type : undefined;
+    const values = isObject(type) && Array.isArray(type.enum) ? type.enum : [];
+    for (const value of values) if (typeof value === 'string') types.set(value, name);
+  }
+  if (types.size === 0) throw new Error('spec: ResponseStreamEvent has no members');
+  return types;
 }
 
 /** The parsed YAML, from the JSON cache when this exact file was parsed before (50 ms instead of 1.3 s). */
@@ -129,6 +169,7 @@ export function compileOpenAISpec(specPath: string = defaultSpecPath()): OpenAIS
   const components = rewriteNullable(doc.components as Json) as JsonObject;
   const schemas = components.schemas as JsonObject;
   applyKnownDeviations(schemas);
+  const eventTypes = responseEventTypes(schemas);
 
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
@@ -151,6 +192,7 @@ export function compileOpenAISpec(specPath: string = defaultSpecPath()): OpenAIS
 
   return {
     schemaNames: new Set(Object.keys(schemas)),
+    responseEventSchema: (type) => eventTypes.get(type),
     validate(schema, value) {
       const fn = validator(schema);
       if (fn(value)) return [];

@@ -12,7 +12,7 @@ import {
 } from '../script.js';
 import type { ContainerFile, ContainerRecord, ContainerStore } from './containers.js';
 import type { ResponseRecord } from './state.js';
-import { codePoints, layoutText } from './text-layout.js';
+import { codePoints, layoutText, type PlacedAnnotation } from './text-layout.js';
 import {
   type CodeInterpreterCallItem,
   type CodeOutput,
@@ -50,12 +50,20 @@ export interface PlayScope {
 function addItem(scope: PlayScope, item: OutputItem): number {
   const output_index = scope.record.response.output.length;
   scope.record.response.output.push(item);
-  scope.emit({ type: 'response.output_item.added', output_index, item: presentItem(item, scope.record.include) });
+  scope.emit({
+    type: 'response.output_item.added',
+    output_index,
+    item: presentItem(item, scope.record.include),
+  });
   return output_index;
 }
 
 function doneItem(scope: PlayScope, output_index: number, item: OutputItem): void {
-  scope.emit({ type: 'response.output_item.done', output_index, item: presentItem(item, scope.record.include) });
+  scope.emit({
+    type: 'response.output_item.done',
+    output_index,
+    item: presentItem(item, scope.record.include),
+  });
 }
 
 /** Writes a file the model made into the container, once per name per response. */
@@ -76,32 +84,42 @@ const baseName = (path: string): string => path.split('/').at(-1) ?? path;
 
 function citeContainerFile(file: ContainerFile, start: number, end: number): OutputAnnotation {
   const { container_id, id, path } = file.object;
-  return { type: 'container_file_citation', container_id, file_id: id, filename: baseName(path), start_index: start, end_index: end };
+  return {
+    type: 'container_file_citation',
+    container_id,
+    file_id: id,
+    filename: baseName(path),
+    start_index: start,
+    end_index: end,
+  };
+}
+
+/** A script annotation as the client sees it, placed in the text it sees. */
+function toOutput(scope: PlayScope, { annotation: a, start, end }: PlacedAnnotation): OutputAnnotation {
+  if (a.type === 'url_citation') {
+    return { type: 'url_citation', url: a.url, title: a.title, start_index: start, end_index: end };
+  }
+  if (a.type === 'file_path') return citeContainerFile(writeGenerated(scope, a.file), start, end);
+  // The name of a cited file: from the store, else as the search that found it named it.
+  const filename = scope.files.get(a.fileId)?.object.filename ?? scope.searchNames.get(a.fileId) ?? a.fileId;
+  return { type: 'file_citation', file_id: a.fileId, filename, index: start };
 }
 
 /** The answer's annotations, in order, with the text length at which each is complete. */
-function annotationsFor(scope: PlayScope, step: TextStep): { text: string; chunks: string[]; ready: { at: number; value: OutputAnnotation }[] } {
+function annotationsFor(
+  scope: PlayScope,
+  step: TextStep,
+): { text: string; chunks: string[]; ready: { at: number; value: OutputAnnotation }[] } {
   const layout = layoutText(step);
-  const ready = layout.placed.map(({ annotation, start, end }) => {
-    const a = annotation;
-    const value: OutputAnnotation =
-      a.type === 'file_citation'
-        ? {
-            type: 'file_citation',
-            file_id: a.fileId,
-            filename: scope.files.get(a.fileId)?.object.filename ?? scope.searchNames.get(a.fileId) ?? a.fileId,
-            index: start,
-          }
-        : a.type === 'url_citation'
-          ? { type: 'url_citation', url: a.url, title: a.title, start_index: start, end_index: end }
-          : citeContainerFile(writeGenerated(scope, a.file), start, end);
-    return { at: end, value };
-  });
+  const ready = layout.placed.map((placed) => ({ at: placed.end, value: toOutput(scope, placed) }));
   // Images the code made and the text does not link to are cited at the end, as points.
-  const linked = new Set(ready.map((r) => (r.value.type === 'container_file_citation' ? r.value.file_id : '')));
+  const linked = new Set(
+    ready.map((r) => (r.value.type === 'container_file_citation' ? r.value.file_id : '')),
+  );
   const length = codePoints(layout.text);
   for (const image of scope.pendingCitations.splice(0)) {
-    if (!linked.has(image.object.id)) ready.push({ at: length, value: citeContainerFile(image, length, length) });
+    if (!linked.has(image.object.id))
+      ready.push({ at: length, value: citeContainerFile(image, length, length) });
   }
   return { text: layout.text, chunks: layout.chunks, ready };
 }
@@ -109,7 +127,13 @@ function annotationsFor(scope: PlayScope, step: TextStep): { text: string; chunk
 /** An answer message: one output_text part streamed in deltas, annotations as their text arrives. */
 export async function playText(scope: PlayScope, step: TextStep, endsIncomplete: boolean): Promise<void> {
   const { text, chunks, ready } = annotationsFor(scope, step);
-  const item: OutputMessageItem = { id: newHexId('msg'), type: 'message', status: 'in_progress', content: [], role: 'assistant' };
+  const item: OutputMessageItem = {
+    id: newHexId('msg'),
+    type: 'message',
+    status: 'in_progress',
+    content: [],
+    role: 'assistant',
+  };
   const output_index = addItem(scope, item);
   const part: OutputText = { type: 'output_text', annotations: [], logprobs: [], text: '' };
   item.content.push(part);
@@ -118,13 +142,19 @@ export async function playText(scope: PlayScope, step: TextStep, endsIncomplete:
   for (const chunk of chunks) {
     await pause(step.delayMs ?? 0, scope.signal);
     part.text += chunk;
-    scope.emit({ type: 'response.output_text.delta', ...at, delta: chunk, logprobs: [] });
+    // An answer of citations alone (images, see flushCitations) has no text to stream.
+    if (chunk !== '') scope.emit({ type: 'response.output_text.delta', ...at, delta: chunk, logprobs: [] });
     while (part.annotations.length < ready.length) {
       const next = ready[part.annotations.length];
       if (!next || next.at > codePoints(part.text)) break;
       part.annotations.push(next.value);
       const annotation_index = part.annotations.length - 1;
-      scope.emit({ type: 'response.output_text.annotation.added', ...at, annotation_index, annotation: next.value });
+      scope.emit({
+        type: 'response.output_text.annotation.added',
+        ...at,
+        annotation_index,
+        annotation: next.value,
+      });
     }
   }
   scope.emit({ type: 'response.output_text.done', ...at, text, logprobs: [] });
@@ -179,7 +209,13 @@ export async function playCode(scope: PlayScope, step: CodeInterpreterStep): Pro
 
 /** A file_search_call and its ranked results (their text only for clients that include it). */
 export async function playFileSearch(scope: PlayScope, step: FileSearchStep): Promise<void> {
-  const item: FileSearchCallItem = { id: newHexId('fs'), type: 'file_search_call', status: 'in_progress', queries: [], results: null };
+  const item: FileSearchCallItem = {
+    id: newHexId('fs'),
+    type: 'file_search_call',
+    status: 'in_progress',
+    queries: [],
+    results: null,
+  };
   const output_index = addItem(scope, item);
   const at = { output_index, item_id: item.id };
   scope.emit({ type: 'response.file_search_call.in_progress', ...at });
@@ -189,7 +225,13 @@ export async function playFileSearch(scope: PlayScope, step: FileSearchStep): Pr
   item.queries = [...step.queries];
   item.results = step.results.map((r) => {
     scope.searchNames.set(r.fileId, r.fileName);
-    return { file_id: r.fileId, filename: r.fileName, score: r.score, attributes: {}, ...(r.text !== undefined && { text: r.text }) };
+    return {
+      file_id: r.fileId,
+      filename: r.fileName,
+      score: r.score,
+      attributes: {},
+      ...(r.text !== undefined && { text: r.text }),
+    };
   });
   item.status = 'completed';
   scope.emit({ type: 'response.file_search_call.completed', ...at });
@@ -213,7 +255,13 @@ export function playFunctionCalls(scope: PlayScope, step: FunctionCallsStep): Fu
       item.arguments += delta;
       scope.emit({ type: 'response.function_call_arguments.delta', item_id: item.id, output_index, delta });
     }
-    scope.emit({ type: 'response.function_call_arguments.done', item_id: item.id, output_index, name: item.name, arguments: args });
+    scope.emit({
+      type: 'response.function_call_arguments.done',
+      item_id: item.id,
+      output_index,
+      name: item.name,
+      arguments: args,
+    });
     item.status = 'completed';
     doneItem(scope, output_index, item);
     scope.outputTokens += estimateTokens(args);

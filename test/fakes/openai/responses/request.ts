@@ -197,13 +197,16 @@ function assistantMessage(content: unknown, param: string): OutputMessageItem {
   };
 }
 
-/** `input`: a string, or input items (messages, function calls and their outputs). */
-export function parseInput(raw: unknown, files: FileStore): ParsedInput {
+/**
+ * `input`: a string, or input items (messages, function calls and their outputs). `name` is the
+ * parameter errors name (a conversation's `items` take the same items).
+ */
+export function parseInput(raw: unknown, files: FileStore, name = 'input'): ParsedInput {
   const parsed: ParsedInput = { items: [], userMessages: [], history: [], files: [], outputs: [], calls: [] };
   const list = typeof raw === 'string' ? [{ role: 'user', content: raw }] : (raw ?? []);
-  expectType(list, 'array', 'input');
+  expectType(list, 'array', name);
   (list as unknown[]).forEach((value, i) => {
-    const param = `input[${i}]`;
+    const param = `${name}[${i}]`;
     expectType(value, 'object', param);
     const entry = value as Json;
     const type = entry.type ?? 'message';

@@ -51,6 +51,28 @@ export interface ConversationRecord {
   containerId?: string;
 }
 
+/** A record for a new response: nothing emitted, nothing pending, not finished. */
+export function newRecord(
+  fields: Omit<
+    ResponseRecord,
+    'events' | 'listeners' | 'abort' | 'pendingCalls' | 'finished' | 'markFinished'
+  >,
+): ResponseRecord {
+  let markFinished = () => {};
+  const finished = new Promise<void>((resolve) => {
+    markFinished = resolve;
+  });
+  return {
+    ...fields,
+    events: [],
+    listeners: new Set(),
+    abort: new AbortController(),
+    pendingCalls: [],
+    finished,
+    markFinished: () => markFinished(),
+  };
+}
+
 const TERMINAL: ReadonlySet<ResponseStatus> = new Set(['completed', 'incomplete', 'failed', 'cancelled']);
 
 export function isTerminal(status: ResponseStatus): boolean {

@@ -1,4 +1,5 @@
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { newHexId, nowSeconds } from '../ids.js';
 
 /**
  * The Responses / Conversations objects as the fake sends them. Narrower than the SDK's types (which
@@ -140,6 +141,55 @@ export interface WireResponse {
   /** `null` until the response ends, as the service sends it. */
   usage: ResponseUsage | null;
   metadata: Record<string, string>;
+}
+
+const numberOr = <T extends number | null>(value: unknown, fallback: T): number | T =>
+  typeof value === 'number' ? value : fallback;
+
+/**
+ * A new response to a checked CreateResponse `body`, every field present as the service sends it:
+ * parameters echoed, defaults filled in, `usage: null` until it ends.
+ */
+export function newResponse(
+  body: Record<string, unknown>,
+  fields: {
+    model: string;
+    background: boolean;
+    previousResponseId: string | undefined;
+    conversationId: string | undefined;
+    tools: Record<string, unknown>[];
+  },
+): WireResponse {
+  return {
+    id: newHexId('resp'),
+    object: 'response',
+    created_at: nowSeconds(),
+    // A background response waits in a queue; a foreground one is worked on at once.
+    status: fields.background ? 'queued' : 'in_progress',
+    background: fields.background,
+    completed_at: null,
+    error: null,
+    incomplete_details: null,
+    instructions: typeof body.instructions === 'string' ? body.instructions : null,
+    max_output_tokens: numberOr(body.max_output_tokens, null),
+    max_tool_calls: numberOr(body.max_tool_calls, null),
+    model: fields.model,
+    output: [],
+    parallel_tool_calls: body.parallel_tool_calls !== false,
+    previous_response_id: fields.previousResponseId ?? null,
+    conversation: fields.conversationId === undefined ? null : { id: fields.conversationId },
+    reasoning: { effort: null, summary: null, ...(body.reasoning as object | null | undefined) },
+    service_tier: 'default',
+    temperature: numberOr(body.temperature, 1),
+    text: body.text ?? { format: { type: 'text' }, verbosity: 'medium' },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: fields.tools,
+    top_logprobs: numberOr(body.top_logprobs, 0),
+    top_p: numberOr(body.top_p, 1),
+    truncation: body.truncation === 'auto' ? 'auto' : 'disabled',
+    usage: null,
+    metadata: (body.metadata as Record<string, string> | null | undefined) ?? {},
+  };
 }
 
 /** A stream event as emitted, before the engine numbers it. */

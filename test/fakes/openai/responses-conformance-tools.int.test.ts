@@ -1,0 +1,187 @@
+import { toFile } from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openResponsesHarness, type ResponsesHarness, streamed, textPart } from './conformance-harness.js';
+import {
+  chartFile,
+  citation,
+  codeInterpreter,
+  filePath,
+  fileSearch,
+  squaresCsv,
+  text,
+  urlCitation,
+} from './index.js';
+
+/**
+ * Hosted tools through the fake Responses API and the real SDK: the code interpreter (a PNG and a
+ * CSV in its container, cited or not), file search with file and URL citations; every body and
+ * event validated against the spec as in responses-conformance.int.test.ts.
+ */
+
+let h: ResponsesHarness;
+
+beforeAll(async () => {
+  h = await openResponsesHarness(); // parses the spec once for this file
+}, 30_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('spec conformance of fake Responses with hosted tools', () => {
+  afterEach(() => {
+    const report = h.checkAndClear();
+    expect(report.violations).toEqual([]);
+    expect(report.checked).toBeGreaterThan(0);
+  });
+
+  it('runs code that makes a PNG in its container, listed and downloaded', async () => {
+    h.fake.setScript(() => [
+      codeInterpreter({ code: 'x = 1\nprint(x)', logs: '1\n', images: [chartFile()] }),
+      text('Here is the chart.'),
+    ]);
+    const { final } = await streamed(h.client, {
+      model: 'o3',
+      input: 'plot y=x^2',
+      tools: [{ type: 'code_interpreter', container: { type: 'auto' } }],
+      include: ['code_interpreter_call.outputs'],
+    });
+    const call = final?.output[0];
+    if (call?.type !== 'code_interpreter_call') throw new Error('no code_interpreter_call');
+    expect([call.code, call.outputs?.[0]]).toEqual(['x = 1\nprint(x)', { type: 'logs', logs: '1\n' }]);
+    const [annotation] = textPart(final).annotations;
+    if (annotation?.type !== 'container_file_citation') throw new Error('no container_file_citation');
+    expect(annotation).toMatchObject({
+      container_id: call.container_id,
+      filename: 'chart.png',
+      start_index: 18,
+      end_index: 18,
+    });
+    const files = await h.client.containers.files.list(call.container_id);
+    expect(files.data).toMatchObject([
+      { id: annotation.file_id, path: '/mnt/data/chart.png', source: 'assistant' },
+    ]);
+    const content = await h.client.containers.files.content.retrieve(annotation.file_id, {
+      container_id: call.container_id,
+    });
+    expect(content.headers.get('content-type')).toBe('image/png');
+    const bytes = new Uint8Array(await content.arrayBuffer());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(call.outputs?.[1]).toEqual({
+      type: 'image',
+      url: `${h.fake.url}/containers/${call.container_id}/files/${annotation.file_id}/content`,
+    });
+    expect(h.streamedTypes().slice(2, 10)).toEqual([
+      'response.output_item.added',
+      'response.code_interpreter_call.in_progress',
+      'response.code_interpreter_call_code.delta',
+      'response.code_interpreter_call_code.delta',
+      'response.code_interpreter_call_code.done',
+      'response.code_interpreter_call.interpreting',
+      'response.code_interpreter_call.completed',
+      'response.output_item.done',
+    ]);
+  });
+
+  it('links a CSV with container_file_citation, and leaves an uncited image to the container list', async () => {
+    h.fake.setScript(() => [
+      codeInterpreter({
+        code: "df.to_csv('/mnt/data/squares.csv')",
+        files: [squaresCsv()],
+        images: [chartFile()],
+        cite: false,
+      }),
+      text('Download [squares.csv](sandbox:/mnt/data/squares.csv).', {
+        annotations: [filePath('sandbox:/mnt/data/squares.csv', squaresCsv())],
+      }),
+    ]);
+    const file = await h.client.files.create({
+      file: await toFile(Buffer.from('a,b\n'), 'input.csv'),
+      purpose: 'user_data',
+    });
+    const response = await h.client.responses.create({
+      model: 'o3',
+      input: 'make a csv',
+      tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: [file.id] } }],
+    });
+    const call = response.output[0];
+    if (call?.type !== 'code_interpreter_call') throw new Error('no code_interpreter_call');
+    expect(call.outputs).toBeNull(); // not included
+    const annotations = textPart(response).annotations;
+    expect(annotations).toEqual([
+      {
+        type: 'container_file_citation',
+        container_id: call.container_id,
+        file_id: expect.stringMatching(/^cfile_/),
+        filename: 'squares.csv',
+        start_index: 23,
+        end_index: 52,
+      },
+    ]);
+    const listed = await h.client.containers.files.list(call.container_id, { order: 'asc' });
+    expect(listed.data.map((f) => [f.path, f.source])).toEqual([
+      ['/mnt/data/input.csv', 'user'],
+      ['/mnt/data/chart.png', 'assistant'],
+      ['/mnt/data/squares.csv', 'assistant'],
+    ]);
+    const csvId = annotations[0]?.type === 'container_file_citation' ? annotations[0].file_id : '';
+    const csv = await h.client.containers.files.content.retrieve(csvId, { container_id: call.container_id });
+    expect([csv.headers.get('content-type'), await csv.text()]).toEqual([
+      'text/csv',
+      expect.stringContaining('-3,9'),
+    ]);
+  });
+
+  it('searches files and cites them with file_citation and url_citation', async () => {
+    const doc = await h.client.files.create({
+      file: await toFile(Buffer.from('The sky is blue.'), 'facts.txt'),
+      purpose: 'assistants',
+    });
+    h.fake.setScript(() => [
+      fileSearch(
+        ['sky colour'],
+        [{ fileId: doc.id, fileName: 'facts.txt', score: 0.9, text: 'The sky is blue.' }],
+      ),
+      text('The sky is blue【4:0†facts.txt】 (see [NASA](https://nasa.gov/sky)).', {
+        annotations: [
+          citation('【4:0†facts.txt】', doc.id),
+          urlCitation('[NASA](https://nasa.gov/sky)', 'https://nasa.gov/sky', 'Why the sky is blue'),
+        ],
+      }),
+    ]);
+    const { final } = await streamed(h.client, {
+      model: 'o3',
+      input: 'what colour is the sky?',
+      tools: [{ type: 'file_search', vector_store_ids: ['vs_docs'] }],
+      include: ['file_search_call.results'],
+    });
+    const part = textPart(final);
+    expect(part.text).toBe('The sky is blue (see [NASA](https://nasa.gov/sky)).');
+    expect(part.annotations).toEqual([
+      { type: 'file_citation', file_id: doc.id, filename: 'facts.txt', index: 15 },
+      {
+        type: 'url_citation',
+        url: 'https://nasa.gov/sky',
+        title: 'Why the sky is blue',
+        start_index: 21,
+        end_index: 49,
+      },
+    ]);
+    expect(final?.output[0]).toMatchObject({
+      type: 'file_search_call',
+      status: 'completed',
+      queries: ['sky colour'],
+      results: [{ file_id: doc.id, filename: 'facts.txt', score: 0.9, text: 'The sky is blue.' }],
+    });
+    expect(h.streamedTypes()).toContain('response.output_text.annotation.added');
+    expect(h.streamedTypes().slice(2, 7)).toEqual([
+      'response.output_item.added',
+      'response.file_search_call.in_progress',
+      'response.file_search_call.searching',
+      'response.file_search_call.completed',
+      'response.output_item.done',
+    ]);
+    const plain = await h.client.responses.retrieve(final?.id ?? '');
+    expect(plain.output[0]).toMatchObject({ type: 'file_search_call', results: null });
+  });
+});
