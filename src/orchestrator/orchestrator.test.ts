@@ -108,6 +108,33 @@ describe('Orchestrator', () => {
     expect(backend.createdThreads).toEqual(['thread_1']);
   });
 
+  it('keeps the in-flight run and its latest checkpoint in the store, and clears it at the end', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'run.created', checkpoint: { runId: 'resp_1', position: '3' } };
+      yield { type: 'checkpoint', checkpoint: { runId: 'resp_2', position: '17' } };
+      yield { type: 'status', text: 'working' };
+      await gate;
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'status'));
+    expect(await store.runs.get(key)).toMatchObject({
+      runId: 'resp_2',
+      position: '17',
+      threadId: 'thread_1',
+      messageIds: ['1'],
+      replyTo: { to: '1' },
+    });
+    release();
+    await o.idle();
+    expect(await store.runs.get(key)).toBeUndefined();
+  });
+
   it('answers a redelivered message only once', async () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
 import { applyAnnotations, createMarkerFilter } from '../render/citations.js';
-import type { Store } from '../store/types.js';
+import type { RunRecord, Store } from '../store/types.js';
 import type { ToolContext, ToolResult } from '../tools/tool.js';
 import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
@@ -184,6 +184,8 @@ class TurnState {
   ended = false;
   /** Has anything of the run reached the user? */
   started = false;
+  /** The run as recorded in the store while it is in flight. */
+  private record: RunRecord | undefined;
   private readonly filters = new Map<string, ReturnType<typeof createMarkerFilter>>();
   private readonly deliveredFiles = new Set<string>();
 
@@ -203,7 +205,7 @@ class TurnState {
     this.started ||= event.type !== 'checkpoint';
     switch (event.type) {
       case 'run.created':
-        await this.deps.store.runs.set({
+        this.record = {
           key: this.message.key,
           backend: this.deps.backend.name,
           threadId,
@@ -212,10 +214,22 @@ class TurnState {
           messageIds: batch.map((m) => m.id),
           replyTo: this.message.replyTo,
           startedAt: this.deps.now(),
-        });
+        };
+        await this.deps.store.runs.set(this.record);
         this.emit({ type: 'run.started', runId: event.checkpoint.runId, messageIds: batch.map((m) => m.id) });
         return;
       case 'checkpoint':
+        // Where the run is now (a later response of the turn, a later stream position): what a
+        // restart needs to pick the run up again.
+        if (!this.record) return;
+        this.record = {
+          ...this.record,
+          runId: event.checkpoint.runId,
+          ...(event.checkpoint.position === undefined ? {} : { position: event.checkpoint.position }),
+        };
+        await this.deps.store.runs
+          .set(this.record)
+          .catch((err: unknown) => this.log.warn({ err }, 'could not checkpoint the run'));
         return;
       case 'status':
         this.emit({ type: 'status', text: event.text });

@@ -153,7 +153,7 @@ function createTestBackend(name: BackendName, deps: BackendFactoryDeps): Backend
         functions: deps.functions,
         threads: deps.store.threads,
         logger: deps.logger,
-        retry: { initialMs: 10, maxMs: 50, resumeAttempts: 3, lockedAttempts: 5 },
+        retry: { initialMs: 10, maxMs: 50, resumeAttempts: 3, lockedAttempts: 12 },
         cancelGraceMs: 2000,
       });
   }

@@ -5,7 +5,15 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/create-store.js';
 import { answerText, Harness, ofType, restartAssistants } from '../contract/harness.js';
-import { byRound, chartFile, codeInterpreter, functionCall, hang, text } from '../fakes/openai/index.js';
+import {
+  byRound,
+  chartFile,
+  codeInterpreter,
+  functionCall,
+  hang,
+  text,
+  wait,
+} from '../fakes/openai/index.js';
 
 /** What only the Assistants backend does: its assistant object, polling, run steps, leftover runs. */
 
@@ -107,6 +115,17 @@ describe('assistants backend: streaming and polling', () => {
       expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
     },
   );
+
+  it('honours openai-poll-after-ms instead of polling faster', async () => {
+    h = await Harness.start('assistants', { polling: { initialMs: 10, maxMs: 10 } });
+    h.fake.streamUnavailable = 'reject';
+    h.fake.pollAfterMs = 150;
+    h.fake.setScript(() => [wait(600), text('slow answer')]);
+    const events = await h.ask('go');
+    expect(answerText(events)).toBe('slow answer');
+    // At 10 ms the run would be fetched about 60 times; at the server's 150 ms, about 5.
+    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeLessThanOrEqual(8);
+  });
 
   it('follows run-step pagination while polling', async () => {
     h = await Harness.start('assistants', { polling: { stepPageSize: 1 } });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/store/types.js';
 import { answerText, Harness, ofType } from '../contract/harness.js';
 import {
   byRound,
@@ -19,6 +20,17 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+
+/** Polls the store for the conversation's run record until `ok` holds (store writes raise no event). */
+async function waitForRecord(harness: Harness, ok: (record: RunRecord) => boolean): Promise<RunRecord> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const record = await harness.store.runs.get(harness.key);
+    if (record && ok(record)) return record;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the run record');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 const posts = (harness: Harness) =>
   harness.fake.requests.filter((r) => r.method === 'POST' && r.path === '/responses');
@@ -42,6 +54,41 @@ describe('responses backend: requests', () => {
     });
     const tools = (request?.json as { tools: { type: string; name?: string }[] }).tools;
     expect(tools.map((t) => t.name ?? t.type)).toEqual(['code_interpreter', 'current_time']);
+  });
+
+  it('searches the configured vector stores', async () => {
+    h = await Harness.start('responses', { assistant: { vectorStoreIds: ['vs_team'] } });
+    h.fake.setScript(() => [text('found')]);
+    await h.ask('search');
+    const tools = (posts(h)[0]?.json as { tools: unknown[] }).tools;
+    expect(tools).toContainEqual({ type: 'file_search', vector_store_ids: ['vs_team'] });
+  });
+
+  it('keeps the response id and stream position in the store while the answer streams', async () => {
+    h = await Harness.start('responses');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    h.fake.setScript(
+      byRound(
+        () => [functionCall('current_time', {})],
+        async () => {
+          await gate;
+          return [text('done')];
+        },
+      ),
+    );
+    await h.submit('time');
+    const fake = h.fake;
+    const firstId = await fake.waitFor(() => fake.responses()[0]?.id, { what: 'first response' });
+    await fake.waitFor(() => fake.responses().length === 2, { what: 'second response' });
+    const record = await waitForRecord(h, (r) => r.runId !== firstId);
+    expect(record.runId).toBe(fake.responses()[1]?.id);
+    expect(Number(record.position)).toBeGreaterThanOrEqual(0);
+    release();
+    await h.orchestrator.idle();
+    expect(await h.store.runs.get(h.key)).toBeUndefined();
   });
 
   it('needs exactly one request for a plain answer once the conversation exists', async () => {

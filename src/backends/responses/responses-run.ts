@@ -223,6 +223,14 @@ export class ResponsesRun implements BackendRun {
             break;
           case 'response.output_item.done':
             yield* this.reportItem(event.item);
+            // A finished item is a natural point to note how far the stream got, without a store
+            // write per text delta.
+            if (this.responseId) {
+              yield {
+                type: 'checkpoint',
+                checkpoint: { runId: this.responseId, position: String(event.sequence_number) },
+              };
+            }
             break;
           case 'response.code_interpreter_call.in_progress':
             yield { type: 'status', text: 'Running code…' };
