@@ -1,5 +1,4 @@
 import type OpenAI from 'openai';
-import { toFile } from 'openai';
 import type { AssistantConfig } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
@@ -8,7 +7,7 @@ import type { OutboundFile } from '../../core/reply-events.js';
 import type { AssistantRepository } from '../../store/types.js';
 import type { FunctionDefinition } from '../../tools/tool.js';
 import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../backend.js';
-import { mimeTypeOf } from '../shared/mime.js';
+import { toOutboundFile, uploadUserFile } from '../shared/files.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
 import { desiredAssistant, syncAssistant } from './assistant-sync.js';
 import {
@@ -69,14 +68,9 @@ export class AssistantsBackend implements Backend {
   }
 
   async uploadFile(file: InboundFile, use: UploadedFile['use']): Promise<UploadedFile> {
-    const uploaded = await callApi('upload file', async () =>
-      this.options.client.files.create({
-        file: await toFile(file.bytes, file.name, { type: file.mimeType }),
-        purpose: use === 'image' ? 'vision' : 'assistants',
-      }),
-    );
-    this.fileNames.set(uploaded.id, file.name);
-    return { fileId: uploaded.id, name: file.name, use };
+    const fileId = await uploadUserFile(this.options.client, file, use === 'image' ? 'vision' : 'assistants');
+    this.fileNames.set(fileId, file.name);
+    return { fileId, name: file.name, use };
   }
 
   startRun(request: RunRequest): BackendRun {
@@ -97,10 +91,7 @@ export class AssistantsBackend implements Backend {
   async downloadFile(ref: FileRef): Promise<OutboundFile> {
     const name = ref.name ?? (await this.fileName(ref.fileId));
     const response = await callApi('download file', () => this.options.client.files.content(ref.fileId));
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const header = response.headers.get('content-type')?.split(';')[0]?.trim();
-    const mimeType = header && header !== 'application/octet-stream' ? header : mimeTypeOf(name);
-    return { kind: mimeType.startsWith('image/') ? 'image' : 'file', name, mimeType, bytes };
+    return toOutboundFile(response, name);
   }
 
   /** A file's name at the service, cached: citations name the same files again and again. */
