@@ -1,17 +1,12 @@
 import { createInterface } from 'node:readline';
-import { type ConversationKey, conversationKey } from '../../core/conversation.js';
-import type { InboundMessage } from '../../core/messages.js';
+import { conversationKey } from '../../core/conversation.js';
 import type { ReplyRenderer } from '../../core/renderer.js';
 import type { ReplyEvent } from '../../core/reply-events.js';
+import type { AdapterOrchestrator } from '../adapter.js';
 import { type ConsoleOutput, renderToConsole } from './render.js';
 
-/** The orchestrator as the console uses it. */
-export interface ConsoleOrchestrator {
-  registerRenderer(platform: string, renderer: ReplyRenderer): void;
-  submit(message: InboundMessage): Promise<string>;
-  reset(key: ConversationKey): Promise<void>;
-  idle(): Promise<void>;
-}
+/** The orchestrator as the console uses it: the adapters' view, plus waiting for the last answer. */
+export type ConsoleOrchestrator = AdapterOrchestrator & { idle(): Promise<void> };
 
 export interface ConsoleAdapterOptions extends ConsoleOutput {
   input: NodeJS.ReadableStream;
