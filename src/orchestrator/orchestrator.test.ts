@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/types.js';
 import { conversationKey } from '../core/conversation.js';
 import { silentLogger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
+import type { Metrics } from '../core/metrics.js';
 import type { ReplyEvent } from '../core/reply-events.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/types.js';
@@ -133,6 +134,35 @@ describe('Orchestrator', () => {
     release();
     await o.idle();
     expect(await store.runs.get(key)).toBeUndefined();
+  });
+
+  it('reports time to first text, tokens, queue depth and the ending to the metrics', async () => {
+    const seen: string[] = [];
+    const metrics: Metrics = {
+      runEnded: (backend, ending) => seen.push(`ended ${backend} ${ending}`),
+      firstText: (backend) => seen.push(`first text ${backend}`),
+      tokens: (_backend, usage) => seen.push(`tokens ${usage.inputTokens}`),
+      queueDepth: (depth) => seen.push(`queue ${depth}`),
+      platformProblem: () => {},
+    };
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'text.delta', itemId: 'm', delta: 'a' };
+      yield { type: 'text.delta', itemId: 'm', delta: 'b' };
+      yield { type: 'usage', usage: { inputTokens: 7, outputTokens: 1, reasoningTokens: 0 } };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = new Orchestrator({
+      backend,
+      store,
+      tools: createToolRegistry(BUILT_IN_TOOLS, []),
+      run: RUN,
+      logger: silentLogger(),
+      metrics,
+    });
+    o.registerRenderer('test', renderer);
+    await o.submit(message('1'));
+    await o.idle();
+    expect(seen).toEqual(['queue 0', 'first text assistants', 'tokens 7', 'ended assistants completed']);
   });
 
   it('answers a redelivered message only once', async () => {

@@ -4,6 +4,7 @@ import { type ConversationKey, platformOf } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
+import { type Metrics, NO_METRICS } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { ReplyEvent } from '../core/reply-events.js';
 import type { Store } from '../store/types.js';
@@ -19,6 +20,7 @@ export interface OrchestratorOptions {
   tools: ToolExecutor;
   run: RunConfig;
   logger: Logger;
+  metrics?: Metrics;
   now?: () => number;
 }
 
@@ -43,9 +45,11 @@ export class Orchestrator {
   private readonly renderers = new Map<string, ReplyRenderer>();
   private readonly conversations = new Map<ConversationKey, Conversation>();
   private readonly now: () => number;
+  private readonly metrics: Metrics;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics ?? NO_METRICS;
   }
 
   /** An adapter registers how to show replies for its platform (the first part of a conversation key). */
@@ -70,6 +74,7 @@ export class Orchestrator {
     }
     if (conversation) {
       conversation.queue.push(message);
+      this.reportQueueDepth();
       return 'queued';
     }
     conversation = { queue: [message], controller: undefined, idle: Promise.resolve(), resets: [] };
@@ -134,6 +139,7 @@ export class Orchestrator {
           continue;
         }
         const batch = conversation.queue.splice(0);
+        this.reportQueueDepth();
         const controller = new AbortController();
         conversation.controller = controller;
         await this.turn(batch, controller);
@@ -164,11 +170,15 @@ export class Orchestrator {
       () => controller.abort('timeout' satisfies AbortReason),
       this.options.run.timeoutMs,
     );
+    const observe = this.observer();
     try {
       await runTurn(
         { ...this.options, now: this.now },
         batch,
-        (event) => events.push(event),
+        (event) => {
+          observe(event);
+          events.push(event);
+        },
         controller.signal,
       );
     } finally {
@@ -176,6 +186,31 @@ export class Orchestrator {
       events.close();
       await rendering;
     }
+  }
+
+  /** Reports one turn's reply events to the metrics: first text, tokens, how it ended. */
+  private observer(): (event: ReplyEvent) => void {
+    const backend = this.options.backend.name;
+    const startedAt = this.now();
+    let sawText = false;
+    return (event) => {
+      if (!sawText && (event.type === 'text.delta' || event.type === 'text.done')) {
+        sawText = true;
+        this.metrics.firstText(backend, this.now() - startedAt);
+      } else if (event.type === 'usage') {
+        this.metrics.tokens(backend, event.usage);
+      } else if (event.type === 'done') {
+        this.metrics.runEnded(backend, event.ending.kind, this.now() - startedAt);
+      } else if (event.type === 'error') {
+        this.metrics.runEnded(backend, 'error', this.now() - startedAt);
+      }
+    };
+  }
+
+  private reportQueueDepth(): void {
+    let depth = 0;
+    for (const conversation of this.conversations.values()) depth += conversation.queue.length;
+    this.metrics.queueDepth(depth);
   }
 
   private render(message: InboundMessage, events: AsyncIterable<ReplyEvent>): Promise<void> {

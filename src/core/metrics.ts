@@ -1,0 +1,26 @@
+import type { Usage } from './reply-events.js';
+
+/**
+ * What the bot counts, without saying how: the orchestrator and adapters report here, and ops/
+ * turns it into Prometheus metrics. Tests and tools that do not care pass `NO_METRICS`.
+ */
+export interface Metrics {
+  /** A run ended (`completed`, `failed`, `timeout`...) after `durationMs`. */
+  runEnded(backend: string, ending: string, durationMs: number): void;
+  /** The first answer text of a run reached the adapter `ms` after the run began. */
+  firstText(backend: string, ms: number): void;
+  tokens(backend: string, usage: Usage): void;
+  /** Messages waiting behind an active run, over all conversations. */
+  queueDepth(depth: number): void;
+  /** A call to a chat platform failed (`error`) or was refused for its rate limit (`rate_limited`). */
+  platformProblem(platform: string, kind: 'error' | 'rate_limited'): void;
+}
+
+/** Metrics that go nowhere. */
+export const NO_METRICS: Metrics = {
+  runEnded() {},
+  firstText() {},
+  tokens() {},
+  queueDepth() {},
+  platformProblem() {},
+};

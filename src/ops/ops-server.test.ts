@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OpsServer, opsRoutes, startOpsServer } from './ops-server.js';
+import { createPrometheusMetrics } from './prometheus.js';
+
+let server: OpsServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(checks: { name: string; ready: () => boolean | Promise<boolean> }[]) {
+  const prometheus = createPrometheusMetrics();
+  server = await startOpsServer(opsRoutes({ registry: prometheus.registry, checks }), 0, '127.0.0.1');
+  return { prometheus, url: `http://127.0.0.1:${server.port}` };
+}
+
+describe('ops server', () => {
+  it('answers /healthz while the process lives', async () => {
+    const { url } = await start([]);
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready only when every check passes, and names the failing ones', async () => {
+    let discord = false;
+    const { url } = await start([
+      { name: 'store', ready: () => true },
+      { name: 'discord', ready: () => discord },
+      { name: 'slack', ready: () => Promise.reject(new Error('down')) },
+    ]);
+    const notReady = await fetch(`${url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ ready: false, failing: ['discord', 'slack'] });
+    discord = true;
+    const stillNot = await (await fetch(`${url}/readyz`)).json();
+    expect(stillNot).toEqual({ ready: false, failing: ['slack'] });
+  });
+
+  it('serves the bot’s metrics in Prometheus text format', async () => {
+    const { url, prometheus } = await start([]);
+    prometheus.metrics.runEnded('responses', 'completed', 1200);
+    prometheus.metrics.firstText('responses', 300);
+    prometheus.metrics.tokens('responses', { inputTokens: 10, outputTokens: 5, reasoningTokens: 2 });
+    prometheus.metrics.queueDepth(3);
+    prometheus.metrics.platformProblem('discord', 'rate_limited');
+    const response = await fetch(`${url}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toContain('threadloom_runs_total{backend="responses",ending="completed"} 1');
+    expect(text).toContain('threadloom_time_to_first_text_seconds_count{backend="responses"} 1');
+    expect(text).toContain('threadloom_tokens_total{backend="responses",kind="input"} 10');
+    expect(text).toContain('threadloom_queue_depth 3');
+    expect(text).toContain('threadloom_platform_problems_total{platform="discord",kind="rate_limited"} 1');
+    expect(text).toContain('threadloom_process_resident_memory_bytes');
+  });
+
+  it('answers 404 to anything else', async () => {
+    const { url } = await start([]);
+    expect((await fetch(`${url}/slack/events`)).status).toBe(404);
+    expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(404);
+  });
+});

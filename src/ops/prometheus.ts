@@ -1,0 +1,78 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Metrics } from '../core/metrics.js';
+
+/** Seconds: from a fast streamed reply to a long code-interpreter run. */
+const FIRST_TEXT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
+const RUN_BUCKETS = [0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320];
+
+/** The bot's metrics in a Prometheus registry of their own (plus the process defaults). */
+export interface PrometheusMetrics {
+  metrics: Metrics;
+  registry: Registry;
+}
+
+/** Creates the registry and the `Metrics` that write to it; names are prefixed `threadloom_`. */
+export function createPrometheusMetrics(): PrometheusMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'threadloom_' });
+  const runs = new Counter({
+    name: 'threadloom_runs_total',
+    help: 'Runs by backend and how they ended.',
+    labelNames: ['backend', 'ending'],
+    registers: [registry],
+  });
+  const runSeconds = new Histogram({
+    name: 'threadloom_run_duration_seconds',
+    help: 'Total run time, tool rounds included.',
+    labelNames: ['backend'],
+    buckets: RUN_BUCKETS,
+    registers: [registry],
+  });
+  const firstText = new Histogram({
+    name: 'threadloom_time_to_first_text_seconds',
+    help: 'From the start of a run to its first answer text.',
+    labelNames: ['backend'],
+    buckets: FIRST_TEXT_BUCKETS,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'threadloom_tokens_total',
+    help: 'Tokens used, by backend and kind (input, output, reasoning).',
+    labelNames: ['backend', 'kind'],
+    registers: [registry],
+  });
+  const queueDepth = new Gauge({
+    name: 'threadloom_queue_depth',
+    help: 'Messages waiting behind an active run, over all conversations.',
+    registers: [registry],
+  });
+  const platformProblems = new Counter({
+    name: 'threadloom_platform_problems_total',
+    help: 'Chat platform calls that failed (error) or were refused for rate limits (rate_limited).',
+    labelNames: ['platform', 'kind'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    metrics: {
+      runEnded(backend, ending, durationMs) {
+        runs.inc({ backend, ending });
+        runSeconds.observe({ backend }, durationMs / 1000);
+      },
+      firstText(backend, ms) {
+        firstText.observe({ backend }, ms / 1000);
+      },
+      tokens(backend, usage) {
+        tokens.inc({ backend, kind: 'input' }, usage.inputTokens);
+        tokens.inc({ backend, kind: 'output' }, usage.outputTokens);
+        tokens.inc({ backend, kind: 'reasoning' }, usage.reasoningTokens);
+      },
+      queueDepth(depth) {
+        queueDepth.set(depth);
+      },
+      platformProblem(platform, kind) {
+        platformProblems.inc({ platform, kind });
+      },
+    },
+  };
+}
