@@ -1,0 +1,226 @@
+import type { Allowlist } from '../../config/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import { errorCode, USER_MESSAGES } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
+import type { AdapterOrchestrator } from '../adapter.js';
+import { noticeBody } from './blocks.js';
+import { downloadFiles } from './files-in.js';
+import {
+  addressOf,
+  type BotIdentity,
+  isAllowed,
+  isUserMessage,
+  mentions,
+  plainText,
+  type SlackAddress,
+  type SlackMessageEvent,
+  slackKey,
+  type ThreadCommand,
+  threadCommand,
+  titleFrom,
+} from './parse.js';
+import type { RecentConversations } from './recent.js';
+import { replyToOf } from './reply-to.js';
+import type { SlackApi } from './slack-api.js';
+
+/** How long processed-event marks are kept: Slack retries within minutes. */
+export const SLACK_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Earlier thread messages given to the assistant when it is first mentioned inside a thread. */
+const THREAD_CONTEXT_MESSAGES = 20;
+const THREAD_CONTEXT_CHARS = 6_000;
+
+/** What the inbound side works with. */
+export interface InboundDeps {
+  orchestrator: AdapterOrchestrator;
+  store: Store;
+  logger: Logger;
+  api: SlackApi;
+  allow: Allowlist;
+  botToken: string;
+  fileHosts: readonly string[];
+  maxAttachmentBytes: number;
+  recent: RecentConversations;
+  now: () => number;
+}
+
+/** What became of a message event (for logs, and for tests and metrics through `onHandled`). */
+export type InboundOutcome =
+  | 'not_a_user_message'
+  | 'duplicate'
+  | 'not_allowed'
+  | 'not_addressed'
+  | 'command'
+  | 'submitted'
+  | 'nothing_to_answer'
+  | 'failed';
+
+/** The envelope around an event: the workspace it is for and Slack's id of this delivery. */
+export interface Envelope {
+  team: string;
+  eventId: string | undefined;
+}
+
+/**
+ * Messages and mentions: decides whether to answer, marks the message processed in the shared store
+ * (its event id, and its channel + ts, so the `app_mention` + `message` pair and Slack's retries
+ * give one answer across instances), then downloads files and submits it to the orchestrator.
+ */
+export class SlackInbound {
+  constructor(private readonly deps: InboundDeps) {}
+
+  /** Marks `mark` processed; false if this or another instance already did. */
+  claim(mark: string): Promise<boolean> {
+    return this.deps.store.dedupe.claim(`slack:${mark}`, SLACK_DEDUPE_TTL_MS);
+  }
+
+  /**
+   * A `message` or `app_mention` event: answered, acted on as a command, or left alone (the outcome
+   * says which). DMs and mentions are for the bot; other messages only in a thread it follows.
+   */
+  async onMessage(
+    event: SlackMessageEvent,
+    envelope: Envelope,
+    bot: BotIdentity,
+    isMention: boolean,
+  ): Promise<InboundOutcome> {
+    if (!isUserMessage(event, bot)) return 'not_a_user_message';
+    if (envelope.eventId !== undefined && !(await this.claim(`event:${envelope.eventId}`)))
+      return 'duplicate';
+    const address = addressOf(event, envelope.team);
+    if (!isAllowed(this.deps.allow, { team: address.team, channel: address.channel, user: address.user })) {
+      return 'not_allowed';
+    }
+    const key = slackKey(address.team, address.channel, address.thread);
+    const raw = event.text ?? '';
+    const mentioned = isMention || mentions(raw, bot.userId);
+    const dm = address.surface === 'dm';
+    const addressed = dm || mentioned || (await this.deps.store.follows.get(key)) !== undefined;
+    if (!addressed) return 'not_addressed';
+    if (!(await this.claim(`message:${event.channel}:${event.ts}`))) return 'duplicate';
+    try {
+      return await this.accept(event, address, key, bot, mentioned);
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversation: key }, 'Slack: could not take a message');
+      await this.notice(address, USER_MESSAGES[errorCode(error)], ':warning:');
+      return 'failed';
+    }
+  }
+
+  /** A message the bot answers: an in-thread command, or a question for the assistant. */
+  private async accept(
+    event: SlackMessageEvent,
+    address: SlackAddress,
+    key: ConversationKey,
+    bot: BotIdentity,
+    mentioned: boolean,
+  ): Promise<InboundOutcome> {
+    const plain = plainText(event.text ?? '', bot.userId);
+    const command = threadCommand(plain, mentioned || address.surface === 'dm');
+    if (command) {
+      await this.runThreadCommand(command, key, address);
+      return 'command';
+    }
+
+    const known = await this.deps.store.follows.get(key);
+    if (!known) {
+      await this.deps.store.follows.follow(key, { since: this.deps.now(), startedBy: address.user });
+      if (address.surface === 'dm') await this.setTitle(address, plain);
+    }
+    const { files, refused } = await downloadFiles(event.files ?? [], {
+      botToken: this.deps.botToken,
+      fileHosts: this.deps.fileHosts,
+      maxBytes: this.deps.maxAttachmentBytes,
+    });
+    for (const reason of refused) await this.notice(address, `Attachment skipped: ${reason}`);
+    if (plain === '' && files.length === 0) {
+      if (refused.length === 0) await this.notice(address, 'Ask me something, and I will answer here.');
+      return 'nothing_to_answer';
+    }
+    const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
+    const context =
+      !known && inThread && address.surface === 'channel' ? await this.threadContext(event) : '';
+    await this.submit(address, key, event.ts, context + plain, files);
+    return 'submitted';
+  }
+
+  /** Hands a message to the orchestrator; its answer goes to `address`. */
+  async submit(
+    address: SlackAddress,
+    key: ConversationKey,
+    id: string,
+    text: string,
+    files: Awaited<ReturnType<typeof downloadFiles>>['files'] = [],
+  ): Promise<void> {
+    this.deps.recent.remember(address.channel, address.user, key);
+    const outcome = await this.deps.orchestrator.submit({
+      id,
+      key,
+      userId: address.user,
+      text,
+      files,
+      replyTo: replyToOf(address, key),
+      receivedAt: this.deps.now(),
+    });
+    this.deps.logger.debug({ conversation: key, outcome }, 'Slack: message submitted');
+  }
+
+  /** `!reset` / `!cancel` (or `@bot reset`): act on this thread and say so. */
+  private async runThreadCommand(command: ThreadCommand, key: ConversationKey, address: SlackAddress) {
+    if (command === 'reset') {
+      await this.deps.orchestrator.reset(key);
+      return this.notice(address, 'Started a new conversation in this thread.');
+    }
+    // A cancelled run says so itself when it ends; only "nothing to stop" needs a line here.
+    if (!this.deps.orchestrator.cancel(key)) await this.notice(address, 'Nothing is running in this thread.');
+  }
+
+  /** What the thread said before the bot was first mentioned in it, so the assistant has the context. */
+  private async threadContext(event: SlackMessageEvent): Promise<string> {
+    try {
+      const result = await this.deps.api.call('conversations.replies', {
+        channel: event.channel,
+        ts: event.thread_ts,
+        limit: THREAD_CONTEXT_MESSAGES + 1,
+      });
+      const messages = (result.messages ?? []) as readonly SlackMessageEvent[];
+      const lines = messages
+        .filter((m) => m.ts !== event.ts && (m.text ?? '').trim() !== '')
+        .slice(-THREAD_CONTEXT_MESSAGES)
+        .map(
+          (m) =>
+            `${m.bot_id === undefined ? `@${m.user ?? 'someone'}` : 'bot'}: ${plainText(m.text ?? '', undefined)}`,
+        );
+      if (lines.length === 0) return '';
+      const history = lines.join('\n').slice(-THREAD_CONTEXT_CHARS);
+      return `Earlier in this Slack thread:\n${history}\n\nThe message to answer:\n`;
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'Slack: could not read the thread; answering without it');
+      return '';
+    }
+  }
+
+  private async setTitle(address: SlackAddress, plain: string): Promise<void> {
+    await this.deps.api
+      .call('assistant.threads.setTitle', {
+        channel_id: address.channel,
+        thread_ts: address.thread,
+        title: titleFrom(plain),
+      })
+      .catch((err: unknown) =>
+        this.deps.logger.debug({ err }, 'Slack: setTitle failed (no assistant view?)'),
+      );
+  }
+
+  /** A short line in the thread; a failure to post it is logged, never thrown. */
+  async notice(address: SlackAddress, text: string, emoji?: string): Promise<void> {
+    await this.deps.api
+      .call('chat.postMessage', {
+        channel: address.channel,
+        thread_ts: address.thread,
+        ...noticeBody(text, emoji),
+      })
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'Slack: could not post a notice'));
+  }
+}

@@ -1,0 +1,179 @@
+import type { ToolDisplay } from '../../config/types.js';
+import { errorCode, USER_MESSAGES } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ReplyRenderer } from '../../core/renderer.js';
+import type { Citation, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
+import { formatFootnotes } from '../../render/citations.js';
+import { toolMessage } from '../../render/tool-view.js';
+import { MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
+import { type Answer, FallbackAnswer } from './fallback-answer.js';
+import type { SlackAddress } from './parse.js';
+import { addressFromReplyTo } from './reply-to.js';
+import type { SlackApi } from './slack-api.js';
+import { StreamAnswer, type StreamingState } from './stream-answer.js';
+import { WorkingIndicator } from './working.js';
+
+/** What the renderer works with; one renderer serves every Slack answer of the process. */
+export interface SlackRendererOptions {
+  api: SlackApi;
+  logger: Logger;
+  toolDisplay: ToolDisplay;
+  /** `SLACK_UPDATE_INTERVAL_MS`: the chat.update fallback's pace per message. */
+  updateIntervalMs: number;
+  /** Native streams: appends are coalesced to at most one per this many milliseconds. */
+  appendIntervalMs: number;
+  /** Called when a user stops a stream with Slack's own control. */
+  onStoppedByUser?: (key: string) => void;
+}
+
+/**
+ * Shows each run's reply events in its Slack thread: a working line with a Stop button (and the
+ * assistant view's status) while the run goes, the answer streamed, tool work by `TOOL_DISPLAY`,
+ * generated files uploaded into the thread, citations as footnotes, and every ending or error as a
+ * short line. A failed Slack call is logged and the rest still goes out.
+ */
+export class SlackRenderer implements ReplyRenderer {
+  private readonly streaming: StreamingState = { refused: false };
+
+  constructor(private readonly options: SlackRendererOptions) {}
+
+  async render(replyTo: Readonly<Record<string, string>>, events: AsyncIterable<ReplyEvent>): Promise<void> {
+    const run = new RunInThread(this.options, this.streaming, addressFromReplyTo(replyTo), replyTo.key ?? '');
+    try {
+      for await (const event of events) await run.show(event);
+    } finally {
+      await run.end();
+    }
+  }
+}
+
+/** One run's rendering in one thread. */
+class RunInThread {
+  private readonly answers = new Map<string, Answer>();
+  private readonly working: WorkingIndicator;
+  private readonly log: Logger;
+  /** Part of the answer could not be posted: the user is told once, at the end. */
+  private failed = false;
+
+  constructor(
+    private readonly options: SlackRendererOptions,
+    private readonly streaming: StreamingState,
+    private readonly address: SlackAddress,
+    private readonly key: string,
+  ) {
+    this.log = options.logger.child({ channel: address.channel, thread: address.thread });
+    this.working = new WorkingIndicator(options.api, address, key, this.log);
+  }
+
+  async show(event: ReplyEvent): Promise<void> {
+    switch (event.type) {
+      case 'run.started':
+        return this.attempt('showing the run', () => this.working.start(), 'decoration');
+      case 'status':
+        return this.attempt('the status', () => this.working.status(event.text), 'decoration');
+      case 'text.delta':
+        return this.answerFor(event.messageId).append(event.delta);
+      case 'text.done': {
+        const answer = this.answerFor(event.messageId);
+        this.answers.delete(event.messageId);
+        return this.attempt('the answer', () => answer.finish(withFootnotes(event.text, event.citations)));
+      }
+      case 'tool':
+        return this.attempt('a tool call', () => this.showTool(event.call));
+      case 'file':
+        return this.attempt('a file', () => this.upload(event.file.name, event.file.bytes));
+      case 'notice':
+        return this.attempt('a notice', () => this.post(noticeBody(event.text)));
+      case 'done':
+        await this.closeAnswers();
+        if (event.notice === undefined) return;
+        return this.attempt('the ending', () => this.post(noticeBody(event.notice ?? '', ':stop_sign:')));
+      case 'error':
+        await this.closeAnswers();
+        return this.attempt('the error', () => this.post(noticeBody(event.text, ':warning:')));
+      case 'usage':
+        return;
+    }
+  }
+
+  /** Whatever is still streaming is kept as it stands; the working line goes. */
+  async end(): Promise<void> {
+    await this.closeAnswers();
+    await this.attempt('ending the run', () => this.working.stop(), 'decoration');
+    if (!this.failed) return;
+    await this.post(noticeBody(USER_MESSAGES.platform_error, ':warning:')).catch((err: unknown) => {
+      this.log.error({ err }, 'Slack: could not even say that posting failed');
+    });
+  }
+
+  private async attempt(what: string, work: () => Promise<void>, part: 'answer' | 'decoration' = 'answer') {
+    try {
+      await work();
+    } catch (err) {
+      // A missing working line or status is cosmetic; a missing part of the answer is not.
+      if (part === 'answer') this.failed = true;
+      this.log.error({ err, code: errorCode(err) }, `Slack: ${what} failed`);
+    }
+  }
+
+  private answerFor(messageId: string): Answer {
+    let answer = this.answers.get(messageId);
+    if (!answer) {
+      answer = this.newAnswer();
+      this.answers.set(messageId, answer);
+    }
+    return answer;
+  }
+
+  private newAnswer(): Answer {
+    const { api, logger, updateIntervalMs, appendIntervalMs } = this.options;
+    if (this.streaming.refused) return new FallbackAnswer(api, this.address, updateIntervalMs);
+    return new StreamAnswer({
+      api,
+      address: this.address,
+      streaming: this.streaming,
+      appendIntervalMs,
+      updateIntervalMs,
+      logger,
+      onStoppedByUser: () => this.options.onStoppedByUser?.(this.key),
+    });
+  }
+
+  /** Text that streamed without a final version (a run cut short) is kept as it stands. */
+  private async closeAnswers(): Promise<void> {
+    const open = [...this.answers.values()];
+    this.answers.clear();
+    for (const answer of open) await this.attempt('the answer', () => answer.close());
+  }
+
+  private async showTool(call: ToolCallView): Promise<void> {
+    const shown = toolMessage(call, { mode: this.options.toolDisplay, maxLength: MAX_MARKDOWN_LENGTH });
+    if (!shown) return;
+    await this.post(markdownBody(shown.text));
+    for (const attachment of shown.attachments) {
+      await this.upload(attachment.name, new TextEncoder().encode(attachment.content));
+    }
+  }
+
+  private async upload(name: string, bytes: Uint8Array): Promise<void> {
+    await this.options.api.upload({
+      channel: this.address.channel,
+      thread: this.address.thread,
+      name,
+      bytes,
+    });
+  }
+
+  private async post(body: Record<string, unknown>): Promise<void> {
+    await this.options.api.call('chat.postMessage', {
+      channel: this.address.channel,
+      thread_ts: this.address.thread,
+      ...body,
+    });
+  }
+}
+
+/** The answer with its sources as numbered footnotes under it. */
+export function withFootnotes(text: string, citations: readonly Citation[]): string {
+  return citations.length === 0 ? text : `${text}\n\n${formatFootnotes(citations)}`;
+}

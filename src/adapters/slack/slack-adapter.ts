@@ -1,0 +1,207 @@
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { SlackConfig, ToolDisplay } from '../../config/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import { ConfigError, PlatformError } from '../../core/errors.js';
+import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { boltLogger } from './bolt-logger.js';
+import { SlackCommands } from './commands.js';
+import { DEFAULT_SLACK_FILE_HOSTS } from './files-in.js';
+import { SlackInbound } from './inbound.js';
+import { type HandledEvent, registerListeners } from './listeners.js';
+import { isAllowed } from './parse.js';
+import { RecentConversations } from './recent.js';
+import { SlackRenderer } from './render.js';
+import { DEFAULT_SLACK_RATES, SlackApi, type SlackRates, toSlackError } from './slack-api.js';
+
+/** Where Slack posts events, commands and interactivity in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Defaults of the Slack adapter's knobs that are not configuration. */
+export const DEFAULT_SLACK_ADAPTER = {
+  /** Native stream appends are coalesced to at most one per this many ms (Tier 4 leaves room). */
+  appendIntervalMs: 500,
+  /**
+   * Retries of failed Web API requests (network errors, 5xx); a 429 is not one of them (SlackApi waits
+   * Retry-After itself). The client's default retries for about 30 minutes, far past any answer.
+   */
+  webApiRetries: 2,
+  webApiTimeoutMs: 30_000,
+} as const satisfies Record<string, number>;
+
+/** Everything but the Slack configuration; the optional members are for embedding and tests. */
+export interface SlackAdapterOptions {
+  /** `PORT`: HTTP mode listens here (ignored in Socket Mode). */
+  port: number;
+  toolDisplay: ToolDisplay;
+  /** `RunConfig.maxAttachmentBytes`: larger shared files are not downloaded. */
+  maxAttachmentBytes: number;
+  deps: AdapterDeps;
+  /** Listen on this address only (default: all interfaces); tests use 127.0.0.1. */
+  host?: string;
+  /**
+   * More HTTP routes on the same server in HTTP mode (e.g. main's `/healthz`), since `PORT` serves both.
+   */
+  routes?: CustomRoute[];
+  /** Hosts the bot token may be sent to for shared files (default files.slack.com); tests add the fake's. */
+  fileHosts?: readonly string[];
+  /** Workspace rate budgets per method tier; tests loosen them. */
+  rates?: Partial<SlackRates>;
+  webApiRetries?: number;
+  appendIntervalMs?: number;
+  now?: () => number;
+  /** Called when a request has been dealt with (observability: tests wait on it, metrics may count it). */
+  onHandled?: (event: HandledEvent) => void;
+}
+
+/** Builds the Slack adapter; `start()` connects. */
+export function createSlackAdapter(config: SlackConfig, options: SlackAdapterOptions): SlackAdapter {
+  return new SlackAdapter(config, options);
+}
+
+/**
+ * Slack through Bolt: Socket Mode when an app token is configured, else HTTP mode on `PORT` at
+ * `/slack/events` with Bolt's signature verification. Events are acknowledged at once; messages are
+ * answered in their thread through the orchestrator.
+ */
+export class SlackAdapter implements PlatformAdapter {
+  readonly platform = 'slack';
+  private readonly app: App;
+  private readonly api: SlackApi;
+  private readonly renderer: SlackRenderer;
+  private listening: AddressInfo | undefined;
+  private started = false;
+
+  constructor(
+    private readonly config: SlackConfig,
+    private readonly options: SlackAdapterOptions,
+  ) {
+    const { logger, orchestrator, store } = options.deps;
+    const log = logger.child({ platform: 'slack' });
+    const slackApiUrl = withSlash(config.apiUrl ?? 'https://slack.com/api/');
+    const retryConfig = { retries: options.webApiRetries ?? DEFAULT_SLACK_ADAPTER.webApiRetries, factor: 2 };
+    const clientOptions = {
+      slackApiUrl,
+      retryConfig,
+      rejectRateLimitedCalls: true,
+      timeout: DEFAULT_SLACK_ADAPTER.webApiTimeoutMs,
+    };
+    this.app = new App({
+      token: config.botToken,
+      receiver: createReceiver(config, options, log, slackApiUrl, retryConfig),
+      clientOptions,
+      logger: boltLogger(log),
+      deferInitialization: true,
+    });
+    this.api = new SlackApi(this.app.client, { ...DEFAULT_SLACK_RATES, ...options.rates }, log);
+    const now = options.now ?? Date.now;
+    const recent = new RecentConversations();
+    const allowed = (origin: Parameters<typeof isAllowed>[1]) => isAllowed(config.allow, origin);
+    const inbound = new SlackInbound({
+      orchestrator,
+      store,
+      logger: log,
+      api: this.api,
+      allow: config.allow,
+      botToken: config.botToken,
+      fileHosts: options.fileHosts ?? DEFAULT_SLACK_FILE_HOSTS,
+      maxAttachmentBytes: options.maxAttachmentBytes,
+      recent,
+      now,
+    });
+    const commands = new SlackCommands({
+      orchestrator,
+      store,
+      logger: log,
+      api: this.api,
+      inbound,
+      recent,
+      isAllowed: allowed,
+      now,
+    });
+    this.renderer = new SlackRenderer({
+      api: this.api,
+      logger: log,
+      toolDisplay: options.toolDisplay,
+      updateIntervalMs: config.updateIntervalMs,
+      appendIntervalMs: options.appendIntervalMs ?? DEFAULT_SLACK_ADAPTER.appendIntervalMs,
+      onStoppedByUser: (key) => orchestrator.cancel(key as ConversationKey),
+    });
+    registerListeners(this.app, { inbound, commands, logger: log, onHandled: options.onHandled });
+  }
+
+  /** Checks the token (`auth.test`), then listens on `PORT` or opens the Socket Mode connection. */
+  async start(): Promise<void> {
+    try {
+      await this.app.init();
+    } catch (error) {
+      const refused = toSlackError('auth.test', error);
+      const message = `Slack refused the bot token (${refused.slackError}): check SLACK_BOT_TOKEN`;
+      throw new PlatformError('slack', message, { cause: error });
+    }
+    // Only once the token is good: a bot that cannot start must not take over Slack's answers.
+    this.options.deps.orchestrator.registerRenderer('slack', this.renderer);
+    if (this.config.appToken !== undefined) {
+      await this.app.start();
+      this.started = true;
+      return;
+    }
+    const listen =
+      this.options.host === undefined
+        ? { port: this.options.port }
+        : { port: this.options.port, host: this.options.host };
+    const server = (await this.app.start(listen)) as { address(): AddressInfo | string | null };
+    this.started = true;
+    const address = server.address();
+    if (address !== null && typeof address === 'object') this.listening = address;
+  }
+
+  async stop(): Promise<void> {
+    // Bolt's receivers throw when stopped before they started (e.g. the token was refused).
+    if (!this.started) return;
+    this.started = false;
+    await this.app.stop();
+    this.listening = undefined;
+  }
+
+  /** HTTP mode: where the server listens once started (port 0 picks a free one). */
+  get address(): AddressInfo | undefined {
+    return this.listening;
+  }
+}
+
+function createReceiver(
+  config: SlackConfig,
+  options: SlackAdapterOptions,
+  log: AdapterDeps['logger'],
+  slackApiUrl: string,
+  retryConfig: { retries: number; factor: number },
+): Receiver {
+  const logger = boltLogger(log);
+  if (config.appToken !== undefined) {
+    // The Socket Mode client makes its own Web API client (for apps.connections.open): point it here too.
+    return new SocketModeReceiver({
+      appToken: config.appToken,
+      logger,
+      installerOptions: { clientOptions: { slackApiUrl, retryConfig } },
+    });
+  }
+  if (config.signingSecret === undefined) {
+    throw new ConfigError([
+      {
+        variable: 'SLACK_SIGNING_SECRET',
+        problem: 'is required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      },
+    ]);
+  }
+  return new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logger,
+    customRoutes: options.routes ?? [],
+  });
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,274 @@
+import type { Logger } from '../../core/logger.js';
+import { fenceAfter } from '../../render/fences.js';
+import { splitMessage } from '../../render/split.js';
+import { MAX_MARKDOWN_LENGTH, markdownBody } from './blocks.js';
+import { type Answer, FallbackAnswer } from './fallback-answer.js';
+import type { SlackAddress } from './parse.js';
+import { type SlackApi, slackErrorOf } from './slack-api.js';
+
+/** Shared by all answers: once Slack says streaming is not available to this app, stop asking. */
+export interface StreamingState {
+  refused: boolean;
+}
+
+/** Refusals that hold for the whole app (scope, token type, method unknown), not one channel. */
+const APP_WIDE_REFUSALS = new Set([
+  'unknown_method',
+  'method_deprecated',
+  'missing_scope',
+  'not_allowed_token_type',
+  'feature_not_enabled',
+  'not_authed',
+  'http_404',
+]);
+
+/** Room kept in every streamed message for the fence line that closes a code block cut in two. */
+const FENCE_RESERVE = 16;
+
+/** What one streamed answer works with. */
+export interface StreamAnswerOptions {
+  api: SlackApi;
+  address: SlackAddress;
+  streaming: StreamingState;
+  /** Streamed text is appended at most this often. */
+  appendIntervalMs: number;
+  /** For the fallback: `SLACK_UPDATE_INTERVAL_MS`. */
+  updateIntervalMs: number;
+  logger: Logger;
+  /** The user pressed Slack's own stop on the stream (`stopped_by_user`). */
+  onStoppedByUser?: () => void;
+  now?: () => number;
+}
+
+interface Streamed {
+  ts: string;
+  /** What the message shows, fence lines added at cuts included. */
+  content: string;
+  open: boolean;
+}
+
+/**
+ * The answer as Slack native streams (`chat.startStream` / `appendStream` / `stopStream`): appends
+ * are coalesced and paced; a message that would pass 12,000 characters is ended at a natural boundary
+ * (a code block closed and reopened) and the text continues in a new stream; a stream Slack closed
+ * under us (`message_not_in_streaming_state`) continues in a new message. When Slack refuses streaming,
+ * the answer goes on as `chat.postMessage` + `chat.update` (FallbackAnswer).
+ */
+export class StreamAnswer implements Answer {
+  /** Raw text already on Slack (the whitespace dropped at cuts included), to match against the final text. */
+  private sent = '';
+  private pending = '';
+  /** The fence line that opens the next message, when a code block was cut. */
+  private reopen = '';
+  private readonly messages: Streamed[] = [];
+  private fallback: { answer: FallbackAnswer; sent: string; reopen: string } | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private finished = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: StreamAnswerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  append(delta: string): void {
+    if (this.finished || this.stopped || delta.length === 0) return;
+    if (this.fallback) {
+      this.fallback.answer.append(delta);
+      return;
+    }
+    this.pending += delta;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastFlushAt + this.options.appendIntervalMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.chain = this.chain.then(() => this.pump()).catch((err: unknown) => this.logFailure(err));
+    }, wait);
+  }
+
+  async close(): Promise<void> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    await this.chain;
+    if (this.fallback) return this.fallback.answer.close();
+    return this.finish(this.sent + this.pending);
+  }
+
+  async finish(finalText: string): Promise<void> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    await this.chain;
+    if (this.stopped) return this.stopCurrent();
+    if (this.fallback) return this.finishFallback(finalText);
+    if (finalText.startsWith(this.sent)) {
+      // The usual case: the final text is what streamed plus what is still to come.
+      this.pending = finalText.slice(this.sent.length);
+      await this.pump();
+      if (this.fallback) return this.finishFallback(finalText);
+      return this.stopCurrent();
+    }
+    // Annotations changed text that already streamed: end the stream, then correct the messages.
+    await this.stopCurrent();
+    await this.reconcile(finalText);
+  }
+
+  /** Sends the pending text: appends to the open stream, or starts one; ends a full message and goes on. */
+  private async pump(): Promise<void> {
+    this.lastFlushAt = this.now();
+    while (this.pending.length > 0 && !this.fallback && !this.stopped) {
+      const current = this.messages.at(-1)?.open ? this.messages.at(-1) : undefined;
+      const before = current ? current.content : this.reopen;
+      const room = MAX_MARKDOWN_LENGTH - before.length - FENCE_RESERVE;
+      const cut = chooseCut(this.pending, room);
+      const piece = this.pending.slice(0, cut.end);
+      const open = fenceAfter(before + piece);
+      let text = (current ? '' : this.reopen) + piece;
+      if (cut.full && open) text += `\n${open.marker}`;
+      if (text.trim().length === 0) {
+        // Only whitespace: hold it until there is something to show with it, or drop it at the end.
+        if (this.finished) {
+          this.sent += this.pending;
+          this.pending = '';
+        }
+        return;
+      }
+      const shown = current ? await this.appendTo(current, text) : await this.start(text);
+      if (!shown) continue;
+      this.sent += this.pending.slice(0, cut.next);
+      this.pending = this.pending.slice(cut.next);
+      if (cut.full) {
+        this.reopen = open ? `${open.marker}${open.language}\n` : '';
+        await this.stopCurrent();
+      }
+    }
+  }
+
+  /** Starts a stream with `text`; on refusal switches this answer to the fallback. */
+  private async start(text: string): Promise<boolean> {
+    const { api, address } = this.options;
+    try {
+      const result = await api.call('chat.startStream', {
+        channel: address.channel,
+        thread_ts: address.thread,
+        recipient_user_id: address.user,
+        recipient_team_id: address.team,
+        markdown_text: text,
+      });
+      this.messages.push({ ts: String(result.ts), content: text, open: true });
+      return true;
+    } catch (error) {
+      const code = slackErrorOf(error) ?? 'request_failed';
+      if (APP_WIDE_REFUSALS.has(code)) this.options.streaming.refused = true;
+      this.options.logger.info({ slackError: code }, 'Slack refused a stream; answering with chat.update');
+      const answer = new FallbackAnswer(api, address, this.options.updateIntervalMs);
+      this.fallback = { answer, sent: this.sent, reopen: this.reopen };
+      answer.append(this.reopen + this.pending);
+      this.pending = '';
+      return false;
+    }
+  }
+
+  /** Appends `text`; false when Slack had closed the stream (the text then starts the next message). */
+  private async appendTo(message: Streamed, text: string): Promise<boolean> {
+    try {
+      await this.options.api.call('chat.appendStream', {
+        channel: this.options.address.channel,
+        ts: message.ts,
+        markdown_text: text,
+      });
+      message.content += text;
+      return true;
+    } catch (error) {
+      const code = slackErrorOf(error);
+      if (code === 'stopped_by_user') {
+        this.stopped = true;
+        message.open = false;
+        this.options.onStoppedByUser?.();
+        return false;
+      }
+      if (code !== 'message_not_in_streaming_state' && code !== 'message_not_found') throw error;
+      message.open = false;
+      const open = fenceAfter(message.content);
+      this.reopen = open ? `${open.marker}${open.language}\n` : '';
+      return false;
+    }
+  }
+
+  private async stopCurrent(): Promise<void> {
+    const current = this.messages.at(-1);
+    if (!current?.open) return;
+    current.open = false;
+    try {
+      await this.options.api.call('chat.stopStream', {
+        channel: this.options.address.channel,
+        ts: current.ts,
+      });
+    } catch (error) {
+      // Already ended by Slack: the text it holds is what we sent, nothing is lost.
+      if (slackErrorOf(error) !== 'message_not_in_streaming_state') throw error;
+    }
+  }
+
+  private async finishFallback(finalText: string): Promise<void> {
+    const fallback = this.fallback;
+    if (!fallback) return;
+    if (finalText.startsWith(fallback.sent)) {
+      return fallback.answer.finish(fallback.reopen + finalText.slice(fallback.sent.length));
+    }
+    await fallback.answer.finish('');
+    await this.reconcile(finalText);
+  }
+
+  /** Makes the messages show `finalText`: updates what differs, posts what is new, deletes the rest. */
+  private async reconcile(finalText: string): Promise<void> {
+    const { api, address } = this.options;
+    const chunks = finalText.trim() === '' ? [] : splitMessage(finalText, MAX_MARKDOWN_LENGTH);
+    for (const [index, chunk] of chunks.entries()) {
+      const message = this.messages[index];
+      if (message?.content === chunk) continue;
+      if (message) {
+        await api.call('chat.update', { channel: address.channel, ts: message.ts, ...markdownBody(chunk) });
+        message.content = chunk;
+      } else {
+        const result = await api.call('chat.postMessage', {
+          channel: address.channel,
+          thread_ts: address.thread,
+          ...markdownBody(chunk),
+        });
+        this.messages.push({ ts: String(result.ts), content: chunk, open: false });
+      }
+    }
+    for (const extra of this.messages.splice(chunks.length)) {
+      await api.call('chat.delete', { channel: address.channel, ts: extra.ts });
+    }
+  }
+
+  private logFailure(error: unknown): void {
+    this.options.logger.warn(
+      { err: error },
+      'streaming an answer to Slack failed; the final text will follow',
+    );
+  }
+}
+
+/**
+ * Where to end the piece that goes now: all of `text` if it fits in `room`, else the best boundary
+ * within it (paragraph, line, sentence end, word; a cut is taken only if it keeps the message at least
+ * half full), and `full` says the message is then complete.
+ */
+export function chooseCut(text: string, room: number): { end: number; next: number; full: boolean } {
+  if (text.length <= room) return { end: text.length, next: text.length, full: false };
+  const window = text.slice(0, room + 1);
+  for (const pattern of [/\n[ \t]*\n\s*/g, /\n/g, /(?<=[.!?])[ \t]+/g, /[ \t]+/g]) {
+    let best: RegExpExecArray | undefined;
+    for (let match = pattern.exec(window); match; match = pattern.exec(window)) {
+      if (match.index <= room && match.index >= room / 2) best = match;
+    }
+    if (best) return { end: best.index, next: best.index + best[0].length, full: true };
+  }
+  // No boundary in reach: cut anywhere, but never between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(room - 1)) ? room - 1 : room;
+  return { end, next: end, full: true };
+}

@@ -1,0 +1,229 @@
+import type { AdapterOrchestrator } from '../../../src/adapters/adapter.js';
+import type { HandledEvent } from '../../../src/adapters/slack/listeners.js';
+import {
+  createSlackAdapter,
+  SLACK_EVENTS_PATH,
+  type SlackAdapter,
+} from '../../../src/adapters/slack/slack-adapter.js';
+import type { SlackRates } from '../../../src/adapters/slack/slack-api.js';
+import type { Allowlist, SlackConfig, ToolDisplay } from '../../../src/config/types.js';
+import { createLogger } from '../../../src/core/logger.js';
+import type { InboundMessage } from '../../../src/core/messages.js';
+import { Harness, type HarnessOptions } from '../../contract/harness.js';
+import type { ModelScript } from '../openai/index.js';
+import { FakeSlack } from './fake-slack.js';
+import {
+  appMention,
+  channelMessage,
+  dmMessage,
+  eventCallback,
+  MENTION,
+  type MessageFields,
+} from './payloads.js';
+import { type SentRequest, type SignOptions, SlackSender } from './sender.js';
+import { FAKE_TEAM } from './state.js';
+
+/** Generous budgets: tests about pacing set their own. */
+const LOOSE_RATES: SlackRates = {
+  tier2: { perSecond: 1000, burst: 1000 },
+  tier3: { perSecond: 1000, burst: 1000 },
+  tier4: { perSecond: 1000, burst: 1000 },
+  postPerChannel: { perSecond: 1000, burst: 1000 },
+  special: { perSecond: 1000, burst: 1000 },
+};
+
+export interface SlackBotOptions {
+  allow?: Partial<Allowlist>;
+  toolDisplay?: ToolDisplay;
+  maxAttachmentBytes?: number;
+  /** Socket Mode (an app token) instead of HTTP mode. */
+  socketMode?: boolean;
+  updateIntervalMs?: number;
+  appendIntervalMs?: number;
+  rates?: Partial<SlackRates>;
+  script?: ModelScript;
+  core?: HarnessOptions;
+  /** Log to standard error at this level (default silent), when a test needs to be debugged. */
+  logLevel?: string;
+}
+
+/** One submitted message and what the orchestrator said. */
+export interface Submission {
+  message: InboundMessage;
+  outcome: string;
+}
+
+function expect200(response: SentRequest): void {
+  if (response.status !== 200) throw new Error(`the bot answered HTTP ${response.status}: ${response.body}`);
+}
+
+interface Watched {
+  submissions: Submission[];
+  handled: HandledEvent[];
+  rendered: Readonly<Record<string, string>>[];
+}
+
+/**
+ * The whole bot as it runs, against fakes: the fake OpenAI server, the real Assistants backend,
+ * orchestrator and SQLite store (test/contract/harness.ts), the real Slack adapter (Bolt, its HTTP
+ * receiver on 127.0.0.1 or Socket Mode) and the fake Slack. The orchestrator is watched (what was
+ * submitted, which answers finished rendering) so tests wait on facts, never on time.
+ */
+export class SlackBot {
+  readonly submissions: Submission[];
+  readonly handled: HandledEvent[];
+  readonly rendered: Readonly<Record<string, string>>[];
+
+  private constructor(
+    readonly core: Harness,
+    readonly slack: FakeSlack,
+    readonly adapter: SlackAdapter,
+    readonly sender: SlackSender,
+    watched: Watched,
+  ) {
+    this.submissions = watched.submissions;
+    this.handled = watched.handled;
+    this.rendered = watched.rendered;
+  }
+
+  static async start(options: SlackBotOptions = {}): Promise<SlackBot> {
+    const core = await Harness.start('assistants', options.core);
+    if (options.script) core.fake.setScript(options.script);
+    const slack = await FakeSlack.start();
+    const watched: Watched = { submissions: [], handled: [], rendered: [] };
+    const orchestrator: AdapterOrchestrator = {
+      registerRenderer: (platform, renderer) =>
+        core.orchestrator.registerRenderer(platform, {
+          render: async (replyTo, events) => {
+            try {
+              await renderer.render(replyTo, events);
+            } finally {
+              watched.rendered.push({ ...replyTo });
+              slack.notify();
+            }
+          },
+        }),
+      submit: async (message) => {
+        const outcome = await core.orchestrator.submit(message);
+        watched.submissions.push({ message, outcome });
+        slack.notify();
+        return outcome;
+      },
+      cancel: (key) => core.orchestrator.cancel(key),
+      reset: (key) => core.orchestrator.reset(key),
+      isBusy: (key) => core.orchestrator.isBusy(key),
+    };
+    const config: SlackConfig = {
+      botToken: FAKE_TEAM.botToken,
+      signingSecret: FAKE_TEAM.signingSecret,
+      appToken: options.socketMode ? FAKE_TEAM.appToken : undefined,
+      apiUrl: slack.apiUrl,
+      allow: { spaces: [], channels: [], roles: [], users: [], ...options.allow },
+      updateIntervalMs: options.updateIntervalMs ?? 20,
+    };
+    const adapter = createSlackAdapter(config, {
+      port: 0,
+      host: '127.0.0.1',
+      toolDisplay: options.toolDisplay ?? 'full',
+      maxAttachmentBytes: options.maxAttachmentBytes ?? 1024 * 1024,
+      deps: { orchestrator, store: core.store, logger: createLogger(options.logLevel ?? 'silent') },
+      fileHosts: [slack.host],
+      rates: { ...LOOSE_RATES, ...options.rates },
+      webApiRetries: 0,
+      appendIntervalMs: options.appendIntervalMs ?? 20,
+      onHandled: (event) => {
+        watched.handled.push(event);
+        slack.notify();
+      },
+    });
+    await adapter.start();
+    const port = adapter.address?.port ?? 0;
+    const sender = new SlackSender(`http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, FAKE_TEAM.signingSecret);
+    return new SlackBot(core, slack, adapter, sender, watched);
+  }
+
+  /**
+   * Delivers an event as Slack does (signed), after recording a user's message in the fake workspace
+   * so that conversations.replies lists it.
+   */
+  async deliver(
+    event: Record<string, unknown>,
+    options: SignOptions & { eventId?: string } = {},
+  ): Promise<SentRequest> {
+    if ((event.type === 'message' || event.type === 'app_mention') && event.subtype === undefined) {
+      const { channel, ts, thread_ts, user, text } = event as Record<string, string>;
+      if (channel && ts && user && !this.slack.state.find(channel, ts)) {
+        this.slack.addUserMessage({
+          channel,
+          ts,
+          user,
+          text: text ?? '',
+          ...(thread_ts ? { thread_ts } : {}),
+        });
+      }
+    }
+    return this.sender.event(eventCallback(event, options.eventId), options);
+  }
+
+  /**
+   * A user mentions the bot in a channel: Slack sends both `app_mention` and `message` for it.
+   * Resolves with the message's ts and the thread the answer goes to.
+   */
+  async mention(
+    text: string,
+    fields: Omit<MessageFields, 'text'> = {},
+  ): Promise<{ ts: string; thread: string; channel: string }> {
+    const event = appMention({ text: `${MENTION} ${text}`, ...fields });
+    const twin = channelMessage({ text: `${MENTION} ${text}`, ...fields, ts: String(event.ts) });
+    expect200(await this.deliver(event));
+    expect200(await this.deliver(twin));
+    return {
+      ts: String(event.ts),
+      thread: fields.thread_ts ?? String(event.ts),
+      channel: String(event.channel),
+    };
+  }
+
+  /** A user writes in a channel thread without mentioning the bot. */
+  async say(text: string, fields: Omit<MessageFields, 'text'>): Promise<{ ts: string }> {
+    const event = channelMessage({ text, ...fields });
+    expect200(await this.deliver(event));
+    return { ts: String(event.ts) };
+  }
+
+  /** A user writes to the bot directly (a DM: the assistant or agent view). */
+  async dm(
+    text: string,
+    fields: Omit<MessageFields, 'text'> = {},
+  ): Promise<{ ts: string; thread: string; channel: string }> {
+    const event = dmMessage({ text, ...fields });
+    expect200(await this.deliver(event));
+    return {
+      ts: String(event.ts),
+      thread: fields.thread_ts ?? String(event.ts),
+      channel: String(event.channel),
+    };
+  }
+
+  /** Resolves once `count` answers in all have finished rendering. */
+  async answers(count: number, timeoutMs = 8000): Promise<void> {
+    await this.slack.waitFor(() => this.rendered.length >= count, { timeoutMs, what: `${count} answers` });
+  }
+
+  /** Resolves once the adapter has dealt with `count` requests matching `kind` (and `ts`). */
+  handledOf(kind: string, count = 1, ts?: string): Promise<HandledEvent[]> {
+    return this.slack.waitFor(
+      () => {
+        const matching = this.handled.filter((h) => h.kind === kind && (ts === undefined || h.ts === ts));
+        return matching.length >= count ? matching : undefined;
+      },
+      { what: `${count} handled ${kind}`, timeoutMs: 8000 },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.adapter.stop();
+    await this.core.close();
+    await this.slack.close();
+  }
+}

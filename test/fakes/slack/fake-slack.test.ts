@@ -1,0 +1,133 @@
+import { isValidSlackRequest, webApi } from '@slack/bolt';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_TEAM, FakeSlack, signature } from './index.js';
+
+let fake: FakeSlack;
+let client: webApi.WebClient;
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  client = new webApi.WebClient(FAKE_TEAM.botToken, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.violations.length = 0;
+});
+
+const slackError = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: { data?: { error?: string }; code?: string }) => error.data?.error ?? error.code,
+  );
+
+describe('the fake Slack Web API', () => {
+  it('answers the real WebClient and records the call', async () => {
+    const result = await client.chat.postMessage({ channel: 'C1', text: 'hi' });
+    expect(result.ok).toBe(true);
+    expect(fake.callsOf('chat.postMessage').at(-1)?.args).toMatchObject({ channel: 'C1', text: 'hi' });
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('flags arguments the method reference does not list, and missing required ones', async () => {
+    await client.apiCall('chat.postMessage', { channel: 'C1', text: 'x', colour: 'red' });
+    await client.apiCall('conversations.replies', { channel: 'C1' }).catch(() => undefined);
+    expect(fake.violations).toEqual([
+      'chat.postMessage: unknown argument colour',
+      'conversations.replies: missing ts',
+    ]);
+  });
+
+  it('holds messages to Slack’s limits instead of truncating', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C1', text: 'short' });
+    const ts = String(posted.ts);
+    expect(await slackError(client.chat.update({ channel: 'C1', ts, text: 'x'.repeat(4001) }))).toBe(
+      'msg_too_long',
+    );
+    const markdown = [{ type: 'markdown', text: 'y'.repeat(12_001) }];
+    expect(await slackError(client.apiCall('chat.update', { channel: 'C1', ts, blocks: markdown }))).toBe(
+      'invalid_blocks',
+    );
+    const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    expect(await slackError(client.apiCall('chat.postMessage', { channel: 'C1', blocks: many }))).toBe(
+      'invalid_blocks',
+    );
+    expect(await slackError(client.apiCall('chat.postMessage', { channel: 'C1' }))).toBe('no_text');
+  });
+
+  it('answers ratelimited with HTTP 429 and Retry-After', async () => {
+    fake.rateLimit('chat.update', 7);
+    const error = await client.chat.update({ channel: 'C1', ts: '1.0', text: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
+    expect(fake.callsOf('chat.update').at(-1)?.status).toBe(429);
+  });
+
+  it('needs the recipient to stream in a channel, and refuses appends to an ended stream', async () => {
+    expect(await slackError(client.chat.startStream({ channel: 'C1', thread_ts: '1.0' }))).toBe(
+      'missing_recipient_user_id',
+    );
+    const started = await client.chat.startStream({
+      channel: 'C1',
+      thread_ts: '1.0',
+      recipient_user_id: 'U1',
+      recipient_team_id: FAKE_TEAM.teamId,
+      markdown_text: 'a',
+    });
+    const ts = String(started.ts);
+    await client.chat.appendStream({ channel: 'C1', ts, markdown_text: 'b' });
+    fake.expireStream('C1', ts);
+    expect(await slackError(client.chat.appendStream({ channel: 'C1', ts, markdown_text: 'c' }))).toBe(
+      'message_not_in_streaming_state',
+    );
+    expect(fake.state.find('C1', ts)?.markdown).toBe('ab');
+  });
+
+  it('takes an upload through getUploadURLExternal, the upload URL and completeUploadExternal', async () => {
+    await client.filesUploadV2({
+      channel_id: 'C1',
+      thread_ts: '1.0',
+      file: Buffer.from('PNGDATA'),
+      filename: 'x.png',
+    });
+    const message = fake.botMessages('C1', '1.0').find((m) => m.files !== undefined);
+    expect(new TextDecoder().decode(message?.files?.[0]?.bytes)).toBe('PNGDATA');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses a wrong token', async () => {
+    const stranger = new webApi.WebClient('xoxb-wrong', {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    expect(await slackError(stranger.auth.test())).toBe('invalid_auth');
+  });
+
+  it('serves a shared file only with the bot token', async () => {
+    const file = fake.shareFile({ name: 'a.csv', bytes: new TextEncoder().encode('1,2') });
+    const url = String(file.url_private_download);
+    expect(await (await fetch(url)).text()).toContain('Sign in');
+    const authorized = await fetch(url, { headers: { authorization: `Bearer ${FAKE_TEAM.botToken}` } });
+    expect(await authorized.text()).toBe('1,2');
+  });
+});
+
+describe('signed requests', () => {
+  it('are signed the way Bolt verifies', () => {
+    const body = '{"type":"event_callback"}';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const valid = isValidSlackRequest({
+      signingSecret: 's3cret',
+      body,
+      headers: {
+        'x-slack-signature': signature('s3cret', timestamp, body),
+        'x-slack-request-timestamp': timestamp,
+      },
+    });
+    expect(valid).toBe(true);
+  });
+});

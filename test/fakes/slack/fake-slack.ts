@@ -1,0 +1,342 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+import { FileHost, type HostedFile } from './file-host.js';
+import { JSON_ARGS, METHODS, type MethodCall, type MethodResult } from './methods.js';
+import { SocketModeServer } from './socket-mode.js';
+import { checkArguments, documentsError } from './spec.js';
+import { FAKE_TEAM, type FakeMessage, type FakeUser, SlackState } from './state.js';
+
+/** One Web API call, as recorded. */
+export interface RecordedCall extends MethodCall {
+  status: number;
+  result: MethodResult;
+  /** When it arrived (ms since the epoch). */
+  at: number;
+}
+
+/** A post to a `response_url`. */
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** How the next calls of a method fail. */
+export interface MethodFault {
+  /** Slack's error string (default `ratelimited` for status 429, else `internal_error`). */
+  error?: string;
+  /** HTTP status (Slack answers 200 for errors, 429 when rate limited). */
+  status?: number;
+  /** Retry-After, in seconds, with a 429. */
+  retryAfter?: number;
+  /** How many calls fail (default 1; Infinity: until cleared). */
+  times?: number;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  what?: string;
+}
+
+/**
+ * A local Slack for tests, on 127.0.0.1: the Web API at `/api/<method>` for every method the bot uses,
+ * the upload URLs of files.getUploadURLExternal, `response_url`s, a file host for shared files (with a
+ * second host to redirect to), and Socket Mode. Every call is checked against Slack's method reference
+ * (violations are collected, not thrown, so a test can assert there are none), held to Slack's
+ * size limits, and recorded.
+ */
+export class FakeSlack {
+  readonly state = new SlackState();
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  /** Calls whose arguments do not match the reference, and undocumented errors the fake answered. */
+  readonly violations: string[] = [];
+  readonly files: FileHost;
+  readonly socket: SocketModeServer;
+  private readonly faults = new Map<string, Required<Pick<MethodFault, 'times'>> & MethodFault>();
+  private readonly limits = new Map<
+    string,
+    { perSecond: number; burst: number; tokens: number; at: number }
+  >();
+  private readonly changes = new EventEmitter();
+  private responseCount = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    elsewhere: FileHost['elsewhere'],
+  ) {
+    this.changes.setMaxListeners(100);
+    this.files = new FileHost(url, elsewhere, () => this.changed());
+    this.socket = new SocketModeServer(server, () => this.changed());
+  }
+
+  static async start(): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => {
+      fake?.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500).end(String(error));
+      });
+    });
+    const url = await listen(server);
+    const elsewhere = await FileHost.startElsewhere();
+    fake = new FakeSlack(server, url, elsewhere);
+    return fake;
+  }
+
+  /** `127.0.0.1:<port>`: the host the bot may send its token to for shared files. */
+  get host(): string {
+    return new URL(this.url).host;
+  }
+
+  /** The Web API base URL, for `SLACK_API_URL`. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async close(): Promise<void> {
+    await this.socket.close();
+    await this.files.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- Test controls ----
+
+  /** The next `times` calls of `method` fail as described. */
+  fail(method: string, fault: MethodFault = {}): void {
+    this.faults.set(method, { ...fault, times: fault.times ?? 1 });
+  }
+
+  /** The next calls of `method` get HTTP 429 `ratelimited` with Retry-After. */
+  rateLimit(method: string, retryAfterSeconds = 1, times = 1): void {
+    this.fail(method, { status: 429, error: 'ratelimited', retryAfter: retryAfterSeconds, times });
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+    this.limits.clear();
+  }
+
+  /**
+   * Enforces a rate limit on `method` as Slack does per workspace: past `burst` calls, more than
+   * `perSecond` get 429 `ratelimited` with Retry-After.
+   */
+  enforceRate(method: string, limit: { perSecond: number; burst: number }): void {
+    this.limits.set(method, { ...limit, tokens: limit.burst, at: Date.now() });
+  }
+
+  /** Takes a token from the method's bucket; false when the caller went too fast. */
+  private withinRate(method: string): boolean {
+    const limit = this.limits.get(method);
+    if (!limit) return true;
+    const now = Date.now();
+    limit.tokens = Math.min(limit.burst, limit.tokens + ((now - limit.at) * limit.perSecond) / 1000);
+    limit.at = now;
+    if (limit.tokens < 1) return false;
+    limit.tokens -= 1;
+    return true;
+  }
+
+  /** Ends a stream as Slack does after about 5 minutes: appends then get message_not_in_streaming_state. */
+  expireStream(channel: string, ts: string): void {
+    const message = this.state.find(channel, ts);
+    if (message?.stream === 'streaming') message.stream = 'stopped';
+  }
+
+  addUser(user: FakeUser): void {
+    this.state.users.set(user.id, user);
+  }
+
+  /** Records a user's message, so conversations.replies lists it as Slack would. */
+  addUserMessage(message: {
+    channel: string;
+    ts: string;
+    thread_ts?: string;
+    user: string;
+    text: string;
+  }): void {
+    this.state.add({ ...message }, message.text);
+  }
+
+  /** A file shared by a user, served by the fake file host; the object is what a message event carries. */
+  shareFile(file: HostedFile): Record<string, unknown> {
+    return this.files.share(file);
+  }
+
+  /** A fresh response_url. */
+  responseUrl(): string {
+    this.responseCount += 1;
+    return `${this.url}/respond/${this.responseCount}`;
+  }
+
+  // ---- What happened ----
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The bot's messages in a thread (not deleted), oldest first. */
+  botMessages(channel: string, thread: string): FakeMessage[] {
+    return this.state.thread(channel, thread).filter((m) => m.bot_id === FAKE_TEAM.botId && m.ts !== thread);
+  }
+
+  /** Resolves with `probe()`'s first truthy value, re-checked on every call; rejects after the deadline. */
+  waitFor<T>(probe: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
+    const { timeoutMs = 5000, what = 'condition' } = options;
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        try {
+          const value = probe();
+          if (value === undefined || value === null || value === false) return;
+          done();
+          resolve(value);
+        } catch (error) {
+          done();
+          reject(error);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.changes.off('change', check);
+      };
+      this.changes.on('change', check);
+      check();
+    });
+  }
+
+  /** Re-checks every waitFor (for watchers outside the fake whose state changed). */
+  notify(): void {
+    this.changes.emit('change');
+  }
+
+  private changed(): void {
+    this.notify();
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const body = await readBody(req);
+    if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+      return this.api(url.pathname.slice('/api/'.length), req, body, res);
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/v1/')) {
+      return this.upload(url.pathname.slice('/upload/v1/'.length), req, body, res);
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
+      this.responses.push({ id: url.pathname.slice('/respond/'.length), body: JSON.parse(body.toString()) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return this.changed();
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/files-pri/')) return this.files.serve(req, res);
+    res.writeHead(404).end();
+  }
+
+  private api(method: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const args = decodeArgs(req.headers['content-type'], raw);
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ')
+      ? header.slice('Bearer '.length)
+      : (args.token as string | undefined);
+    delete args.token;
+    const at = Date.now();
+    const call: MethodCall = { method, args, token };
+    const { status, result, headers } = this.answer(call);
+    if (!result.ok && !documentsError(method, result.error)) {
+      this.violations.push(`${method}: answered undocumented error ${result.error}`);
+    }
+    this.calls.push({ ...call, status, result, at });
+    res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+      .end(JSON.stringify(result));
+    this.changed();
+  }
+
+  private answer(call: MethodCall): {
+    status: number;
+    result: MethodResult;
+    headers?: Record<string, string>;
+  } {
+    const handler = METHODS[call.method];
+    if (!handler) return { status: 200, result: { ok: false, error: 'unknown_method' } };
+    this.violations.push(...checkArguments(call.method, call.args, call.token !== undefined));
+    const expected = call.method === 'apps.connections.open' ? FAKE_TEAM.appToken : FAKE_TEAM.botToken;
+    if (call.token === undefined) return { status: 200, result: { ok: false, error: 'not_authed' } };
+    if (call.token !== expected) return { status: 200, result: { ok: false, error: 'invalid_auth' } };
+    const fault = this.faults.get(call.method);
+    if (fault) {
+      fault.times -= 1;
+      if (fault.times <= 0) this.faults.delete(call.method);
+      const status = fault.status ?? 200;
+      const error = fault.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
+      const headers = status === 429 ? { 'retry-after': String(fault.retryAfter ?? 1) } : undefined;
+      return { status, result: { ok: false, error }, ...(headers ? { headers } : {}) };
+    }
+    if (!this.withinRate(call.method)) {
+      return { status: 429, result: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
+    }
+    return { status: 200, result: handler(call, { state: this.state, baseUrl: this.url }) };
+  }
+
+  /** The upload URL: the client posts the bytes as multipart form data (field `body`, or `file`). */
+  private async upload(id: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+    const file = this.state.files.get(id);
+    const type = req.headers['content-type'] ?? '';
+    let bytes: Uint8Array = raw;
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      const part = form.get('body') ?? form.get('file');
+      bytes =
+        part instanceof Blob
+          ? new Uint8Array(await part.arrayBuffer())
+          : new TextEncoder().encode(String(part));
+    }
+    if (!file || bytes.byteLength !== file.length) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad upload');
+      this.violations.push(
+        `upload ${id}: ${file ? `length ${bytes.byteLength} != declared ${file.length}` : 'unknown file'}`,
+      );
+      return this.changed();
+    }
+    file.bytes = bytes;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.byteLength}`);
+    this.changed();
+  }
+}
+
+function decodeArgs(type: string | undefined, raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  const args: Record<string, unknown> = type?.startsWith('application/json')
+    ? (JSON.parse(text || '{}') as Record<string, unknown>)
+    : { ...parseQuery(text) };
+  for (const name of JSON_ARGS) {
+    const value = args[name];
+    if (typeof value === 'string') {
+      try {
+        args[name] = JSON.parse(value);
+      } catch {
+        // left as text: the method answers invalid_arguments / invalid_blocks
+      }
+    }
+  }
+  return args;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Listens on 127.0.0.1, any free port; resolves with the base URL. */
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
