@@ -2,6 +2,7 @@ import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create-backend.js';
 import type { AppConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import { Orchestrator } from './orchestrator/orchestrator.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';
@@ -19,13 +20,24 @@ export interface App {
 }
 
 /** Builds store, tools, backend and orchestrator from the configuration, and readies the backend. */
-export async function createApp(config: AppConfig, logger: Logger): Promise<App> {
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  options: { metrics?: Metrics } = {},
+): Promise<App> {
   const store = await createStore(config.store);
   try {
     const tools = createToolRegistry(BUILT_IN_TOOLS, config.assistant.functionTools);
     const backend = createBackend(config, { store, functions: tools.definitions(), logger });
     await backend.prepare();
-    const orchestrator = new Orchestrator({ backend, store, tools, run: config.run, logger });
+    const orchestrator = new Orchestrator({
+      backend,
+      store,
+      tools,
+      run: config.run,
+      logger,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
     return {
       config,
       logger,

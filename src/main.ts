@@ -1,8 +1,19 @@
-import { createApp } from './app.js';
+import type { CustomRoute } from '@slack/bolt';
+import type { PlatformAdapter } from './adapters/adapter.js';
+import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
+import { type App, createApp } from './app.js';
 import { loadConfigFromProcess } from './config/load-config.js';
 import type { AppConfig } from './config/types.js';
 import { ConfigError } from './core/errors.js';
-import { createLogger } from './core/logger.js';
+import { createLogger, type Logger } from './core/logger.js';
+import {
+  OPS_PATHS,
+  type OpsServer,
+  opsRoutes,
+  type ReadinessCheck,
+  startOpsServer,
+} from './ops/ops-server.js';
+import { createPrometheusMetrics } from './ops/prometheus.js';
 import { reportStartupFailure } from './startup-failure.js';
 
 /** What `npm start` says when there is nothing to connect to. */
@@ -13,13 +24,72 @@ export const NO_PLATFORM_HINT = [
   'Or chat in a terminal: `npm run console` (needs OPENAI_API_KEY), or `npm run demo` (needs nothing).',
 ].join('\n');
 
-function platformsOf(config: AppConfig): string[] {
-  return [config.discord ? 'discord' : undefined, config.slack ? 'slack' : undefined].filter(
-    (name): name is string => name !== undefined,
-  );
+/** The running bot: what SIGTERM has to stop, in order. */
+interface Running {
+  app: App;
+  adapters: PlatformAdapter[];
+  ops: OpsServer | undefined;
+  logger: Logger;
 }
 
-/** `npm start`: load the configuration, build the core, start every configured adapter, stop on SIGTERM. */
+/**
+ * Starts the core and every configured adapter. Health, readiness and metrics are served on PORT:
+ * through Slack's own HTTP server in Slack's HTTP mode (one port serves both), else on their own.
+ */
+async function start(config: AppConfig): Promise<Running> {
+  const logger = createLogger(config.logLevel);
+  const prometheus = createPrometheusMetrics();
+  const app = await createApp(config, logger, { metrics: prometheus.metrics });
+  const started = new Set<string>();
+  const checks: ReadinessCheck[] = [{ name: 'store', ready: () => app.store.ping() }];
+  const routes = opsRoutes({ registry: prometheus.registry, checks });
+  const deps = { orchestrator: app.orchestrator, store: app.store, logger };
+  const adapters: PlatformAdapter[] = [];
+  const slackServesHttp = config.slack !== undefined && config.slack.appToken === undefined;
+  if (config.slack) {
+    const bolted: CustomRoute[] = OPS_PATHS.map((path) => ({
+      path,
+      method: 'GET',
+      handler: (req, res) => void routes(req, res),
+    }));
+    adapters.push(
+      createSlackAdapter(config.slack, {
+        port: config.port,
+        toolDisplay: config.toolDisplay,
+        maxAttachmentBytes: config.run.maxAttachmentBytes,
+        deps,
+        routes: bolted,
+      }),
+    );
+  }
+  for (const adapter of adapters)
+    checks.push({ name: adapter.platform, ready: () => started.has(adapter.platform) });
+  const ops = slackServesHttp ? undefined : await startOpsServer(routes, config.port);
+  try {
+    for (const adapter of adapters) {
+      await adapter.start();
+      started.add(adapter.platform);
+      logger.info({ platform: adapter.platform }, 'adapter started');
+    }
+  } catch (error) {
+    await stop({ app, adapters, ops, logger });
+    throw error;
+  }
+  return { app, adapters, ops, logger };
+}
+
+/** Stops taking events, lets the core finish, closes connections. */
+async function stop(running: Running): Promise<void> {
+  for (const adapter of running.adapters) {
+    await adapter
+      .stop()
+      .catch((err: unknown) => running.logger.warn({ err }, 'adapter did not stop cleanly'));
+  }
+  await running.ops?.close();
+  await running.app.close();
+}
+
+/** `npm start`: load the configuration, start the configured adapters, stop on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -28,18 +98,27 @@ async function main(): Promise<void> {
     reportStartupFailure(error, error instanceof ConfigError ? NO_PLATFORM_HINT : undefined);
     return;
   }
-  const platforms = platformsOf(config);
-  if (platforms.length === 0) {
+  if (!config.discord && !config.slack) {
     process.stderr.write(`${NO_PLATFORM_HINT}\n`);
     process.exitCode = 1;
     return;
   }
-  const logger = createLogger(config.logLevel);
-  const app = await createApp(config, logger);
-  // The Discord and Slack adapters plug in here as they are built (issues #4 and #5).
-  logger.error({ platforms }, 'these platform adapters are not part of this version yet');
-  await app.close();
-  process.exitCode = 1;
+  const running = await start(config);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.logger.info({ signal }, 'shutting down');
+    stop(running).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => reportStartupFailure(error));

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 
+/** The paths the operations endpoints answer on. */
+export const OPS_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
+
 /** One thing /readyz asks about: the store, or a platform connection. */
 export interface ReadinessCheck {
   name: string;
