@@ -16,18 +16,24 @@ export interface RunningEntryPoint {
   exited: Promise<Finished>;
 }
 
-/** Starts an entry point (`src/*.ts`) that keeps running (the bot), with exactly the given environment. */
-export function startEntryPoint(
-  entry: string,
-  options: { env: Record<string, string>; cwd?: string },
-): RunningEntryPoint {
+export interface EntryPointOptions {
+  /** Exactly the child's environment (plus PATH): nothing leaks in from the test runner. */
+  env: Record<string, string>;
+  cwd?: string;
+  /** Written to standard input, which is then closed; without it standard input is closed at once. */
+  input?: string;
+}
+
+/** Starts one of the bot's entry points (`src/*.ts`) as a real process through tsx. */
+export function startEntryPoint(entry: string, options: EntryPointOptions): RunningEntryPoint {
+  // tsx is resolved here, not from the child's working directory (tests run it in a temp folder).
   const child = spawn(
     process.execPath,
     ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', entry)],
     {
       cwd: options.cwd ?? REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   let stdout = '';
@@ -42,42 +48,20 @@ export function startEntryPoint(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  child.stdin.end(options.input ?? '');
   return { output: () => ({ stdout, stderr }), signal: (name) => child.kill(name), exited };
 }
 
-/**
- * Runs one of the bot's entry points (`src/*.ts`) as a real process through tsx, with exactly the
- * given environment (plus PATH), feeding `input` on standard input. Killed after `timeoutMs`.
- */
-export function runEntryPoint(
+/** Runs an entry point to its end (killed after `timeoutMs`) and resolves with its exit and output. */
+export async function runEntryPoint(
   entry: string,
-  options: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number; args?: string[] },
+  options: EntryPointOptions & { timeoutMs?: number },
 ): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      // tsx resolved here, not from the child's working directory (tests run it in a temp folder).
-      ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', entry), ...(options.args ?? [])],
-      {
-        cwd: options.cwd ?? REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', ...options.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  const running = startEntryPoint(entry, options);
+  const timer = setTimeout(() => running.signal('SIGKILL'), options.timeoutMs ?? 30_000);
+  try {
+    return await running.exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,9 +4,20 @@ import type {
   ResponseCreateParamsStreaming,
   ResponseOutputText,
 } from 'openai/resources/responses/responses';
+import { expect } from 'vitest';
 import { type ConformanceReport, checkConformance } from './conformance.js';
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 import { loadOpenAISpec, type OpenAISpec } from './spec.js';
+
+/**
+ * The check after every conformance test: what this test made the fake send (and accept) validated
+ * against the spec, and there was something to validate, so the check cannot pass vacuously.
+ */
+export function expectConformingTraffic(harness: { checkAndClear(): ConformanceReport }): void {
+  const report = harness.checkAndClear();
+  expect(report.violations).toEqual([]);
+  expect(report.checked).toBeGreaterThan(0);
+}
 
 /** What the spec-conformance test files share: the spec, a fake, an SDK client and an assistant. */
 export interface ConformanceHarness {

@@ -2,7 +2,11 @@ import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkConformance } from './conformance.js';
-import { openResponsesHarness, type ResponsesHarness } from './conformance-harness.js';
+import {
+  expectConformingTraffic,
+  openResponsesHarness,
+  type ResponsesHarness,
+} from './conformance-harness.js';
 import { functionCall, hang, text, wait } from './index.js';
 
 /**
@@ -48,11 +52,7 @@ async function drain(stream: AsyncIterable<ResponseStreamEvent>): Promise<Respon
 }
 
 describe('spec conformance of the fake Conversations API and background responses', () => {
-  afterEach(() => {
-    const report = h.checkAndClear();
-    expect(report.violations).toEqual([]);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  afterEach(() => expectConformingTraffic(h));
 
   it('creates, reads, updates and deletes conversations and their items', async () => {
     const made = await h.client.conversations.create({

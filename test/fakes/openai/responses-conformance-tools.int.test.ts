@@ -1,6 +1,12 @@
 import { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openResponsesHarness, type ResponsesHarness, streamed, textPart } from './conformance-harness.js';
+import {
+  expectConformingTraffic,
+  openResponsesHarness,
+  type ResponsesHarness,
+  streamed,
+  textPart,
+} from './conformance-harness.js';
 import {
   chartFile,
   citation,
@@ -29,11 +35,7 @@ afterAll(async () => {
 });
 
 describe('spec conformance of fake Responses with hosted tools', () => {
-  afterEach(() => {
-    const report = h.checkAndClear();
-    expect(report.violations).toEqual([]);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  afterEach(() => expectConformingTraffic(h));
 
   it('runs code that makes a PNG in its container, listed and downloaded', async () => {
     h.fake.setScript(() => [

@@ -1,6 +1,12 @@
 import { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openResponsesHarness, type ResponsesHarness, streamed, textPart } from './conformance-harness.js';
+import {
+  expectConformingTraffic,
+  openResponsesHarness,
+  type ResponsesHarness,
+  streamed,
+  textPart,
+} from './conformance-harness.js';
 import {
   byRound,
   cancelled,
@@ -32,11 +38,7 @@ afterAll(async () => {
 
 describe('spec conformance of fake Responses', () => {
   // Each test's traffic is checked on its own, so a violation names the scenario that caused it.
-  afterEach(() => {
-    const report = h.checkAndClear();
-    expect(report.violations).toEqual([]);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  afterEach(() => expectConformingTraffic(h));
 
   it('streams a plain text answer with the real event sequence', async () => {
     h.fake.setScript(() => [text('Hello there, friend!', { chunkSize: 6 })]);

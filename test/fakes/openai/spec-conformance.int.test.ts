@@ -1,7 +1,11 @@
 import { toFile } from 'openai';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConformanceHarness, openConformanceHarness } from './conformance-harness.js';
+import {
+  type ConformanceHarness,
+  expectConformingTraffic,
+  openConformanceHarness,
+} from './conformance-harness.js';
 import {
   byRound,
   cancelled,
@@ -38,11 +42,7 @@ afterAll(async () => {
 
 describe('spec conformance of fake Assistants runs', () => {
   // Each test's traffic is checked on its own, so a violation names the scenario that caused it.
-  afterEach(() => {
-    const report = h.checkAndClear();
-    expect(report.violations).toEqual([]);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  afterEach(() => expectConformingTraffic(h));
 
   it('streams a plain text answer with the real event sequence', async () => {
     h.fake.setScript(() => [text('Hello there, friend!', { chunkSize: 6 })]);
