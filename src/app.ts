@@ -35,6 +35,7 @@ export async function createApp(
       store,
       tools,
       run: config.run,
+      limits: config.limits,
       logger,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });

@@ -7,7 +7,7 @@ import type { Store } from '../store/types.js';
 /** What a platform adapter asks of the orchestrator. */
 export interface AdapterOrchestrator {
   registerRenderer(platform: string, renderer: ReplyRenderer): void;
-  submit(message: InboundMessage): Promise<'started' | 'queued' | 'duplicate' | 'queue_full'>;
+  submit(message: InboundMessage): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused'>;
   cancel(key: ConversationKey): boolean;
   reset(key: ConversationKey): Promise<void>;
   isBusy(key: ConversationKey): boolean;

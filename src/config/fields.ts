@@ -75,6 +75,19 @@ export function positiveInt(fallback: number, max: number = Number.MAX_SAFE_INTE
   });
 }
 
+/** A whole number from 0 (meaning "off") up, with a default. */
+export function limit(fallback: number) {
+  return optionalText().transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(parsed)) return parsed;
+    ctx.addIssue(
+      `must be a whole number, 0 for no limit (got "${value}"); unset it for the default ${fallback}`,
+    );
+    return z.NEVER;
+  });
+}
+
 /** An optional http(s) base URL. The value is never shown: it may carry credentials. */
 export function httpUrl(example: string) {
   return optionalText().refine((value) => value === undefined || isHttpUrl(value), {

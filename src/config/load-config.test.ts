@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         maxQueuedMessages: 20,
         maxAttachmentBytes: 20 * 1024 * 1024,
       },
+      limits: { perUserPerMinute: 20, dailyTokensPerUser: 0, dailyTokensPerConversation: 0 },
       store: { kind: 'sqlite', path: './data/threadloom.sqlite' },
       port: 3000,
       consoleOutputDir: './output',
@@ -91,6 +92,9 @@ describe('loadConfig', () => {
       SLACK_ALLOWED_CHANNELS: 'C1,C2',
       SLACK_ALLOWED_USERS: 'U1',
       SLACK_UPDATE_INTERVAL_MS: '2000',
+      RATE_LIMIT_PER_USER_PER_MIN: '0',
+      DAILY_TOKEN_BUDGET_PER_USER: '50000',
+      DAILY_TOKEN_BUDGET_PER_CONVERSATION: '20000',
     });
     expect(config).toEqual({
       logLevel: 'debug',
@@ -113,6 +117,7 @@ describe('loadConfig', () => {
         maxQueuedMessages: 3,
         maxAttachmentBytes: 2 * 1024 * 1024,
       },
+      limits: { perUserPerMinute: 0, dailyTokensPerUser: 50_000, dailyTokensPerConversation: 20_000 },
       store: { kind: 'redis', url: 'redis://127.0.0.1:6379/2' },
       port: 8080,
       consoleOutputDir: '/tmp/out',
@@ -210,6 +215,13 @@ describe('loadConfig', () => {
       allow: { spaces: [], channels: [], roles: [], users: [] },
       updateIntervalMs: 1500,
     });
+  });
+
+  it('takes 0 as "no limit" for the access limits and refuses anything but whole numbers', () => {
+    expect(load({ RATE_LIMIT_PER_USER_PER_MIN: '0' }).limits.perUserPerMinute).toBe(0);
+    expect(problems({ ...KEY, DAILY_TOKEN_BUDGET_PER_USER: '-5' }).DAILY_TOKEN_BUDGET_PER_USER).toMatch(
+      /whole number/,
+    );
   });
 
   it('reads yes/no switches and rejects anything else', () => {

@@ -5,6 +5,7 @@ import {
   commaList,
   flag,
   httpUrl,
+  limit,
   MAX_TIMER_MS,
   oneOf,
   optionalText,
@@ -13,7 +14,7 @@ import {
   textOr,
 } from './fields.js';
 import { parseStoreUrl } from './store-url.js';
-import type { AppConfig, AssistantConfig, ConversationMode, ToolDisplay } from './types.js';
+import type { AppConfig, AssistantConfig, ConversationMode, LimitsConfig, ToolDisplay } from './types.js';
 
 /** pino's levels, in the order pino ranks them. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +67,13 @@ export const DEFAULT_PLATFORM = {
   discordEditIntervalMs: number;
   slackUpdateIntervalMs: number;
 };
+
+/** Access and cost limits; 0 is "no limit". A chat bot should not be flooded by one user by default. */
+export const DEFAULT_ACCESS_LIMITS = {
+  perUserPerMinute: 20,
+  dailyTokensPerUser: 0,
+  dailyTokensPerConversation: 0,
+} as const satisfies LimitsConfig;
 
 /** An embedded SQLite file under the working directory: one instance needs nothing else. */
 export const DEFAULT_STORE_URL = 'sqlite://./data/threadloom.sqlite' as const satisfies string;
@@ -135,6 +143,9 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
       ),
       CONSOLE_OUTPUT_DIR: textOr(DEFAULT_CONSOLE_OUTPUT_DIR),
+      RATE_LIMIT_PER_USER_PER_MIN: limit(DEFAULT_ACCESS_LIMITS.perUserPerMinute),
+      DAILY_TOKEN_BUDGET_PER_USER: limit(DEFAULT_ACCESS_LIMITS.dailyTokensPerUser),
+      DAILY_TOKEN_BUDGET_PER_CONVERSATION: limit(DEFAULT_ACCESS_LIMITS.dailyTokensPerConversation),
       LOG_LEVEL: oneOf(LOG_LEVELS, DEFAULT_LOG_LEVEL),
     })
     .superRefine(
@@ -184,6 +195,11 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           toolTimeoutMs: env.TOOL_TIMEOUT_MS,
           maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
           maxAttachmentBytes: env.MAX_ATTACHMENT_MB * mb,
+        },
+        limits: {
+          perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MIN,
+          dailyTokensPerUser: env.DAILY_TOKEN_BUDGET_PER_USER,
+          dailyTokensPerConversation: env.DAILY_TOKEN_BUDGET_PER_CONVERSATION,
         },
         store: env.STORE_URL,
         port: env.PORT,

@@ -42,6 +42,16 @@ export interface RunConfig {
   maxAttachmentBytes: number;
 }
 
+/** Access and cost control; 0 turns a limit off. */
+export interface LimitsConfig {
+  /** Messages one user may send per minute, across conversations. */
+  perUserPerMinute: number;
+  /** Tokens (input + output) one user may use per UTC day. */
+  dailyTokensPerUser: number;
+  /** Tokens (input + output) one conversation may use per UTC day. */
+  dailyTokensPerConversation: number;
+}
+
 /** Who may use the bot on a platform; an empty list allows everyone. */
 export interface Allowlist {
   /** Discord guilds or Slack teams (workspaces). */
@@ -85,6 +95,7 @@ export interface AppConfig {
   openai: OpenAIConfig;
   assistant: AssistantConfig;
   run: RunConfig;
+  limits: LimitsConfig;
   store: StoreConfig;
   /** HTTP port for Slack's HTTP mode and health endpoints. */
   port: number;

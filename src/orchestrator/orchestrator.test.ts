@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingRenderer } from '../../test/support/recording-renderer.js';
 import { aborted, ScriptedBackend } from '../../test/support/scripted-backend.js';
-import type { RunConfig } from '../config/types.js';
+import type { LimitsConfig, RunConfig } from '../config/types.js';
 import { conversationKey } from '../core/conversation.js';
 import { silentLogger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -30,9 +30,16 @@ function message(id: string, text = `message ${id}`, extra: Partial<InboundMessa
   return { id, key, userId: 'u1', text, files: [], replyTo: { to: id }, receivedAt: 0, ...extra };
 }
 
-function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN): Orchestrator {
+function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN, limits?: LimitsConfig): Orchestrator {
   const tools = createToolRegistry(BUILT_IN_TOOLS, ['current_time']);
-  const o = new Orchestrator({ backend, store, tools, run, logger: silentLogger() });
+  const o = new Orchestrator({
+    backend,
+    store,
+    tools,
+    run,
+    logger: silentLogger(),
+    ...(limits ? { limits } : {}),
+  });
   o.registerRenderer('test', renderer);
   return o;
 }
@@ -163,6 +170,59 @@ describe('Orchestrator', () => {
     await o.submit(message('1'));
     await o.idle();
     expect(seen).toEqual(['queue 0', 'first text assistants', 'tokens 7', 'ended assistants completed']);
+  });
+
+  it('refuses a user over the per-minute limit with a clear reply, and others still get answers', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend, RUN, {
+      perUserPerMinute: 2,
+      dailyTokensPerUser: 0,
+      dailyTokensPerConversation: 0,
+    });
+    expect(await o.submit(message('1'))).toBe('started');
+    await o.idle();
+    expect(await o.submit(message('2'))).toBe('started');
+    await o.idle();
+    expect(await o.submit(message('3'))).toBe('refused');
+    const refusal = renderer.renders.find((r) => r.replyTo.to === '3')?.events;
+    expect(refusal).toEqual([
+      { type: 'error', code: 'rate_limited', text: expect.stringMatching(/at most 2 a minute.*wait \d+ s/) },
+    ]);
+    expect(await o.submit(message('4', 'hi', { userId: 'u2' }))).toBe('started');
+    await o.idle();
+    expect(backend.runs).toHaveLength(3);
+  });
+
+  it('refuses once the user’s or the conversation’s daily token budget is spent', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'usage', usage: { inputTokens: 600, outputTokens: 500, reasoningTokens: 100 } };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const perUser = orchestrator(backend, RUN, {
+      perUserPerMinute: 0,
+      dailyTokensPerUser: 1000,
+      dailyTokensPerConversation: 0,
+    });
+    expect(await perUser.submit(message('1'))).toBe('started');
+    await perUser.idle();
+    expect(await perUser.submit(message('2'))).toBe('refused');
+    expect(renderer.renders.at(-1)?.events[0]).toMatchObject({
+      code: 'budget_exceeded',
+      text: expect.stringMatching(/daily budget of 1,000 tokens.*midnight UTC/),
+    });
+
+    const perConversation = orchestrator(backend, RUN, {
+      perUserPerMinute: 0,
+      dailyTokensPerUser: 0,
+      dailyTokensPerConversation: 1000,
+    });
+    expect(await perConversation.submit(message('3', 'x', { userId: 'someone-else' }))).toBe('refused');
+    expect(renderer.renders.at(-1)?.events[0]).toMatchObject({
+      text: expect.stringMatching(/This conversation/),
+    });
+    expect(backend.runs).toHaveLength(1);
   });
 
   it('answers a redelivered message only once', async () => {

@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import type { RunConfig } from '../config/types.js';
+import type { LimitsConfig, RunConfig } from '../config/types.js';
 import { type ConversationKey, platformOf } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -8,6 +8,7 @@ import { type Metrics, NO_METRICS } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { ReplyEvent } from '../core/reply-events.js';
 import type { Store } from '../store/types.js';
+import { refusalFor } from './access.js';
 import { AsyncQueue } from './async-queue.js';
 import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
 
@@ -19,13 +20,15 @@ export interface OrchestratorOptions {
   store: Store;
   tools: ToolExecutor;
   run: RunConfig;
+  /** Access and cost limits; none when absent. */
+  limits?: LimitsConfig;
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
 }
 
-/** What became of a submitted message. */
-export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full';
+/** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */
+export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused';
 
 interface Conversation {
   queue: InboundMessage[];
@@ -67,6 +70,18 @@ export class Orchestrator {
       DEFAULT_DEDUPE_TTL_MS,
     );
     if (!fresh) return 'duplicate';
+    if (this.options.limits) {
+      const refusal = await refusalFor(
+        message,
+        this.options.limits,
+        this.options.store,
+        new Date(this.now()),
+      );
+      if (refusal) {
+        await this.renderOnce(message, [{ type: 'error', code: refusal.code, text: refusal.text }]);
+        return 'refused';
+      }
+    }
     let conversation = this.conversations.get(message.key);
     if (conversation && conversation.queue.length >= this.options.run.maxQueuedMessages) {
       await this.renderOnce(message, [{ type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full }]);

@@ -3,6 +3,7 @@ import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
 import { createFollowRepository } from './follow-repository.js';
+import { createRateLimitRepository } from './rate-limit-repository.js';
 import { openRedisDriver } from './redis-driver.js';
 import { createRunRepository } from './run-repository.js';
 import { openSqliteDriver } from './sqlite-driver.js';
@@ -52,6 +53,7 @@ function storeOn(driver: StoreDriver): Store {
     dedupe: createDedupeRepository(driver),
     usage: createUsageRepository(driver),
     follows: createFollowRepository(driver),
+    rateLimits: createRateLimitRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

@@ -15,6 +15,11 @@ export interface StoreDriver {
   setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
   /** Adds each amount to the named counter of every record in `keys`, as one update (missing counters start at 0). */
   increment(keys: readonly string[], amounts: Readonly<Record<string, number>>): Promise<void>;
+  /**
+   * Adds one to the plain counter at `key` and returns the new count; a new counter expires after
+   * `ttlMs`. Atomic across instances on Redis (rate limits are shared).
+   */
+  hit(key: string, ttlMs: number): Promise<number>;
   /** Every counter of the record at `key`; empty when there is none. */
   counters(key: string): Promise<Record<string, number>>;
   addMember(key: string, member: string): Promise<void>;

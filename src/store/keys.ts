@@ -16,6 +16,9 @@ export const storeKeys = {
   runIndex: () => 'runs',
   /** A chat thread the bot owns or follows -> `FollowRecord`. */
   follow: (key: ConversationKey) => `follow:${key}`,
+  /** Requests by one subject in one fixed window. */
+  rateLimit: (subject: string, windowMs: number, window: number) =>
+    `ratelimit:${windowMs}:${window}:${subject}`,
   /** A processed-event mark, with a TTL. */
   dedupe: (mark: string) => `dedupe:${mark}`,
   /** Counters for one user on one UTC day. */

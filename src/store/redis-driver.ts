@@ -70,6 +70,14 @@ export async function openRedisDriver(
         await multi.exec();
       });
     },
+    hit: (key, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return call('hit', key, async () => {
+        // INCR and the first expiry in one MULTI: a counter never lives on without its expiry.
+        const [count] = await client.multi().incr(raw(key)).pExpire(raw(key), ttl, 'NX').exec();
+        return Number(count);
+      });
+    },
     counters: (key) =>
       call('read counters', key, async () => {
         const hash = await client.hGetAll(raw(key));

@@ -81,6 +81,18 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
         }
       });
     },
+    hit: (key, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return locked('hit', key, async () => {
+        const current = await keyv.get<{ count: number; expiresAt: number }>(key);
+        const now = Date.now();
+        // The first hit fixes the expiry; later hits keep it (keyv would otherwise extend it).
+        const expiresAt = current?.expiresAt ?? now + ttl;
+        const count = (current?.count ?? 0) + 1;
+        await keyv.set(key, { count, expiresAt }, Math.max(1, expiresAt - now));
+        return count;
+      });
+    },
     counters: async (key) => (await records.get<Record<string, number>>(key)) ?? {},
     addMember: (key, member) =>
       locked('add member', key, async () => {

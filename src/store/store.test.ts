@@ -118,6 +118,23 @@ describe.each(targets)('store on $name', (target) => {
     expect(await store.follows.get(key('f1'))).toBeUndefined();
   });
 
+  it('counts requests per subject in fixed windows', async () => {
+    const at = new Date('2026-11-26T12:00:10Z');
+    expect(await store.rateLimits.hit('u1', 60_000, at)).toBe(1);
+    expect(await store.rateLimits.hit('u1', 60_000, new Date(at.getTime() + 1000))).toBe(2);
+    expect(await store.rateLimits.hit('u2', 60_000, at)).toBe(1);
+    // The next minute starts again at one.
+    expect(await store.rateLimits.hit('u1', 60_000, new Date('2026-11-26T12:01:00Z'))).toBe(1);
+  });
+
+  it('counts concurrent hits without losing any', async () => {
+    const at = new Date();
+    const counts = await Promise.all(
+      Array.from({ length: 30 }, () => store.rateLimits.hit('busy', 60_000, at)),
+    );
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
   it('keeps an assistant record by name', async () => {
     await store.assistants.set('helper', { assistantId: 'asst_1', configHash: 'abc' });
     expect(await store.assistants.get('helper')).toEqual({ assistantId: 'asst_1', configHash: 'abc' });

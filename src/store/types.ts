@@ -85,6 +85,14 @@ export interface FollowRepository {
   unfollow(key: ConversationKey): Promise<void>;
 }
 
+export interface RateLimitRepository {
+  /**
+   * Counts one request by `subject` in the fixed window of `windowMs` that `at` falls in, and returns
+   * how many it has made in that window so far (this one included). Shared by all instances.
+   */
+  hit(subject: string, windowMs: number, at: Date): Promise<number>;
+}
+
 /** The typed store: every persistent thing the bot keeps, behind repositories. */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -94,6 +102,7 @@ export interface Store {
   dedupe: DedupeRepository;
   usage: UsageRepository;
   follows: FollowRepository;
+  rateLimits: RateLimitRepository;
   /** Is the store reachable? (for /readyz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;
