@@ -1,0 +1,250 @@
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  type Message,
+  type MessageReaction,
+  Options,
+  type PartialMessageReaction,
+  Partials,
+  type PartialUser,
+  RESTEvents,
+  type User,
+} from 'discord.js';
+import type { DiscordConfig, ToolDisplay } from '../../config/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import { USER_MESSAGES } from '../../core/errors.js';
+import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { RateBudget, type RateBudgetOptions } from '../shared/rate-budget.js';
+import { DISCORD_ATTACHMENT_ORIGINS } from './attachments.js';
+import { handleCommand, registerCommands } from './commands.js';
+import { connectError, describeError } from './discord-errors.js';
+import { reactionPlace } from './facts.js';
+import { Intake } from './intake.js';
+import { handleMessage } from './message-flow.js';
+import { isAllowed } from './parse.js';
+import { DiscordRenderer, STOP_EMOJI } from './render.js';
+import { createRestPort } from './rest-port.js';
+import { DEFAULT_TYPING_REFRESH_MS } from './typing.js';
+
+/** What `createDiscordAdapter` takes besides the Discord configuration; the testing hooks have defaults. */
+export interface DiscordAdapterOptions {
+  /** TOOL_DISPLAY: how much of the assistant's tool work is shown. */
+  toolDisplay: ToolDisplay;
+  /** MAX_ATTACHMENT_MB in bytes: larger user files are refused with a note. */
+  maxAttachmentBytes: number;
+  deps: AdapterDeps;
+  /** Testing hook: origins user files may be fetched from (default: Discord's attachment hosts). */
+  attachmentOrigins?: readonly string[];
+  /** Testing hook: the pacing of all Discord calls. */
+  budget?: RateBudgetOptions;
+  /** Testing hook: how often the typing indicator is refreshed. */
+  typingRefreshMs?: number;
+  /** Generated files larger than this get a note instead of an upload. */
+  maxUploadBytes?: number;
+}
+
+/** Defaults of the adapter's own settings (the environment has no variables for these). */
+export const DEFAULT_DISCORD_ADAPTER = {
+  // Discord allows about 50 requests per second per bot; 35/s with a burst of 5 (at most 40 in any
+  // second) leaves room for the calls discord.js makes on its own and for network jitter.
+  budget: { perSecond: 35, burst: 5 },
+  // Without server boosts a bot may upload 10 MiB per file.
+  maxUploadBytes: 10 * 1024 * 1024,
+  typingRefreshMs: DEFAULT_TYPING_REFRESH_MS,
+} as const satisfies {
+  budget: RateBudgetOptions;
+  maxUploadBytes: number;
+  typingRefreshMs: number;
+};
+
+/** The gateway events the bot needs; Message Content (privileged) only when configured. */
+export function discordIntents(messageContent: boolean): GatewayIntentBits[] {
+  return [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.GuildMessageReactions,
+    GatewayIntentBits.DirectMessages,
+    GatewayIntentBits.DirectMessageReactions,
+    ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+  ];
+}
+
+/** Builds the Discord adapter; `start()` connects, registers the slash commands and takes events. */
+export function createDiscordAdapter(config: DiscordConfig, options: DiscordAdapterOptions): PlatformAdapter {
+  return new DiscordAdapter(config, options);
+}
+
+/**
+ * The bot on Discord: discord.js for the gateway and REST, the shared orchestrator for runs, and
+ * one rate budget for every call it makes so that many answers streaming at once stay within limits.
+ */
+export class DiscordAdapter implements PlatformAdapter {
+  readonly platform = 'discord';
+  private readonly client: Client;
+  private readonly budget: RateBudget;
+  private readonly renderer: DiscordRenderer;
+  private readonly intake: Intake;
+  /** Answer messages of runs going on -> their conversation, for ⏹️. */
+  private readonly answers = new Map<string, ConversationKey>();
+
+  constructor(
+    private readonly config: DiscordConfig,
+    private readonly options: DiscordAdapterOptions,
+  ) {
+    this.client = new Client({
+      intents: discordIntents(config.messageContent),
+      // DMs, and reactions on messages discord.js never cached, arrive only as partials.
+      partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
+      // No message cache: replies go by id through REST, and discord.js would silently drop a
+      // redelivered message it still caches; "answered once" is the store's job, across restarts too.
+      makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+      allowedMentions: { parse: [] },
+      ...(config.apiUrl !== undefined && { rest: { api: config.apiUrl } }),
+    });
+    this.budget = new RateBudget(options.budget ?? DEFAULT_DISCORD_ADAPTER.budget);
+    const port = createRestPort(this.client.rest);
+    const { logger } = options.deps;
+    this.renderer = new DiscordRenderer({
+      port,
+      budget: this.budget,
+      toolDisplay: options.toolDisplay,
+      editIntervalMs: config.editIntervalMs,
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_DISCORD_ADAPTER.maxUploadBytes,
+      typingRefreshMs: options.typingRefreshMs ?? DEFAULT_DISCORD_ADAPTER.typingRefreshMs,
+      logger,
+      answers: this.answers,
+    });
+    this.intake = new Intake({
+      port,
+      budget: this.budget,
+      orchestrator: options.deps.orchestrator,
+      store: options.deps.store,
+      logger,
+      attachments: {
+        origins: options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
+        maxBytes: options.maxAttachmentBytes,
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    const { deps } = this.options;
+    deps.orchestrator.registerRenderer('discord', this.renderer);
+    this.listen();
+    // Not events.once: it would reject on an 'error' event, unhandled if login failed first.
+    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
+    try {
+      await this.client.login(this.config.token);
+    } catch (error) {
+      throw connectError(error);
+    }
+    await ready;
+    const applicationId = this.client.application?.id ?? this.client.user?.id;
+    if (applicationId) {
+      await registerCommands(this.client.rest, applicationId, this.config.guildId, deps.logger);
+    }
+    deps.logger.info(
+      { user: this.client.user?.tag, guilds: this.client.guilds.cache.size },
+      'Discord adapter ready',
+    );
+  }
+
+  /**
+   * Stops taking events and closes the gateway connection. REST stays usable, so answers still being
+   * written can post their last lines while the orchestrator stops them (main stops adapters first).
+   */
+  async stop(): Promise<void> {
+    this.client.removeAllListeners(Events.MessageCreate);
+    this.client.removeAllListeners(Events.InteractionCreate);
+    this.client.removeAllListeners(Events.MessageReactionAdd);
+    await this.client.destroy();
+    // discord.js forgets the token on destroy; REST calls are plain HTTP and need nothing else.
+    this.client.rest.setToken(this.config.token);
+  }
+
+  private get botId(): string {
+    return this.client.user?.id ?? '';
+  }
+
+  private listen(): void {
+    const { logger } = this.options.deps;
+    const guard =
+      <A extends unknown[]>(what: string, handler: (...args: A) => Promise<void>) =>
+      (...args: A) => {
+        // No handler may reject unhandled: discord.js would drop it, Node would crash on it.
+        handler(...args).catch((error: unknown) =>
+          logger.error({ ...describeError(error) }, `${what} failed`),
+        );
+      };
+    this.client.on(
+      Events.MessageCreate,
+      guard('handling a Discord message', (message: Message) =>
+        handleMessage(message, this.botId, {
+          config: this.config,
+          intake: this.intake,
+          store: this.options.deps.store,
+          logger,
+        }),
+      ),
+    );
+    this.client.on(
+      Events.InteractionCreate,
+      guard('handling a slash command', (i: Interaction) => this.onInteraction(i)),
+    );
+    this.client.on(
+      Events.MessageReactionAdd,
+      guard('handling a reaction', (r, u) => this.onReaction(r, u)),
+    );
+    this.client.on(Events.Error, (error) =>
+      logger.error({ ...describeError(error) }, 'Discord client error'),
+    );
+    this.client.on(Events.ShardError, (error) =>
+      logger.warn({ ...describeError(error) }, 'Discord gateway error'),
+    );
+    // A 429 that got through anyway: nobody calls Discord until it has passed. A bucket discord.js
+    // only waits for is its own business; a global limit concerns every call the bot makes.
+    this.client.rest.on(RESTEvents.Response, (_request, response) => {
+      if (response.status !== 429) return;
+      this.budget.pauseFor(Number(response.headers.get('retry-after') ?? '1') * 1000);
+    });
+    this.client.rest.on(RESTEvents.RateLimited, (info) => {
+      if (info.global) this.budget.pauseFor(info.retryAfter);
+    });
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand()) return;
+    try {
+      await handleCommand(interaction, {
+        config: this.config,
+        intake: this.intake,
+        orchestrator: this.options.deps.orchestrator,
+        logger: this.options.deps.logger,
+      });
+    } catch (error) {
+      this.options.deps.logger.error(
+        { command: interaction.commandName, ...describeError(error) },
+        'slash command failed',
+      );
+      const text = `⚠️ ${USER_MESSAGES.internal}`;
+      if (interaction.deferred || interaction.replied)
+        await interaction.followUp({ content: text }).catch(() => undefined);
+      else await interaction.reply({ content: text }).catch(() => undefined);
+    }
+  }
+
+  /** ⏹️ on an answer that is still being written stops its run. */
+  private async onReaction(
+    reaction: MessageReaction | PartialMessageReaction,
+    user: User | PartialUser,
+  ): Promise<void> {
+    if (user.id === this.botId || user.bot) return;
+    if (reaction.emoji.name?.replace(/\uFE0F/g, '') !== STOP_EMOJI.replace(/\uFE0F/g, '')) return;
+    const key = this.answers.get(reaction.message.id);
+    if (!key) return;
+    if (!isAllowed(this.config.allow, await reactionPlace(reaction, user))) return;
+    this.options.deps.orchestrator.cancel(key);
+  }
+}

@@ -1,0 +1,96 @@
+import type { Message } from 'discord.js';
+import type { DiscordConfig } from '../../config/types.js';
+import { errorCode, USER_MESSAGES } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
+import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
+import { messageFacts } from './facts.js';
+import type { Intake } from './intake.js';
+import { decide, promptText, threadKey, threadName } from './parse.js';
+
+/** What the message handler works with. */
+export interface MessageFlowDeps {
+  config: DiscordConfig;
+  intake: Intake;
+  store: Store;
+  logger: Logger;
+}
+
+/**
+ * A message from the gateway: mentions in a channel open a thread from the message and are
+ * answered there, mentions in threads adopt the thread, owned threads need no mention, DMs are
+ * always answered. Everything else is ignored.
+ */
+export async function handleMessage(message: Message, botId: string, deps: MessageFlowDeps): Promise<void> {
+  const facts = await messageFacts(message, botId);
+  const decision = decide(facts, {
+    botId,
+    allow: deps.config.allow,
+    messageContent: deps.config.messageContent,
+  });
+  if (decision.kind === 'ignore') return;
+  if (decision.kind === 'thread-if-owned' && !(await deps.store.follows.get(decision.key))) return;
+  if (!(await deps.intake.claim(`message:${facts.id}`))) return;
+
+  const text = promptText(facts.content, botId, facts.botRoleId);
+  const question = { id: facts.id, userId: facts.authorId, text, attachments: facts.attachments };
+  // Where a failure is reported: the thread once it exists, else where the message was written.
+  let here = facts.channelId;
+  try {
+    switch (decision.kind) {
+      case 'dm':
+      case 'thread-if-owned':
+        await deps.intake.submit({ ...question, key: decision.key, channel: here });
+        return;
+      case 'thread':
+        await deps.intake.own(decision.key, facts.authorId);
+        await deps.intake.submit({ ...question, key: decision.key, channel: here });
+        return;
+      case 'open-thread': {
+        if (text === '' && facts.attachments.length === 0) {
+          await deps.intake.note(here, 'Ask me something after the mention, and I will answer in a thread.');
+          return;
+        }
+        const threadId = await openThread(
+          facts.channelId,
+          facts.id,
+          threadName(text, `Question from ${facts.authorName}`),
+          deps,
+        );
+        if (threadId === undefined) return;
+        here = threadId;
+        const key = threadKey(facts.channelId, threadId);
+        await deps.intake.own(key, facts.authorId);
+        await deps.intake.submit({ ...question, key, channel: threadId });
+        return;
+      }
+    }
+  } catch (error) {
+    // Never silence: the user hears that something failed (by code, never the error's text).
+    await deps.intake.note(here, `⚠️ ${USER_MESSAGES[errorCode(error)]}`);
+    throw error;
+  }
+}
+
+/** Opens the thread for a mention; without the permission to, says so in the channel (undefined). */
+async function openThread(
+  channelId: string,
+  messageId: string,
+  name: string,
+  deps: MessageFlowDeps,
+): Promise<string | undefined> {
+  try {
+    return await deps.intake.openThread(channelId, messageId, name);
+  } catch (error) {
+    if (discordErrorCode(error) !== DISCORD_ERROR_CODES.missingPermissions) throw error;
+    deps.logger.error(
+      { channel: channelId, ...describeError(error) },
+      'cannot open a thread: the bot needs Create Public Threads and Send Messages in Threads here',
+    );
+    await deps.intake.note(
+      channelId,
+      'I cannot open a thread here: I need the Create Public Threads and Send Messages in Threads permissions in this channel.',
+    );
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { type APIMessage, type APIThreadChannel, type REST, Routes } from 'discord.js';
+import { MessageGoneError } from '../shared/live-text.js';
+import { isMessageGone } from './discord-errors.js';
+
+/** A file to upload with a message. */
+export interface UploadFile {
+  name: string;
+  data: Uint8Array;
+  contentType?: string;
+}
+
+/**
+ * The Discord calls the adapter makes, by channel and message id only: replies are addressed by ids
+ * kept in the store, so whichever process runs a queued message can answer it, with no cache needed.
+ */
+export interface DiscordPort {
+  /** Posts a message; resolves with its id. */
+  post(channelId: string, content: string, files?: readonly UploadFile[]): Promise<string>;
+  /** Throws MessageGoneError when the message was deleted (10008) or can no longer be edited (30046). */
+  edit(channelId: string, messageId: string, content: string): Promise<void>;
+  remove(channelId: string, messageId: string): Promise<void>;
+  typing(channelId: string): Promise<void>;
+  react(channelId: string, messageId: string, emoji: string): Promise<void>;
+  unreact(channelId: string, messageId: string, emoji: string): Promise<void>;
+  /** Starts a public thread from a message; the thread gets the message's id. */
+  startThread(channelId: string, messageId: string, name: string): Promise<string>;
+}
+
+/** Answers never ping anyone: the model's text may contain `@everyone` or user mentions. */
+const NO_PINGS = { parse: [] } as const;
+
+/** Threads the bot opens are archived after a day without messages. */
+const AUTO_ARCHIVE_MINUTES = 1440;
+
+/** The port over discord.js's REST client (rate-limit queues, retries and all). */
+export function createRestPort(rest: REST): DiscordPort {
+  return {
+    async post(channelId, content, files = []) {
+      const message = (await rest.post(Routes.channelMessages(channelId), {
+        body: { content, allowed_mentions: NO_PINGS },
+        files: files.map((f) => ({
+          name: f.name,
+          data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
+          ...(f.contentType !== undefined && { contentType: f.contentType }),
+        })),
+      })) as APIMessage;
+      return message.id;
+    },
+    async edit(channelId, messageId, content) {
+      try {
+        await rest.patch(Routes.channelMessage(channelId, messageId), {
+          body: { content, allowed_mentions: NO_PINGS },
+        });
+      } catch (error) {
+        if (isMessageGone(error)) throw new MessageGoneError('message gone or frozen', { cause: error });
+        throw error;
+      }
+    },
+    async remove(channelId, messageId) {
+      await rest.delete(Routes.channelMessage(channelId, messageId));
+    },
+    async typing(channelId) {
+      await rest.post(Routes.channelTyping(channelId));
+    },
+    async react(channelId, messageId, emoji) {
+      await rest.put(Routes.channelMessageOwnReaction(channelId, messageId, encodeURIComponent(emoji)));
+    },
+    async unreact(channelId, messageId, emoji) {
+      await rest.delete(Routes.channelMessageOwnReaction(channelId, messageId, encodeURIComponent(emoji)));
+    },
+    async startThread(channelId, messageId, name) {
+      const thread = (await rest.post(Routes.threads(channelId, messageId), {
+        body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+      })) as APIThreadChannel;
+      return thread.id;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** Discord shows "is typing…" for 10 s after a typing call: refresh it a little before that. */
+export const DEFAULT_TYPING_REFRESH_MS = 8000;
+
+/**
+ * Keeps a channel's typing indicator on while a run works. Typing is a courtesy: a failed call is
+ * ignored, and once stopped nothing more is sent (not even a call that was waiting for its turn).
+ */
+export class TypingIndicator {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** The call under way, if any: `stop` waits for it, so no typing lands after the answer. */
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** Waits for its turn in the rate budget, then sends if `stillWanted()` (the run may have ended meanwhile). */
+    private readonly send: (stillWanted: () => boolean) => Promise<void>,
+    private readonly refreshMs: number = DEFAULT_TYPING_REFRESH_MS,
+  ) {}
+
+  start(): void {
+    void this.fire();
+    this.timer = setInterval(() => void this.fire(), this.refreshMs);
+    this.timer.unref();
+  }
+
+  /** Stops refreshing; resolves once a call already on its way has landed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.pending;
+  }
+
+  private fire(): Promise<void> {
+    if (this.stopped) return this.pending;
+    this.pending = this.send(() => !this.stopped).catch(() => {
+      // A missing indicator is not worth a log line per refresh; posting errors are logged where they matter.
+    });
+    return this.pending;
+  }
+}

@@ -1,0 +1,378 @@
+import { GatewayIntentBits } from 'discord.js';
+import { type FakeDirectory, seed } from './directory.js';
+import { Gateway, type GatewaySession, type GatewayStats } from './gateway.js';
+import type { BucketLimit } from './http/rate-limits.js';
+import { RateLimits } from './http/rate-limits.js';
+import {
+  type RecordedCall,
+  type RecordedDownload,
+  Recorder,
+  type SentBody,
+  type WaitForOptions,
+  waitForChange,
+} from './http/recorder.js';
+import { Router } from './http/router.js';
+import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
+import { interactionToken, snowflake } from './ids.js';
+import { guildCreatePayload, interactionPayload, readyPayload } from './payloads.js';
+import { appRoutes } from './routes/app-routes.js';
+import { channelRoutes } from './routes/channel-routes.js';
+import {
+  dispatchMessage,
+  dispatchMessageDelete,
+  dispatchReaction,
+  dispatchThreadCreate,
+  type FakeContext,
+  mentionsIn,
+} from './routes/context.js';
+import { interactionRoutes } from './routes/interaction-routes.js';
+import {
+  type AttachmentInput,
+  type FakeChannel,
+  type FakeInteraction,
+  type FakeMessage,
+  type FakePermission,
+  World,
+} from './world.js';
+
+export type { AttachmentInput, FakeDirectory };
+
+/** How the fake behaves; every option has a default in DEFAULT_FAKE_DISCORD. */
+export interface FakeDiscordOptions {
+  /** The bot token the fake accepts (REST `Authorization: Bot <token>`, gateway IDENTIFY). */
+  token?: string;
+  heartbeatIntervalMs?: number;
+  /** Privileged intents granted in the "developer portal"; asking for others closes with 4014. */
+  grantedIntents?: number;
+  interactionAckMs?: number;
+  maxUploadBytes?: number;
+  /** Calls per bucket (route and channel) per window. */
+  bucket?: BucketLimit;
+  globalPerSecond?: number;
+  port?: number;
+}
+
+/** The fake's defaults: Discord's own limits where they do not slow tests down. */
+export const DEFAULT_FAKE_DISCORD = {
+  token: 'fake-discord-token',
+  heartbeatIntervalMs: 41_250,
+  grantedIntents: GatewayIntentBits.MessageContent,
+  interactionAckMs: 3000,
+  maxUploadBytes: 10 * 1024 * 1024,
+  // Lenient per-bucket limits keep tests fast; a test sets Discord's 5 per 5 s to see the headers obeyed.
+  bucket: { limit: 50, windowMs: 1000 },
+  globalPerSecond: 50,
+} as const satisfies Required<Omit<FakeDiscordOptions, 'port'>>;
+
+/**
+ * A local Discord for tests: REST under /api/v10 and the gateway WebSocket on 127.0.0.1, so the real
+ * discord.js client runs unchanged with `new Client({ rest: { api: fake.apiUrl } })`. Test helpers act
+ * as users (messages, DMs, slash commands, reactions); inspectors show what the bot did.
+ */
+export class FakeDiscord {
+  readonly world: World;
+  readonly directory: FakeDirectory;
+  readonly token: string;
+  readonly recorder = new Recorder();
+  readonly gateway: Gateway;
+  private readonly limits: RateLimits;
+  private readonly router = new Router();
+  private readonly context: FakeContext;
+  private server: RunningServer | undefined;
+
+  private constructor(options: FakeDiscordOptions) {
+    this.token = options.token ?? DEFAULT_FAKE_DISCORD.token;
+    this.world = new World({ id: snowflake(), username: 'threadloom', bot: true, system: false });
+    this.directory = seed(this.world);
+    this.limits = new RateLimits({
+      bucket: options.bucket ?? DEFAULT_FAKE_DISCORD.bucket,
+      globalPerSecond: options.globalPerSecond ?? DEFAULT_FAKE_DISCORD.globalPerSecond,
+    });
+    this.gateway = new Gateway({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_FAKE_DISCORD.heartbeatIntervalMs,
+      grantedIntents: options.grantedIntents ?? DEFAULT_FAKE_DISCORD.grantedIntents,
+      ready: (session) => readyPayload(this.world, session.id, `ws://127.0.0.1:${this.port}/gateway-resume`),
+      afterReady: (session) =>
+        (session.intents & GatewayIntentBits.Guilds) === 0
+          ? []
+          : [...this.world.guilds.values()].map((g) => ({
+              t: 'GUILD_CREATE',
+              d: guildCreatePayload(this.world, g),
+            })),
+      changed: () => this.recorder.changed(),
+    });
+    const context: FakeContext = {
+      world: this.world,
+      gateway: this.gateway,
+      origin: () => this.origin,
+      interactionAckMs: options.interactionAckMs ?? DEFAULT_FAKE_DISCORD.interactionAckMs,
+      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_FAKE_DISCORD.maxUploadBytes,
+    };
+    this.context = context;
+    this.router.add(
+      ...appRoutes(context, () => `ws://127.0.0.1:${this.port}/gateway`),
+      ...channelRoutes(context),
+      ...interactionRoutes(context),
+    );
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options);
+    fake.server = await startHttpServer({
+      router: fake.router,
+      recorder: fake.recorder,
+      limits: fake.limits,
+      token: fake.token,
+      cdn: (path) => fake.cdnFile(path),
+      upgrade: (request, socket, head) => fake.gateway.upgrade(request, socket, head),
+      ...(options.port !== undefined && { port: options.port }),
+    });
+    return fake;
+  }
+
+  get port(): number {
+    return this.server?.port ?? 0;
+  }
+
+  /** `http://127.0.0.1:<port>`: also the origin of the attachments it serves. */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** For `DISCORD_API_URL` / `new Client({ rest: { api } })`; discord.js adds `/v10`. */
+  get apiUrl(): string {
+    return `${this.origin}/api`;
+  }
+
+  /** Every route the fake serves, for the spec check. */
+  get routes() {
+    return this.router.routes;
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await this.server?.close();
+  }
+
+  // ---- Acting as users ----
+
+  /** A user posts in a channel or thread; `mention` puts `<@bot>` first, as Discord's client does. */
+  sendMessage(input: {
+    channelId: string;
+    authorId: string;
+    content: string;
+    mention?: boolean;
+    attachments?: readonly AttachmentInput[];
+    /** Discord's message type (7: a member joined, a system message). */
+    type?: number;
+  }): FakeMessage {
+    const content = input.mention ? `<@${this.world.bot.id}> ${input.content}` : input.content;
+    const message = this.world.addMessage({
+      channelId: input.channelId,
+      authorId: input.authorId,
+      content,
+      mentions: mentionsIn(this.world, content),
+      attachments: (input.attachments ?? []).map((a) =>
+        this.world.userAttachment(this.origin, input.channelId, a),
+      ),
+      ...(input.type !== undefined && { type: input.type }),
+    });
+    dispatchMessage(this.context, 'MESSAGE_CREATE', message);
+    return message;
+  }
+
+  /** A user writes to the bot directly. */
+  sendDm(userId: string, content: string, attachments: readonly AttachmentInput[] = []): FakeMessage {
+    const channel = this.world.dmWith(userId);
+    return this.sendMessage({ channelId: channel.id, authorId: userId, content, attachments });
+  }
+
+  /** A user starts a thread of their own (one the bot does not own). */
+  createThread(channelId: string, name: string, ownerId: string): FakeChannel {
+    const parent = this.channel(channelId);
+    const thread = this.world.addThread(parent, name, ownerId);
+    dispatchThreadCreate(this.context, thread);
+    return thread;
+  }
+
+  /** A user runs a slash command; the bot has `interactionAckMs` to answer the callback. */
+  slashCommand(input: {
+    name: string;
+    channelId: string;
+    userId: string;
+    options?: Readonly<Record<string, string | number | boolean>>;
+    file?: AttachmentInput;
+  }): FakeInteraction {
+    const channel = this.channel(input.channelId);
+    const attachments = input.file ? [this.world.userAttachment(this.origin, channel.id, input.file)] : [];
+    const options = Object.entries(input.options ?? {}).map(([name, value]) => ({
+      name,
+      type: typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : 10,
+      value,
+    }));
+    for (const attachment of attachments) options.push({ name: 'file', type: 11, value: attachment.id });
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: interactionToken(),
+      name: input.name,
+      options,
+      attachments,
+      channelId: channel.id,
+      guildId: channel.guildId,
+      userId: input.userId,
+      createdAt: Date.now(),
+      acknowledged: undefined,
+      ephemeral: false,
+      originalMessageId: undefined,
+    };
+    this.world.interactions.set(interaction.id, interaction);
+    this.gateway.dispatch('INTERACTION_CREATE', () => interactionPayload(this.world, interaction));
+    return interaction;
+  }
+
+  /** A user reacts to a message. */
+  react(input: { messageId: string; userId: string; emoji: string }): void {
+    const message = this.message(input.messageId);
+    const channel = this.channel(message.channelId);
+    const users = message.reactions.get(input.emoji) ?? new Set<string>();
+    users.add(input.userId);
+    message.reactions.set(input.emoji, users);
+    dispatchReaction(this.context, channel, message, input.userId, input.emoji);
+  }
+
+  /** Someone (a moderator) deletes a message: later edits of it answer 10008. */
+  deleteMessage(messageId: string): void {
+    const message = this.message(messageId);
+    message.deleted = true;
+    dispatchMessageDelete(this.context, this.channel(message.channelId), message);
+  }
+
+  /** Later edits of this message answer 30046, as for an old message edited too often. */
+  freezeEdits(messageId: string): void {
+    this.message(messageId).frozen = true;
+  }
+
+  /** Withholds a permission from the bot in a channel (and the threads under it): 50013. */
+  deny(channelId: string, permission: FakePermission): void {
+    this.channel(channelId).denied.add(permission);
+  }
+
+  /** Gives a withheld permission back. */
+  allow(channelId: string, permission: FakePermission): void {
+    this.channel(channelId).denied.delete(permission);
+  }
+
+  /** The next `method` request whose path (under /api/v10) matches gets a 429 with this `retry_after`. */
+  rateLimitNext(input: { method: string; path: RegExp; retryAfterMs: number; global?: boolean }): void {
+    this.limits.force({ ...input, method: input.method.toUpperCase(), global: input.global ?? false });
+  }
+
+  /**
+   * Cuts the gateway connection; discord.js RESUMEs and gets what it missed. With `replayAfter`
+   * (a sequence number, see `session.seq`), events it had already received after that are replayed too.
+   */
+  dropGateway(options: { replayAfter?: number } = {}): void {
+    this.gateway.drop(options);
+  }
+
+  /** A user opens a thread from a message (before the bot gets to it): the bot's own attempt gets 160004. */
+  openThreadFrom(messageId: string, ownerId: string, name = 'a thread'): FakeChannel {
+    const message = this.message(messageId);
+    const thread = this.world.addThread(this.channel(message.channelId), name, ownerId, message.id);
+    message.threadId = thread.id;
+    dispatchThreadCreate(this.context, thread);
+    return thread;
+  }
+
+  // ---- Inspection ----
+
+  channel(id: string): FakeChannel {
+    const channel = this.world.channels.get(id);
+    if (!channel) throw new Error(`fake Discord: no channel ${id}`);
+    return channel;
+  }
+
+  message(id: string): FakeMessage {
+    const message = this.world.messages.get(id);
+    if (!message) throw new Error(`fake Discord: no message ${id}`);
+    return message;
+  }
+
+  /** Messages in a channel or thread, not deleted, oldest first. */
+  messages(channelId: string): FakeMessage[] {
+    return this.world.messagesIn(channelId);
+  }
+
+  /** What the bot posted in a channel or thread (interaction responses included), oldest first. */
+  botMessages(channelId: string): FakeMessage[] {
+    return this.messages(channelId).filter((m) => m.authorId === this.world.bot.id);
+  }
+
+  /** Threads under a channel, oldest first. */
+  threads(channelId: string): FakeChannel[] {
+    return this.world.threadsOf(channelId);
+  }
+
+  interaction(id: string): FakeInteraction {
+    const interaction = this.world.interactions.get(id);
+    if (!interaction) throw new Error(`fake Discord: no interaction ${id}`);
+    return interaction;
+  }
+
+  /** Commands registered globally (`global`) or in a guild (its id). */
+  commands(scope: string): Record<string, unknown>[] {
+    return this.world.commands.get(scope) ?? [];
+  }
+
+  get calls(): readonly RecordedCall[] {
+    return this.recorder.calls;
+  }
+
+  /** Calls to one route template, e.g. `('PATCH', '/channels/{channel_id}/messages/{message_id}')`. */
+  callsTo(method: string, route: string): RecordedCall[] {
+    return this.recorder.calls.filter((c) => c.method === method && c.route === route);
+  }
+
+  get sent(): readonly SentBody[] {
+    return this.recorder.sent;
+  }
+
+  get downloads(): readonly RecordedDownload[] {
+    return this.recorder.downloads;
+  }
+
+  /** How many 429s the fake answered. */
+  get rateLimited(): number {
+    return this.limits.sent429;
+  }
+
+  get gatewayStats(): GatewayStats {
+    return this.gateway.stats;
+  }
+
+  /** The gateway session events go to (its intents, sequence, events). */
+  get session(): GatewaySession | undefined {
+    return this.gateway.session;
+  }
+
+  /** Resolves with `probe()`'s first truthy value, re-checked at every call, event and download. */
+  waitFor<T>(probe: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
+    return waitForChange(this.recorder, probe, options);
+  }
+
+  private cdnFile(path: string): CdnFile | undefined {
+    const found = this.world.attachment(path.split('/')[3] ?? '');
+    if (!found?.bytes) return undefined;
+    return {
+      bytes: found.bytes,
+      contentType: found.contentType ?? 'application/octet-stream',
+      chunked: found.chunked ?? false,
+    };
+  }
+}
+
+/** Starts a fake Discord on 127.0.0.1 (port 0 unless given). */
+export function startFakeDiscord(options?: FakeDiscordOptions): Promise<FakeDiscord> {
+  return FakeDiscord.start(options);
+}
