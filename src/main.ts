@@ -1,5 +1,6 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { PlatformAdapter } from './adapters/adapter.js';
+import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type App, createApp } from './app.js';
 import { loadConfigFromProcess } from './config/load-config.js';
@@ -46,6 +47,15 @@ async function start(config: AppConfig): Promise<Running> {
   const deps = { orchestrator: app.orchestrator, store: app.store, logger };
   const adapters: PlatformAdapter[] = [];
   const slackServesHttp = config.slack !== undefined && config.slack.appToken === undefined;
+  if (config.discord) {
+    adapters.push(
+      createDiscordAdapter(config.discord, {
+        toolDisplay: config.toolDisplay,
+        maxAttachmentBytes: config.run.maxAttachmentBytes,
+        deps,
+      }),
+    );
+  }
   if (config.slack) {
     const bolted: CustomRoute[] = OPS_PATHS.map((path) => ({
       path,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../fakes/discord/index.js';
 import { type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
 import {
   appMention,
@@ -18,16 +19,19 @@ import { startEntryPoint } from '../support/spawn.js';
 
 let openai: FakeOpenAI;
 let slack: FakeSlack;
+let discord: FakeDiscord;
 let dir: string;
 
 beforeAll(async () => {
   openai = await startFakeOpenAI({ script: () => [text('Paris.')] });
   slack = await FakeSlack.start();
+  discord = await FakeDiscord.start();
   dir = mkdtempSync(join(tmpdir(), 'main-'));
 });
 
 afterAll(async () => {
   await slack.close();
+  await discord.close();
   await openai.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -49,14 +53,16 @@ async function untilStatus(
   }
 }
 
-describe('npm start with Slack in HTTP mode', () => {
-  it('serves health and metrics on PORT beside Slack, answers a mention, and exits 0 on SIGTERM', async () => {
+describe('npm start with Discord and Slack (HTTP mode)', () => {
+  it('serves health and metrics on PORT beside Slack, answers on both platforms, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const bot = startEntryPoint('main.ts', {
       cwd: dir,
       env: {
         OPENAI_API_KEY: 'test-key',
         OPENAI_BASE_URL: openai.url,
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiUrl,
         SLACK_BOT_TOKEN: FAKE_TEAM.botToken,
         SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
         SLACK_API_URL: slack.apiUrl,
@@ -83,9 +89,16 @@ describe('npm start with Slack in HTTP mode', () => {
         },
       );
 
+      const { general, bob } = discord.directory;
+      const question = discord.sendMessage({ channelId: general, authorId: bob, content: 'capital?', mention: true });
+      await discord.waitFor(() => discord.botMessages(question.id).some((m) => m.content.includes('Paris.')), {
+        timeoutMs: 15_000,
+        what: 'the Discord answer in the thread opened from the mention',
+      });
+
       // The run is counted when it ends, a moment after its text reached Slack.
       await untilStatus(`${base}/metrics`, 200, 5000, (body) =>
-        /threadloom_runs_total\{backend="responses",ending="completed"\} 1/.test(body),
+        /threadloom_runs_total\{backend="responses",ending="completed"\} 2/.test(body),
       );
     } finally {
       bot.signal('SIGTERM');
@@ -97,5 +110,6 @@ describe('npm start with Slack in HTTP mode', () => {
     for (const line of finished.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     expect(finished.stderr).not.toContain(FAKE_TEAM.botToken);
     expect(finished.stderr).not.toContain(FAKE_TEAM.signingSecret);
+    expect(finished.stderr).not.toContain(discord.token);
   });
 });

@@ -52,7 +52,7 @@ describe('responses backend: requests', () => {
       background: true,
       input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] }],
     });
-    const tools = (request?.json as { tools: { type: string; name?: string }[] }).tools;
+    const tools = (request?.json as { tools: { type: string; name?: string }[] } | undefined)?.tools ?? [];
     expect(tools.map((t) => t.name ?? t.type)).toEqual(['code_interpreter', 'current_time']);
   });
 
@@ -60,7 +60,7 @@ describe('responses backend: requests', () => {
     h = await Harness.start('responses', { assistant: { vectorStoreIds: ['vs_team'] } });
     h.fake.setScript(() => [text('found')]);
     await h.ask('search');
-    const tools = (posts(h)[0]?.json as { tools: unknown[] }).tools;
+    const tools = (posts(h)[0]?.json as { tools: unknown[] } | undefined)?.tools ?? [];
     expect(tools).toContainEqual({ type: 'file_search', vector_store_ids: ['vs_team'] });
   });
 
@@ -127,7 +127,7 @@ describe('responses backend: requests', () => {
     ]);
     expect(answerText(events)).toBe('sales.csv');
     const fileId = h.fake.files().find((f) => f.filename === 'sales.csv')?.id;
-    const tools = (posts(h)[0]?.json as { tools: unknown[] }).tools;
+    const tools = (posts(h)[0]?.json as { tools: unknown[] } | undefined)?.tools ?? [];
     expect(tools[0]).toEqual({ type: 'code_interpreter', container: { type: 'auto', file_ids: [fileId] } });
   });
 });
