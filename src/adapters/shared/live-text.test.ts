@@ -113,6 +113,27 @@ describe('LiveText', () => {
     expect(target.shown()).toEqual(['short now']);
   });
 
+  it('backs off while the platform keeps failing, and still delivers the final text', async () => {
+    const target = new MemoryTarget();
+    let failing = true;
+    const post = target.post.bind(target);
+    target.post = async (content) => {
+      if (failing) {
+        target.calls.push('post failed');
+        throw new Error('503');
+      }
+      return post(content);
+    };
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 100, budget: budget() });
+    live.append('hello');
+    await vi.advanceTimersByTimeAsync(10_000);
+    // 100 ms doubling: about 7 tries in 10 s rather than 100.
+    expect(target.calls.length).toBeLessThanOrEqual(8);
+    failing = false;
+    await live.finish('hello world');
+    expect(target.shown()).toEqual(['hello world']);
+  });
+
   it('waits its turn in a busy budget, so many answers stretch their intervals', async () => {
     const shared = new RateBudget({ perSecond: 10, burst: 1 });
     const targets = Array.from({ length: 5 }, () => new MemoryTarget());

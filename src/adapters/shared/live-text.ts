@@ -1,6 +1,9 @@
 import { splitMessage } from '../../render/split.js';
 import type { RateBudget } from './rate-budget.js';
 
+/** The longest wait between streaming flushes after repeated failures. */
+const MAX_RETRY_INTERVAL_MS = 30_000;
+
 /** The message operations a platform offers for one answer. */
 export interface MessageTarget<Handle> {
   /** Posts a new message with this content. */
@@ -52,6 +55,8 @@ export class LiveText<Handle> {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private finished = false;
+  /** Streaming flushes that failed in a row. */
+  private failures = 0;
   private readonly now: () => number;
 
   constructor(
@@ -86,12 +91,22 @@ export class LiveText<Handle> {
 
   private schedule(): void {
     if (this.timer) return;
-    const wait = Math.max(0, this.lastFlushAt + this.options.minEditIntervalMs - this.now());
+    // After failed flushes (a platform outage, a lost permission) wait longer each time, so that a
+    // stream that cannot be shown does not keep calling; `finish` still makes the final attempt.
+    const interval = Math.min(MAX_RETRY_INTERVAL_MS, this.options.minEditIntervalMs * 2 ** this.failures);
+    const wait = Math.max(0, this.lastFlushAt + interval - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing
         .then(() => this.flush())
-        .catch(() => undefined)
+        .then(
+          () => {
+            this.failures = 0;
+          },
+          () => {
+            this.failures += 1;
+          },
+        )
         .then(() => {
           // Text that arrived during the flush goes out at the next turn.
           if (!this.finished && this.rendered !== this.text) this.schedule();
