@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +126,27 @@ describe('assistants backend: streaming and polling', () => {
     expect(answerText(events)).toBe('slow answer');
     // At 10 ms the run would be fetched about 60 times; at the server's 150 ms, about 5.
     expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeLessThanOrEqual(8);
+  });
+
+  it('leaves no listeners behind on the run’s signal however often it polls', async () => {
+    h = await Harness.start('assistants', { polling: { initialMs: 5, maxMs: 5 } });
+    h.fake.streamUnavailable = 'reject';
+    h.fake.pollAfterMs = 5;
+    h.fake.setScript(() => [wait(400), text('done')]);
+    const threadId = await h.backend.createThread(h.key);
+    const controller = new AbortController();
+    const run = h.backend.startRun({
+      key: h.key,
+      threadId,
+      messages: [{ text: 'go', files: [] }],
+      signal: controller.signal,
+    });
+    const kinds: string[] = [];
+    for await (const event of run) kinds.push(event.type);
+    expect(kinds.at(-1)).toBe('ended');
+    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(20);
+    // openai-node leaves one listener per request on the signal it is given (openai/openai-node#1811).
+    expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 
   it('follows run-step pagination while polling', async () => {

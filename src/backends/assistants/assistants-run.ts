@@ -6,6 +6,7 @@ import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { Logger } from '../../core/logger.js';
 import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
 import { callApi, toAssistantError } from '../shared/openai-client.js';
+import { withRequestSignal } from '../shared/request-signal.js';
 import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
 import { addMessages } from './thread-messages.js';
 
@@ -120,7 +121,9 @@ export class AssistantsRun implements BackendRun {
       this.deps.logger.warn({ status: (error as APIError).status }, 'streaming unavailable; polling the run');
     }
     const run = await callApi('create run', () =>
-      client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal: this.signal }),
+      withRequestSignal(this.signal, (signal) =>
+        client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal }),
+      ),
     );
     yield this.created(run.id);
     return { kind: 'poll' };
@@ -205,9 +208,9 @@ export class AssistantsRun implements BackendRun {
     let delay: number = polling.initialMs;
     for (;;) {
       const { data: run, response } = await callApi('retrieve run', () =>
-        client.beta.threads.runs
-          .retrieve(runId, { thread_id: threadId }, { signal: this.signal })
-          .withResponse(),
+        withRequestSignal(this.signal, (signal) =>
+          client.beta.threads.runs.retrieve(runId, { thread_id: threadId }, { signal }).withResponse(),
+        ),
       );
       yield* this.newSteps(runId);
       if (run.status === 'requires_action') return { kind: 'requires_action', calls: requiredCalls(run) };
@@ -226,14 +229,18 @@ export class AssistantsRun implements BackendRun {
     const { client, assistantId } = this.deps;
     const threadId = this.request.threadId;
     const page = await callApi('list runs', () =>
-      client.beta.threads.runs.list(threadId, { limit: 1, order: 'desc' }, { signal: this.signal }),
+      withRequestSignal(this.signal, (signal) =>
+        client.beta.threads.runs.list(threadId, { limit: 1, order: 'desc' }, { signal }),
+      ),
     );
     const newest = page.data[0];
     const run =
       newest && !runEnding(newest)
         ? newest
         : await callApi('create run', () =>
-            client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal: this.signal }),
+            withRequestSignal(this.signal, (signal) =>
+              client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal }),
+            ),
           );
     yield this.created(run.id);
   }
@@ -241,18 +248,22 @@ export class AssistantsRun implements BackendRun {
   /** Reports steps finished since the last poll, following pagination from the cursor. */
   private async *newSteps(runId: string): AsyncGenerator<BackendEvent> {
     const { client } = this.deps;
-    const steps = client.beta.threads.runs.steps.list(
-      runId,
-      {
-        thread_id: this.request.threadId,
-        order: 'asc',
-        limit: this.deps.polling.stepPageSize,
-        ...(this.stepCursor ? { after: this.stepCursor } : {}),
-      },
-      { signal: this.signal },
+    const query = {
+      thread_id: this.request.threadId,
+      order: 'asc' as const,
+      limit: this.deps.polling.stepPageSize,
+      ...(this.stepCursor ? { after: this.stepCursor } : {}),
+    };
+    const steps = await callApi('list run steps', () =>
+      withRequestSignal(this.signal, async (signal) => {
+        const all = [];
+        for await (const step of client.beta.threads.runs.steps.list(runId, query, { signal }))
+          all.push(step);
+        return all;
+      }),
     );
     let contiguous = true;
-    for await (const step of steps) {
+    for (const step of steps) {
       const finished = step.status !== 'in_progress';
       contiguous &&= finished;
       if (contiguous) this.stepCursor = step.id;
@@ -303,7 +314,9 @@ export class AssistantsRun implements BackendRun {
         );
         return { kind: 'stream', stream };
       }
-      await client.beta.threads.runs.submitToolOutputs(runId, body, { signal: this.signal });
+      await withRequestSignal(this.signal, (signal) =>
+        client.beta.threads.runs.submitToolOutputs(runId, body, { signal }),
+      );
     } catch (error) {
       // Refused (e.g. the run expired while the tools ran): polling will show how the run ended.
       if (this.signal.aborted || !(error instanceof APIError && error.status === 400)) throw error;

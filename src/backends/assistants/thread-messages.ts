@@ -5,6 +5,7 @@ import type { MessageCreateParams } from 'openai/resources/beta/threads/messages
 import type { Logger } from '../../core/logger.js';
 import type { RunMessage, RunRequest } from '../backend.js';
 import { callApi } from '../shared/openai-client.js';
+import { withRequestSignal } from '../shared/request-signal.js';
 import { runEnding } from './map-events.js';
 
 /** Text sent when a message carries only files: the API refuses empty content. */
@@ -40,7 +41,9 @@ export async function addMessages(client: OpenAI, request: RunRequest, logger: L
   for (const message of request.messages) {
     const params = messageParams(message);
     const create = () =>
-      client.beta.threads.messages.create(request.threadId, params, { signal: request.signal });
+      withRequestSignal(request.signal, (signal) =>
+        client.beta.threads.messages.create(request.threadId, params, { signal }),
+      );
     try {
       await create();
     } catch (error) {
@@ -71,7 +74,9 @@ async function cancelAndWait(
   const deadline = Date.now() + LEFTOVER_RUN_WAIT_MS;
   let delay = 250;
   while (Date.now() < deadline) {
-    const run = await client.beta.threads.runs.retrieve(runId, { thread_id: threadId }, { signal });
+    const run = await withRequestSignal(signal, (child) =>
+      client.beta.threads.runs.retrieve(runId, { thread_id: threadId }, { signal: child }),
+    );
     if (runEnding(run)) return;
     await sleep(delay, undefined, { signal });
     delay = Math.min(2000, delay * 2);

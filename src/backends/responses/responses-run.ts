@@ -11,6 +11,7 @@ import type { FunctionDefinition } from '../../tools/tool.js';
 import type { BackendEvent, BackendRun, RunRequest, ToolOutput } from '../backend.js';
 import { baseName, mimeTypeOf } from '../shared/mime.js';
 import { callApi, toAssistantError } from '../shared/openai-client.js';
+import { withRequestSignal } from '../shared/request-signal.js';
 import { containersOf, functionCallsOf, itemEvents, responseEnding, responseUsage } from './map-output.js';
 import {
   type Continuation,
@@ -269,7 +270,7 @@ export class ResponsesRun implements BackendRun {
   private async *pollToEnd(id: string): AsyncGenerator<BackendEvent, Response> {
     for (let attempt = 0; ; attempt++) {
       const response = await callApi('retrieve response', () =>
-        this.deps.client.responses.retrieve(id, {}, { signal: this.signal }),
+        withRequestSignal(this.signal, (signal) => this.deps.client.responses.retrieve(id, {}, { signal })),
       );
       if (responseEnding(response)) {
         for (const item of response.output) yield* this.reportItem(item);
