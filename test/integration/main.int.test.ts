@@ -90,11 +90,19 @@ describe('npm start with Discord and Slack (HTTP mode)', () => {
       );
 
       const { general, bob } = discord.directory;
-      const question = discord.sendMessage({ channelId: general, authorId: bob, content: 'capital?', mention: true });
-      await discord.waitFor(() => discord.botMessages(question.id).some((m) => m.content.includes('Paris.')), {
-        timeoutMs: 15_000,
-        what: 'the Discord answer in the thread opened from the mention',
+      const question = discord.sendMessage({
+        channelId: general,
+        authorId: bob,
+        content: 'capital?',
+        mention: true,
       });
+      await discord.waitFor(
+        () => discord.botMessages(question.id).some((m) => m.content.includes('Paris.')),
+        {
+          timeoutMs: 15_000,
+          what: 'the Discord answer in the thread opened from the mention',
+        },
+      );
 
       // The run is counted when it ends, a moment after its text reached Slack.
       await untilStatus(`${base}/metrics`, 200, 5000, (body) =>
