@@ -1,16 +1,10 @@
 import { GatewayIntentBits } from 'discord.js';
+import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type FakeDirectory, seed } from './directory.js';
 import { Gateway, type GatewaySession, type GatewayStats } from './gateway.js';
 import type { BucketLimit } from './http/rate-limits.js';
 import { RateLimits } from './http/rate-limits.js';
-import {
-  type RecordedCall,
-  type RecordedDownload,
-  Recorder,
-  type SentBody,
-  type WaitForOptions,
-  waitForChange,
-} from './http/recorder.js';
+import { type RecordedCall, type RecordedDownload, Recorder, type SentBody } from './http/recorder.js';
 import { Router } from './http/router.js';
 import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
 import { interactionToken, snowflake } from './ids.js';
@@ -358,7 +352,7 @@ export class FakeDiscord {
 
   /** Resolves with `probe()`'s first truthy value, re-checked at every call, event and download. */
   waitFor<T>(probe: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
-    return waitForChange(this.recorder, probe, options);
+    return waitForChange('fake Discord', (listener) => this.recorder.onChange(listener), probe, options);
   }
 
   private cdnFile(path: string): CdnFile | undefined {

@@ -3,6 +3,7 @@
  * client runs unchanged (`new Client({ rest: { api: fake.apiUrl } })`).
  */
 
+export type { WaitForOptions } from '../shared/wait-for-change.js';
 export {
   type AttachmentInput,
   DEFAULT_FAKE_DISCORD,
@@ -12,6 +13,6 @@ export {
   startFakeDiscord,
 } from './fake-discord.js';
 export type { GatewaySession, GatewayStats } from './gateway.js';
-export type { RecordedCall, RecordedDownload, SentBody, WaitForOptions } from './http/recorder.js';
+export type { RecordedCall, RecordedDownload, SentBody } from './http/recorder.js';
 export { checkDiscordConformance, type DiscordSpec, loadDiscordSpec } from './spec.js';
 export type { FakeAttachment, FakeChannel, FakeInteraction, FakeMessage, FakePermission } from './world.js';

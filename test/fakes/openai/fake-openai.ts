@@ -4,6 +4,7 @@ import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { RunStep } from 'openai/resources/beta/threads/runs/steps';
 import type { Thread } from 'openai/resources/beta/threads/threads';
 import type { FileObject } from 'openai/resources/files';
+import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type AssistantsLayer, createAssistantsLayer } from './assistants/assistants-layer.js';
 import { fileRoutes } from './files/file-routes.js';
 import { FileStore } from './files/file-store.js';
@@ -16,7 +17,6 @@ import { createResponsesLayer, type ResponsesLayer } from './responses/responses
 import type { ConversationObject } from './responses/state.js';
 import type { StoredItem, StreamEvent, WireResponse } from './responses/wire.js';
 import { echoScript, type ModelScript } from './script.js';
-import { type WaitForOptions, waitForChange } from './wait-for.js';
 
 export interface FakeOpenAIOptions {
   /** The model; defaults to `echoScript` ("You said: ..."). */
@@ -320,7 +320,7 @@ export class FakeOpenAI {
    * sent or a run or response changes. Rejects after `timeoutMs` (default 5000) instead of sleeping blind.
    */
   waitFor<T>(probe: () => T | undefined | null | false, options: WaitForOptions = {}): Promise<T> {
-    return waitForChange(this.#recorder, probe, options);
+    return waitForChange('fake OpenAI', (listener) => this.#recorder.onChange(listener), probe, options);
   }
 }
 
