@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  eventsOfType,
+  OrchestratorFixture,
+  TEST_KEY,
+  TEST_RUN_CONFIG,
+  testMessage,
+} from '../../test/support/orchestrator-fixture.js';
+import type { RecordingRenderer } from '../../test/support/recording-renderer.js';
+import { ScriptedBackend } from '../../test/support/scripted-backend.js';
+import type { LimitsConfig, RunConfig } from '../config/types.js';
+import type { Store } from '../store/types.js';
+import type { Orchestrator } from './orchestrator.js';
+
+const RUN = TEST_RUN_CONFIG;
+const _key = TEST_KEY;
+const message = testMessage;
+const ofType = eventsOfType;
+let fixture: OrchestratorFixture;
+let _store: Store;
+let renderer: RecordingRenderer;
+
+function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN, limits?: LimitsConfig): Orchestrator {
+  return fixture.orchestrator(backend, { run, ...(limits ? { limits } : {}) });
+}
+
+beforeEach(async () => {
+  fixture = await OrchestratorFixture.open();
+  _store = fixture.store;
+  renderer = fixture.renderer;
+});
+
+afterEach(async () => {
+  await fixture.close();
+});
+
+describe('A turn through the orchestrator', () => {
+  it('runs each round of function calls and submits exactly that round’s outputs', async () => {
+    const backend = new ScriptedBackend(async function* (io) {
+      yield {
+        type: 'action.required',
+        calls: [
+          { callId: 'c1', name: 'current_time', arguments: '{"timezone":"Asia/Tokyo"}' },
+          { callId: 'c2', name: 'launch_rockets', arguments: '{}' },
+          { callId: 'c3', name: 'current_time', arguments: '{"timezone":42}' },
+        ],
+      };
+      const first = io.outputs;
+      yield { type: 'action.required', calls: [{ callId: 'c4', name: 'current_time', arguments: '' }] };
+      yield {
+        type: 'text.done',
+        itemId: 'm',
+        text: `${first?.length} then ${io.outputs?.length}`,
+        annotations: [],
+      };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    expect(backend.submitted.map((round) => round.map((o) => o.callId))).toEqual([
+      ['c1', 'c2', 'c3'],
+      ['c4'],
+    ]);
+    const [tokyo, unknown, invalid] = backend.submitted[0] ?? [];
+    expect(JSON.parse(tokyo?.output ?? '')).toMatchObject({ timezone: 'Asia/Tokyo' });
+    expect(unknown?.output).toMatch(/unknown function.*launch_rockets/i);
+    expect(invalid?.output).toMatch(/^Error/);
+    expect(backend.submitted[1]?.[0]?.output).toMatch(/"timezone":"UTC"/);
+    // Calls of one round run in parallel, so their events come in the order they finish.
+    const tools = ofType(renderer.allEvents(), 'tool')
+      .map((e) => e.call)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    expect(tools.map((c) => (c.kind === 'function' ? [c.id, c.name, c.isError] : c.kind))).toEqual([
+      ['c1', 'current_time', false],
+      ['c2', 'launch_rockets', true],
+      ['c3', 'current_time', true],
+      ['c4', 'current_time', false],
+    ]);
+  });
+
+  it('turns a backend failure into a short error message, never the exception text', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'run.created', checkpoint: { runId: 'run_1' } };
+      throw new Error('socket hang up at 10.0.0.1 with key sk-secret');
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    const errors = ofType(renderer.allEvents(), 'error');
+    expect(errors).toEqual([{ type: 'error', code: 'internal', text: expect.any(String) }]);
+    expect(JSON.stringify(renderer.allEvents())).not.toContain('sk-secret');
+    // The conversation is usable afterwards.
+    backend.script = async function* () {
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    };
+    await o.submit(message('2'));
+    await o.idle();
+    expect(ofType(renderer.allEvents(), 'done')).toHaveLength(1);
+  });
+
+  it('removes raw citation markers while streaming and numbers them in the final text', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'text.delta', itemId: 'm', delta: 'Revenue grew【4:0' };
+      yield { type: 'text.delta', itemId: 'm', delta: '†report.pdf】.' };
+      yield {
+        type: 'text.done',
+        itemId: 'm',
+        text: 'Revenue grew【4:0†report.pdf】.',
+        annotations: [{ text: '【4:0†report.pdf】', citation: { label: 'report.pdf' } }],
+      };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    const streamed = ofType(renderer.allEvents(), 'text.delta')
+      .map((e) => e.delta)
+      .join('');
+    expect(streamed).toBe('Revenue grew.');
+    const done = ofType(renderer.allEvents(), 'text.done')[0];
+    expect(done?.text).toBe('Revenue grew[1].');
+    expect(done?.citations).toEqual([{ index: 1, label: 'report.pdf' }]);
+  });
+
+  it('delivers each generated file once, however often it is referenced', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'file', kind: 'image', ref: { fileId: 'img' } };
+      yield { type: 'file', kind: 'image', ref: { fileId: 'img' } };
+      yield {
+        type: 'text.done',
+        itemId: 'm',
+        text: 'See [data](sandbox:/mnt/data/data.csv)',
+        annotations: [{ text: 'sandbox:/mnt/data/data.csv', file: { fileId: 'csv', name: 'data.csv' } }],
+      };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    backend.files.set('img', {
+      kind: 'image',
+      name: 'chart.png',
+      mimeType: 'image/png',
+      bytes: new Uint8Array([1]),
+    });
+    backend.files.set('csv', {
+      kind: 'file',
+      name: 'data.csv',
+      mimeType: 'text/csv',
+      bytes: new Uint8Array([2]),
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    expect(ofType(renderer.allEvents(), 'file').map((e) => [e.file.name, e.file.kind])).toEqual([
+      ['chart.png', 'image'],
+      ['data.csv', 'file'],
+    ]);
+    expect(ofType(renderer.allEvents(), 'text.done')[0]?.text).toBe('See [data](data.csv)');
+  });
+
+  it('refuses an oversized or unsupported attachment with a notice and runs without it', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend);
+    const files = [
+      { name: 'big.csv', mimeType: 'text/csv', bytes: new Uint8Array(2048) },
+      { name: 'tool.exe', mimeType: 'application/octet-stream', bytes: new Uint8Array(10) },
+      { name: 'ok.csv', mimeType: 'text/csv', bytes: new Uint8Array(10) },
+    ];
+    await o.submit(message('1', 'analyse', { files }));
+    await o.idle();
+    const notices = ofType(renderer.allEvents(), 'notice').map((e) => e.text);
+    expect(notices).toEqual([
+      expect.stringMatching(/big\.csv is .*limit/),
+      expect.stringMatching(/tool\.exe.*not supported/),
+    ]);
+    expect(backend.runs[0]?.messages[0]?.files).toEqual([
+      { fileId: 'file_1', name: 'ok.csv', use: 'code_interpreter' },
+    ]);
+  });
+
+  it.each([
+    [{ kind: 'incomplete', reason: 'max_output_tokens' } as const, /maximum answer length/],
+    [
+      { kind: 'failed', code: 'server_error', message: 'internal at /srv/x.py:12' } as const,
+      /internal error/,
+    ],
+    [{ kind: 'expired' } as const, /expired/],
+  ])('gives every ending a user-facing notice: %o', async (ending, notice) => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'ended', ending };
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    const done = ofType(renderer.allEvents(), 'done')[0];
+    expect(done?.notice).toMatch(notice);
+    expect(done?.notice).not.toMatch(/srv/);
+  });
+
+  it('ends in an error event when a backend stream stops without an ending', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'text.delta', itemId: 'm', delta: 'half' };
+    });
+    const o = orchestrator(backend);
+    await o.submit(message('1'));
+    await o.idle();
+    expect(ofType(renderer.allEvents(), 'done')[0]?.ending.kind).toBe('failed');
+  });
+});

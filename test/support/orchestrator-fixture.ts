@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LimitsConfig, RunConfig } from '../../src/config/types.js';
+import { conversationKey } from '../../src/core/conversation.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { InboundMessage } from '../../src/core/messages.js';
+import type { Metrics } from '../../src/core/metrics.js';
+import type { ReplyEvent } from '../../src/core/reply-events.js';
+import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import { createStore } from '../../src/store/create-store.js';
+import type { Store } from '../../src/store/types.js';
+import { BUILT_IN_TOOLS, createToolRegistry } from '../../src/tools/index.js';
+import { RecordingRenderer } from './recording-renderer.js';
+import type { ScriptedBackend } from './scripted-backend.js';
+
+/** Small limits, so queue and timeout tests stay fast. */
+export const TEST_RUN_CONFIG: RunConfig = {
+  timeoutMs: 5000,
+  toolTimeoutMs: 1000,
+  maxQueuedMessages: 3,
+  maxAttachmentBytes: 1024,
+};
+
+/** The conversation every orchestrator unit test talks in. */
+export const TEST_KEY = conversationKey('test', 'c1');
+
+/**
+ * What an orchestrator unit test works with: a real SQLite store in a temp folder, a recording
+ * renderer, and a factory for orchestrators over a scripted backend.
+ */
+export class OrchestratorFixture {
+  readonly renderer = new RecordingRenderer();
+
+  private constructor(
+    readonly store: Store,
+    private readonly dir: string,
+  ) {}
+
+  static async open(): Promise<OrchestratorFixture> {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestrator-'));
+    const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    return new OrchestratorFixture(store, dir);
+  }
+
+  orchestrator(
+    backend: ScriptedBackend,
+    options: { run?: RunConfig; limits?: LimitsConfig; metrics?: Metrics } = {},
+  ): Orchestrator {
+    const o = new Orchestrator({
+      backend,
+      store: this.store,
+      tools: createToolRegistry(BUILT_IN_TOOLS, ['current_time']),
+      run: options.run ?? TEST_RUN_CONFIG,
+      logger: silentLogger(),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+    o.registerRenderer('test', this.renderer);
+    return o;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A user message in the test conversation; `replyTo.to` is its id, so renders can be told apart. */
+export function testMessage(id: string, text = `message ${id}`, extra: Partial<InboundMessage> = {}): InboundMessage {
+  return { id, key: TEST_KEY, userId: 'u1', text, files: [], replyTo: { to: id }, receivedAt: 0, ...extra };
+}
+
+/** Events of one type, typed. */
+export const eventsOfType = <T extends ReplyEvent['type']>(events: ReplyEvent[], type: T) =>
+  events.filter((e): e is Extract<ReplyEvent, { type: T }> => e.type === type);
