@@ -3,6 +3,7 @@ import { createBackend } from './backends/create-backend.js';
 import type { AppConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
+import { startCleanup, threadTtlMs } from './orchestrator/cleanup.js';
 import { Orchestrator } from './orchestrator/orchestrator.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';
@@ -15,7 +16,7 @@ export interface App {
   store: Store;
   backend: Backend;
   orchestrator: Orchestrator;
-  /** Stops runs (checkpointed as cancelled), then closes the store. */
+  /** Stops the cleanup sweep and runs (checkpointed as cancelled), then closes the store. */
   close(): Promise<void>;
 }
 
@@ -39,6 +40,18 @@ export async function createApp(
       logger,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
+    const { threadTtlDays, intervalMs } = config.cleanup;
+    const cleanup =
+      threadTtlDays > 0
+        ? startCleanup({
+            store,
+            backend,
+            orchestrator,
+            ttlMs: threadTtlMs(threadTtlDays),
+            intervalMs,
+            logger,
+          })
+        : undefined;
     return {
       config,
       logger,
@@ -46,6 +59,7 @@ export async function createApp(
       backend,
       orchestrator,
       async close() {
+        await cleanup?.stop();
         await orchestrator.stop();
         await store.close();
       },

@@ -75,14 +75,18 @@ export function positiveInt(fallback: number, max: number = Number.MAX_SAFE_INTE
   });
 }
 
-/** A whole number from 0 (meaning "off") up, with a default. */
-export function limit(fallback: number) {
+/**
+ * A whole number from 0 (meaning "off") up to `max`, with a default; `zero` says what 0 means, for
+ * the message.
+ */
+export function limit(fallback: number, zero = 'no limit', max: number = Number.MAX_SAFE_INTEGER) {
   return optionalText().transform((value, ctx) => {
     if (value === undefined) return fallback;
     const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(parsed)) return parsed;
+    if (Number.isSafeInteger(parsed) && parsed <= max) return parsed;
+    const most = max === Number.MAX_SAFE_INTEGER ? '' : ` (at most ${max})`;
     ctx.addIssue(
-      `must be a whole number, 0 for no limit (got "${value}"); unset it for the default ${fallback}`,
+      `must be a whole number, 0 for ${zero}${most} (got "${value}"); unset it for the default ${fallback}`,
     );
     return z.NEVER;
   });

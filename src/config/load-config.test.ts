@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         maxAttachmentBytes: 20 * 1024 * 1024,
       },
       limits: { perUserPerMinute: 20, dailyTokensPerUser: 0, dailyTokensPerConversation: 0 },
+      cleanup: { threadTtlDays: 30, intervalMs: 3_600_000 },
       store: { kind: 'sqlite', path: './data/threadloom.sqlite' },
       port: 3000,
       consoleOutputDir: './output',
@@ -95,6 +96,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_USER_PER_MIN: '0',
       DAILY_TOKEN_BUDGET_PER_USER: '50000',
       DAILY_TOKEN_BUDGET_PER_CONVERSATION: '20000',
+      THREAD_TTL_DAYS: '7',
+      CLEANUP_INTERVAL_MS: '600000',
     });
     expect(config).toEqual({
       logLevel: 'debug',
@@ -118,6 +121,7 @@ describe('loadConfig', () => {
         maxAttachmentBytes: 2 * 1024 * 1024,
       },
       limits: { perUserPerMinute: 0, dailyTokensPerUser: 50_000, dailyTokensPerConversation: 20_000 },
+      cleanup: { threadTtlDays: 7, intervalMs: 600_000 },
       store: { kind: 'redis', url: 'redis://127.0.0.1:6379/2' },
       port: 8080,
       consoleOutputDir: '/tmp/out',
@@ -222,6 +226,13 @@ describe('loadConfig', () => {
     expect(problems({ ...KEY, DAILY_TOKEN_BUDGET_PER_USER: '-5' }).DAILY_TOKEN_BUDGET_PER_USER).toMatch(
       /whole number/,
     );
+  });
+
+  it('takes THREAD_TTL_DAYS=0 as "never clean up" and refuses a fraction or a zero interval', () => {
+    expect(load({ THREAD_TTL_DAYS: '0' }).cleanup).toEqual({ threadTtlDays: 0, intervalMs: 3_600_000 });
+    const found = problems({ ...KEY, THREAD_TTL_DAYS: '1.5', CLEANUP_INTERVAL_MS: '0' });
+    expect(found.THREAD_TTL_DAYS).toMatch(/whole number, 0 for never cleaning up/);
+    expect(found.CLEANUP_INTERVAL_MS).toMatch(/whole number from 1/);
   });
 
   it('reads yes/no switches and rejects anything else', () => {

@@ -14,7 +14,14 @@ import {
   textOr,
 } from './fields.js';
 import { parseStoreUrl } from './store-url.js';
-import type { AppConfig, AssistantConfig, ConversationMode, LimitsConfig, ToolDisplay } from './types.js';
+import type {
+  AppConfig,
+  AssistantConfig,
+  CleanupConfig,
+  ConversationMode,
+  LimitsConfig,
+  ToolDisplay,
+} from './types.js';
 
 /** pino's levels, in the order pino ranks them. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,6 +81,15 @@ export const DEFAULT_ACCESS_LIMITS = {
   dailyTokensPerUser: 0,
   dailyTokensPerConversation: 0,
 } as const satisfies LimitsConfig;
+
+/** Idle conversations are deleted after 30 days; the sweep looks once an hour. */
+export const DEFAULT_CLEANUP = {
+  threadTtlDays: 30,
+  intervalMs: 60 * 60 * 1000,
+} as const satisfies CleanupConfig;
+
+/** The longest `THREAD_TTL_DAYS` whose milliseconds are still a safe integer (about 285,000 years). */
+export const MAX_THREAD_TTL_DAYS = Math.floor(Number.MAX_SAFE_INTEGER / 86_400_000);
 
 /** An embedded SQLite file under the working directory: one instance needs nothing else. */
 export const DEFAULT_STORE_URL = 'sqlite://./data/threadloom.sqlite' as const satisfies string;
@@ -146,6 +162,8 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       RATE_LIMIT_PER_USER_PER_MIN: limit(DEFAULT_ACCESS_LIMITS.perUserPerMinute),
       DAILY_TOKEN_BUDGET_PER_USER: limit(DEFAULT_ACCESS_LIMITS.dailyTokensPerUser),
       DAILY_TOKEN_BUDGET_PER_CONVERSATION: limit(DEFAULT_ACCESS_LIMITS.dailyTokensPerConversation),
+      THREAD_TTL_DAYS: limit(DEFAULT_CLEANUP.threadTtlDays, 'never cleaning up', MAX_THREAD_TTL_DAYS),
+      CLEANUP_INTERVAL_MS: positiveInt(DEFAULT_CLEANUP.intervalMs, MAX_TIMER_MS),
       LOG_LEVEL: oneOf(LOG_LEVELS, DEFAULT_LOG_LEVEL),
     })
     .superRefine(
@@ -201,6 +219,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           dailyTokensPerUser: env.DAILY_TOKEN_BUDGET_PER_USER,
           dailyTokensPerConversation: env.DAILY_TOKEN_BUDGET_PER_CONVERSATION,
         },
+        cleanup: { threadTtlDays: env.THREAD_TTL_DAYS, intervalMs: env.CLEANUP_INTERVAL_MS },
         store: env.STORE_URL,
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,

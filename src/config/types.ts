@@ -52,6 +52,14 @@ export interface LimitsConfig {
   dailyTokensPerConversation: number;
 }
 
+/** Deleting conversations nobody uses any more, at the model service and in the store. */
+export interface CleanupConfig {
+  /** A conversation idle for longer than this many days is deleted; 0 keeps every conversation. */
+  threadTtlDays: number;
+  /** How often the sweep runs (one instance per interval does it). */
+  intervalMs: number;
+}
+
 /** Who may use the bot on a platform; an empty list allows everyone. */
 export interface Allowlist {
   /** Discord guilds or Slack teams (workspaces). */
@@ -96,6 +104,7 @@ export interface AppConfig {
   assistant: AssistantConfig;
   run: RunConfig;
   limits: LimitsConfig;
+  cleanup: CleanupConfig;
   store: StoreConfig;
   /** HTTP port for Slack's HTTP mode and health endpoints. */
   port: number;

@@ -8,6 +8,8 @@ import type { ConversationKey } from '../core/conversation.js';
 export const storeKeys = {
   /** Conversation key -> `ThreadRecord`. */
   thread: (key: ConversationKey) => `thread:${key}`,
+  /** A set of the conversation keys that have a thread record, so threads can be listed on any store. */
+  threadIndex: () => 'threads',
   /** Assistant name -> `AssistantRecord`. */
   assistant: (name: string) => `assistant:${name}`,
   /** Conversation key -> in-flight `RunRecord`. */

@@ -8,6 +8,10 @@ import type { StoreConfig } from '../config/types.js';
 import { conversationKey } from '../core/conversation.js';
 import { StoreError } from '../core/errors.js';
 import { createStore } from './create-store.js';
+import type { StoreDriver } from './driver.js';
+import { storeKeys } from './keys.js';
+import { openRedisDriver } from './redis-driver.js';
+import { openSqliteDriver } from './sqlite-driver.js';
 import type { RunRecord, Store, ThreadRecord } from './types.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -17,6 +21,8 @@ const RUN_ID = randomUUID();
 interface Target {
   name: 'sqlite' | 'redis';
   config(): StoreConfig;
+  /** The raw driver under the store, to write what only a crash could leave behind. */
+  driver(namespace: string): Promise<StoreDriver>;
   cleanup(): Promise<void>;
 }
 
@@ -25,11 +31,13 @@ const targets: Target[] = [
   {
     name: 'sqlite',
     config: () => ({ kind: 'sqlite', path: join(sqliteDir, 'store.sqlite') }),
+    driver: (namespace) => openSqliteDriver(join(sqliteDir, 'store.sqlite'), namespace),
     cleanup: () => rm(sqliteDir, { recursive: true, force: true }),
   },
   {
     name: 'redis',
     config: () => ({ kind: 'redis', url: REDIS_URL }),
+    driver: (namespace) => openRedisDriver(REDIS_URL, namespace, 5_000),
     cleanup: async () => {
       const client = createClient({ url: REDIS_URL });
       await client.connect();
@@ -107,6 +115,43 @@ describe.each(targets)('store on $name', (target) => {
     expect(await store.threads.get(key('t2'))).toBeUndefined();
     await store.threads.delete(key('t1'));
     expect(await store.threads.get(key('t1'))).toBeUndefined();
+  });
+
+  it('lists the thread records, following set and delete', async () => {
+    const thread = (id: string, lastUsedAt: number): ThreadRecord => ({
+      threadId: id,
+      backend: 'responses',
+      createdAt: 1,
+      lastUsedAt,
+    });
+    expect(await store.threads.list()).toEqual([]);
+    await store.threads.set(key('l1'), thread('conv_1', 10));
+    await store.threads.set(key('l2'), thread('conv_2', 20));
+    await store.threads.set(key('l1'), thread('conv_1', 30));
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect((await store.threads.list()).sort(byKey)).toEqual([
+      { key: key('l1'), record: thread('conv_1', 30) },
+      { key: key('l2'), record: thread('conv_2', 20) },
+    ]);
+    await store.threads.delete(key('l1'));
+    expect(await store.threads.list()).toEqual([{ key: key('l2'), record: thread('conv_2', 20) }]);
+  });
+
+  it('lists every thread when many are recorded at once', async () => {
+    const threads = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const record: ThreadRecord = { threadId: 'conv', backend: 'assistants', createdAt: 1, lastUsedAt: 1 };
+    await Promise.all(threads.map((t) => store.threads.set(key(t), record)));
+    expect((await store.threads.list()).map((t) => t.key).sort()).toEqual(threads.map(key).sort());
+  });
+
+  it('skips an indexed conversation whose thread record is gone', async () => {
+    // What a crash between indexing and writing the record leaves behind.
+    const driver = await target.driver(namespace);
+    await driver.addMember(storeKeys.threadIndex(), key('ghost'));
+    await driver.close();
+    const record: ThreadRecord = { threadId: 'conv_r', backend: 'responses', createdAt: 1, lastUsedAt: 2 };
+    await store.threads.set(key('real'), record);
+    expect(await store.threads.list()).toEqual([{ key: key('real'), record }]);
   });
 
   it('follows and unfollows a chat thread', async () => {
@@ -237,6 +282,7 @@ describe.each(targets)('store on $name', (target) => {
 
     store = await open();
     expect(await store.threads.get(key('keep'))).toEqual(thread);
+    expect(await store.threads.list()).toEqual([{ key: key('keep'), record: thread }]);
     expect(await store.assistants.get('bot')).toEqual({ assistantId: 'asst_9', configHash: 'h' });
     expect(await store.runs.list()).toEqual([run('keep')]);
     expect(await store.dedupe.claim('evt-keep', 60_000)).toBe(false);

@@ -42,6 +42,8 @@ export interface ThreadRepository {
   get(key: ConversationKey): Promise<ThreadRecord | undefined>;
   set(key: ConversationKey, record: ThreadRecord): Promise<void>;
   delete(key: ConversationKey): Promise<void>;
+  /** Every conversation that has a thread record, with it (for the idle-conversation sweep). */
+  list(): Promise<Array<{ key: ConversationKey; record: ThreadRecord }>>;
 }
 
 export interface AssistantRepository {
