@@ -52,6 +52,7 @@ async function start(config: AppConfig): Promise<Running> {
       createDiscordAdapter(config.discord, {
         toolDisplay: config.toolDisplay,
         maxAttachmentBytes: config.run.maxAttachmentBytes,
+        limits: config.limits,
         deps,
       }),
     );
@@ -67,6 +68,7 @@ async function start(config: AppConfig): Promise<Running> {
         port: config.port,
         toolDisplay: config.toolDisplay,
         maxAttachmentBytes: config.run.maxAttachmentBytes,
+        limits: config.limits,
         deps,
         routes: bolted,
       }),

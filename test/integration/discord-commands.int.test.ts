@@ -41,9 +41,9 @@ async function replyTo(interaction: FakeInteraction): Promise<string> {
 }
 
 describe('Discord slash commands', () => {
-  it('registers /ask, /reset and /cancel in DISCORD_GUILD_ID at start', () => {
+  it('registers /ask, /reset, /cancel and /usage in DISCORD_GUILD_ID at start', () => {
     const commands = bot.fake.commands(bot.fake.directory.guildId);
-    expect(commands.map((c) => c.name)).toEqual(['ask', 'reset', 'cancel']);
+    expect(commands.map((c) => c.name)).toEqual(['ask', 'reset', 'cancel', 'usage']);
     expect(commands[0]?.options).toEqual([
       expect.objectContaining({ name: 'prompt', type: 3, required: true }),
       expect.objectContaining({ name: 'file', type: 11 }),
@@ -185,6 +185,51 @@ describe('Discord slash commands', () => {
       bot.fake.react({ messageId: first.id, userId: bot.fake.directory.bob, emoji: '⏹️' });
       const answer = await bot.answer(thread.id, (c) => c.includes('⏹️ Stopped.'));
       expect(answer).toEqual(['Let me think about that.', '⏹️ Stopped.']);
+    } finally {
+      bot.openai.setScript(numbered);
+    }
+  });
+
+  it('/usage shows the user today’s tokens and, in a thread the bot answers, the thread’s, only to them', async () => {
+    const { general, guildId } = bot.fake.directory;
+    // Someone who has not used the bot yet today, so the totals are only this test's.
+    const dave = bot.fake.world.addUser('dave').id;
+    bot.fake.world.addMember(guildId, dave, []);
+    bot.openai.setScript(() => ({
+      steps: [text('counted')],
+      usage: { inputTokens: 1200, outputTokens: 34 },
+    }));
+    try {
+      const question = bot.fake.sendMessage({
+        channelId: general,
+        authorId: dave,
+        content: `<@${bot.botId}> count my tokens`,
+      });
+      const thread = await bot.threadOf(question);
+      await bot.answer(thread.id, (c) => c.includes('counted'));
+      // `answer` waits for the run to end, so its usage is recorded; tokens dave used elsewhere
+      // today count for her, not for this thread.
+      await bot.core.store.usage.record(
+        conversationKey('discord', general, 'elsewhere'),
+        dave,
+        { inputTokens: 1000, outputTokens: 100, reasoningTokens: 60 },
+        new Date(),
+      );
+      const usage = bot.fake.slashCommand({ name: 'usage', channelId: thread.id, userId: dave });
+      const report = await replyTo(usage);
+      expect(bot.fake.interaction(usage.id).ephemeral).toBe(true);
+      expect(report).toContain('- You: 2,334 tokens: 2,200 input, 134 output (60 reasoning), 2 runs');
+      expect(report).toContain(
+        '- This conversation: 1,234 tokens: 1,200 input, 34 output (0 reasoning), 1 run',
+      );
+      expect(report).toContain('- Your daily budget: no limit');
+      expect(report).toContain('- Messages per minute: no limit');
+
+      // In a plain channel there is no conversation to report.
+      const inChannel = bot.fake.slashCommand({ name: 'usage', channelId: general, userId: dave });
+      const channelReport = await replyTo(inChannel);
+      expect(channelReport).toContain('- You: 2,334 tokens');
+      expect(channelReport).not.toContain('This conversation');
     } finally {
       bot.openai.setScript(numbered);
     }

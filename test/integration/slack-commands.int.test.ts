@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationKey } from '../../src/core/conversation.js';
+import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
 import { echoScript, hang, text } from '../fakes/openai/index.js';
 import { FAKE_TEAM, SlackBot, shownText, slashCommand, stopAction } from '../fakes/slack/index.js';
 
@@ -130,5 +130,41 @@ describe('Slack: stopping and starting over', () => {
     const { ts } = await bot.dm('!reset', { thread_ts: thread });
     await bot.handledOf('message', 1, ts);
     expect(shown(thread, channel).at(-1)).toBe('Started a new conversation in this thread.');
+  });
+
+  it('shows the user today’s tokens on !usage in a thread, and on a mention saying usage', async () => {
+    // Someone who has not used the bot yet today, so the totals are only this test's.
+    const user = 'U0USAGE001';
+    bot.core.fake.setScript(() => ({
+      steps: [text('counted')],
+      usage: { inputTokens: 1200, outputTokens: 34 },
+    }));
+    const before = bot.rendered.length;
+    const { thread } = await bot.mention('count my tokens', { user });
+    await bot.answers(before + 1);
+    // Tokens used elsewhere today count for the user, not for this thread.
+    await bot.core.store.usage.record(
+      conversationKey('slack', FAKE_TEAM.teamId, CHANNEL, 'elsewhere'),
+      user,
+      { inputTokens: 1000, outputTokens: 100, reasoningTokens: 60 },
+      new Date(),
+    );
+
+    const { ts } = await bot.say('!usage', { thread_ts: thread, user });
+    await bot.handledOf('message', 1, ts);
+    const report = shown(thread).at(-1) ?? '';
+    expect(report).toContain('- You: 2,334 tokens: 2,200 input, 134 output (60 reasoning), 2 runs');
+    expect(report).toContain(
+      '- This conversation: 1,234 tokens: 1,200 input, 34 output (0 reasoning), 1 run',
+    );
+    expect(report).toContain('- Your daily budget: no limit');
+    expect(report).toContain('- Messages per minute: no limit');
+
+    // A mention in the channel starts no conversation: only the user's totals.
+    const mentioned = await bot.mention('usage', { user });
+    await bot.handledOf('app_mention', 1, mentioned.ts);
+    const reply = shown(mentioned.ts).at(-1) ?? '';
+    expect(reply).toContain('- You: 2,334 tokens');
+    expect(reply).not.toContain('This conversation');
   });
 });

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from './commands.js';
 
 describe('commandDefinitions', () => {
-  it('defines /ask with a required prompt and an optional file, /reset and /cancel, for servers and DMs', () => {
+  it('defines /ask with a required prompt and an optional file, /reset, /cancel and /usage, for servers and DMs', () => {
     const commands = commandDefinitions();
-    expect(commands.map((c) => c.name)).toEqual(['ask', 'reset', 'cancel']);
+    expect(commands.map((c) => c.name)).toEqual(['ask', 'reset', 'cancel', 'usage']);
     expect(commands[0]?.options).toEqual([
       expect.objectContaining({ name: 'prompt', type: ApplicationCommandOptionType.String, required: true }),
       expect.objectContaining({

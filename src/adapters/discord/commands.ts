@@ -8,9 +8,11 @@ import {
   Routes,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { DiscordConfig } from '../../config/types.js';
+import type { DiscordConfig, LimitsConfig } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
+import { usageReport } from '../../render/usage-report.js';
+import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { attachmentFacts, type CommandFacts, commandFacts } from './facts.js';
@@ -18,7 +20,7 @@ import type { Intake } from './intake.js';
 import { dmKey, isAllowed, threadKey, threadName } from './parse.js';
 import { DISCORD_MAX_LENGTH } from './render.js';
 
-/** The slash commands, registered at start: /ask prompt [file], /reset, /cancel; usable in servers and DMs. */
+/** The slash commands, registered at start: /ask prompt [file], /reset, /cancel, /usage; usable in servers and DMs. */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const base = (name: string, description: string) =>
     new SlashCommandBuilder()
@@ -37,6 +39,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       .toJSON(),
     base('reset', 'Start a new conversation in this thread or DM').toJSON(),
     base('cancel', 'Stop the answer being written here').toJSON(),
+    base('usage', 'Your token usage today, and the limits').toJSON(),
   ];
 }
 
@@ -69,6 +72,8 @@ export interface CommandDeps {
   config: DiscordConfig;
   intake: Intake;
   orchestrator: AdapterOrchestrator;
+  store: Store;
+  limits: LimitsConfig;
   logger: Logger;
 }
 
@@ -113,6 +118,8 @@ export async function handleCommand(
       );
       return;
     }
+    case 'usage':
+      return usage(interaction, facts, deps);
     default:
       await interaction.reply(ephemeral('I do not know that command.'));
   }
@@ -174,6 +181,19 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
     text: prompt,
     attachments: file ? [attachmentFacts(file)] : [],
   });
+}
+
+/** /usage: today's tokens of the user and, in a thread or DM the bot serves, of that conversation; only to the user. */
+async function usage(interaction: ChatInputCommandInteraction, facts: CommandFacts, deps: CommandDeps) {
+  const now = new Date();
+  const key = conversationOf(facts);
+  // A DM is always the bot's; a thread only once the bot answers in it.
+  const served = key !== undefined && (facts.isDm || (await deps.store.follows.get(key)) !== undefined);
+  const [user, conversation] = await Promise.all([
+    deps.store.usage.forUser(interaction.user.id, now),
+    served ? deps.store.usage.forConversation(key, now) : undefined,
+  ]);
+  await interaction.reply(ephemeral(usageReport({ user, conversation, limits: deps.limits })));
 }
 
 function truncate(text: string, max: number): string {

@@ -12,9 +12,10 @@ import {
   RESTEvents,
   type User,
 } from 'discord.js';
-import type { DiscordConfig, ToolDisplay } from '../../config/types.js';
+import type { DiscordConfig, LimitsConfig, ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import { USER_MESSAGES } from '../../core/errors.js';
+import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { RateBudget, type RateBudgetOptions } from '../shared/rate-budget.js';
 import { DISCORD_ATTACHMENT_ORIGINS } from './attachments.js';
@@ -35,6 +36,8 @@ export interface DiscordAdapterOptions {
   /** MAX_ATTACHMENT_MB in bytes: larger user files are refused with a note. */
   maxAttachmentBytes: number;
   deps: AdapterDeps;
+  /** Rate limit and daily budgets, shown by /usage (default: none). */
+  limits?: LimitsConfig;
   /** Testing hook: origins user files may be fetched from (default: Discord's attachment hosts). */
   attachmentOrigins?: readonly string[];
   /** Testing hook: the pacing of all Discord calls. */
@@ -221,6 +224,8 @@ export class DiscordAdapter implements PlatformAdapter {
         config: this.config,
         intake: this.intake,
         orchestrator: this.options.deps.orchestrator,
+        store: this.options.deps.store,
+        limits: this.options.limits ?? DEFAULT_LIMITS,
         logger: this.options.deps.logger,
       });
     } catch (error) {

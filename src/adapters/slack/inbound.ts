@@ -1,10 +1,11 @@
-import type { Allowlist } from '../../config/types.js';
+import type { Allowlist, LimitsConfig } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { usageReport } from '../../render/usage-report.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
-import { noticeBody } from './blocks.js';
+import { markdownBody, noticeBody } from './blocks.js';
 import { downloadFiles } from './files-in.js';
 import {
   addressOf,
@@ -41,6 +42,8 @@ export interface InboundDeps {
   botToken: string;
   fileHosts: readonly string[];
   maxAttachmentBytes: number;
+  /** Shown by `!usage`. */
+  limits: LimitsConfig;
   recent: RecentConversations;
   now: () => number;
 }
@@ -166,14 +169,33 @@ export class SlackInbound {
     this.deps.logger.debug({ conversation: key, outcome }, 'Slack: message submitted');
   }
 
-  /** `!reset` / `!cancel` (or `@bot reset`): act on this thread and say so. */
+  /** `!reset` / `!cancel` / `!usage` (or `@bot reset`): act on this thread and say so. */
   private async runThreadCommand(command: ThreadCommand, key: ConversationKey, address: SlackAddress) {
+    if (command === 'usage') return this.usage(key, address);
     if (command === 'reset') {
       await this.deps.orchestrator.reset(key);
       return this.notice(address, 'Started a new conversation in this thread.');
     }
     // A cancelled run says so itself when it ends; only "nothing to stop" needs a line here.
     if (!this.deps.orchestrator.cancel(key)) await this.notice(address, 'Nothing is running in this thread.');
+  }
+
+  /**
+   * `!usage`: today's tokens of the user and, when the bot serves this thread, of its conversation.
+   * Posted in the thread: the fake Slack has no `chat.postEphemeral` yet.
+   */
+  private async usage(key: ConversationKey, address: SlackAddress): Promise<void> {
+    const now = new Date(this.deps.now());
+    const served = (await this.deps.store.follows.get(key)) !== undefined;
+    const [user, conversation] = await Promise.all([
+      this.deps.store.usage.forUser(address.user, now),
+      served ? this.deps.store.usage.forConversation(key, now) : undefined,
+    ]);
+    await this.deps.api.call('chat.postMessage', {
+      channel: address.channel,
+      thread_ts: address.thread,
+      ...markdownBody(usageReport({ user, conversation, limits: this.deps.limits })),
+    });
   }
 
   /** What the thread said before the bot was first mentioned in it, so the assistant has the context. */

@@ -76,6 +76,8 @@ describe('Slack events as threadloom reads them', () => {
     expect(threadCommand('!Cancel', false)).toBe('cancel');
     expect(threadCommand('reset', true)).toBe('reset');
     expect(threadCommand('reset', false)).toBeUndefined();
+    expect(threadCommand('!usage', false)).toBe('usage');
+    expect(threadCommand('usage', true)).toBe('usage');
     expect(threadCommand('how do I cancel my plan?', true)).toBeUndefined();
   });
 

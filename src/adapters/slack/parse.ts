@@ -117,14 +117,14 @@ export function plainText(text: string, botUserId: string | undefined): string {
 }
 
 /** In-thread commands, since Slack offers no slash commands inside threads. */
-export type ThreadCommand = 'reset' | 'cancel';
+export type ThreadCommand = 'reset' | 'cancel' | 'usage';
 
 /**
- * `!reset` / `!cancel`, or a mention with just that word (`@bot reset`). Only the whole message counts,
- * so "how do I cancel a subscription?" stays a question.
+ * `!reset` / `!cancel` / `!usage`, or a mention with just that word (`@bot reset`). Only the whole
+ * message counts, so "how do I cancel a subscription?" stays a question.
  */
 export function threadCommand(plain: string, mentioned: boolean): ThreadCommand | undefined {
-  const match = /^(!)?(reset|cancel)[.!]?$/i.exec(plain.trim());
+  const match = /^(!)?(reset|cancel|usage)[.!]?$/i.exec(plain.trim());
   if (!match?.[2] || (!match[1] && !mentioned)) return undefined;
   return match[2].toLowerCase() as ThreadCommand;
 }

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import type { SlackConfig, ToolDisplay } from '../../config/types.js';
+import type { LimitsConfig, SlackConfig, ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import { ConfigError, PlatformError } from '../../core/errors.js';
+import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
@@ -37,6 +38,8 @@ export interface SlackAdapterOptions {
   /** `RunConfig.maxAttachmentBytes`: larger shared files are not downloaded. */
   maxAttachmentBytes: number;
   deps: AdapterDeps;
+  /** Rate limit and daily budgets, shown by `!usage` (default: none). */
+  limits?: LimitsConfig;
   /** Listen on this address only (default: all interfaces); tests use 127.0.0.1. */
   host?: string;
   /**
@@ -106,6 +109,7 @@ export class SlackAdapter implements PlatformAdapter {
       botToken: config.botToken,
       fileHosts: options.fileHosts ?? DEFAULT_SLACK_FILE_HOSTS,
       maxAttachmentBytes: options.maxAttachmentBytes,
+      limits: options.limits ?? DEFAULT_LIMITS,
       recent,
       now,
     });
