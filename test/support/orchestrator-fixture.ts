@@ -67,7 +67,11 @@ export class OrchestratorFixture {
 }
 
 /** A user message in the test conversation; `replyTo.to` is its id, so renders can be told apart. */
-export function testMessage(id: string, text = `message ${id}`, extra: Partial<InboundMessage> = {}): InboundMessage {
+export function testMessage(
+  id: string,
+  text = `message ${id}`,
+  extra: Partial<InboundMessage> = {},
+): InboundMessage {
   return { id, key: TEST_KEY, userId: 'u1', text, files: [], replyTo: { to: id }, receivedAt: 0, ...extra };
 }
 
