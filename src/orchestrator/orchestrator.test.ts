@@ -119,6 +119,35 @@ describe('Orchestrator', () => {
     expect(await store.runs.get(key)).toBeUndefined();
   });
 
+  it('keeps a conversation’s messages in the order they were submitted, even when the store is slow', async () => {
+    let releaseFirst!: () => void;
+    const firstClaim = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const claim = store.dedupe.claim.bind(store.dedupe);
+    store.dedupe.claim = async (mark, ttlMs) => {
+      if (mark.endsWith(':1')) await firstClaim;
+      return claim(mark, ttlMs);
+    };
+    const backend = new ScriptedBackend(async function* (io) {
+      yield {
+        type: 'text.done',
+        itemId: 'm',
+        text: io.request.messages.map((m) => m.text).join('+'),
+        annotations: [],
+      };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(backend);
+    const first = o.submit(message('1', 'first'));
+    const second = o.submit(message('2', 'second'));
+    releaseFirst();
+    expect(await first).toBe('started');
+    expect(await second).toBe('queued');
+    await o.idle();
+    expect(backend.runs.map((r) => r.messages.map((m) => m.text))).toEqual([['first'], ['second']]);
+  });
+
   it('answers a redelivered message only once', async () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };

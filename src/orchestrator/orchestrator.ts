@@ -47,6 +47,8 @@ interface Conversation {
 export class Orchestrator {
   private readonly renderers = new Map<string, ReplyRenderer>();
   private readonly conversations = new Map<ConversationKey, Conversation>();
+  /** Per conversation, the last submitted message's intake: the next one waits for it. */
+  private readonly intake = new Map<ConversationKey, Promise<void>>();
   private readonly now: () => number;
   private readonly metrics: Metrics;
 
@@ -64,7 +66,23 @@ export class Orchestrator {
    * Accepts a user message: it is answered once, whatever the platform redelivers. While the
    * conversation has a run going, the message waits and goes into the next run with the others.
    */
-  async submit(message: InboundMessage): Promise<SubmitOutcome> {
+  submit(message: InboundMessage): Promise<SubmitOutcome> {
+    // One conversation's messages are taken in the order they were submitted, even though taking
+    // one waits on the store: otherwise a later message could overtake an earlier one.
+    const previous = this.intake.get(message.key) ?? Promise.resolve();
+    const taken = previous.then(() => this.accept(message));
+    const settled = taken.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.intake.set(message.key, settled);
+    void settled.then(() => {
+      if (this.intake.get(message.key) === settled) this.intake.delete(message.key);
+    });
+    return taken;
+  }
+
+  private async accept(message: InboundMessage): Promise<SubmitOutcome> {
     const fresh = await this.options.store.dedupe.claim(
       `message:${message.key}:${message.id}`,
       DEFAULT_DEDUPE_TTL_MS,
