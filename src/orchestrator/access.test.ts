@@ -1,41 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  eventsOfType,
-  OrchestratorFixture,
-  TEST_KEY,
   TEST_RUN_CONFIG,
   testMessage,
+  useOrchestratorFixture,
 } from '../../test/support/orchestrator-fixture.js';
-import type { RecordingRenderer } from '../../test/support/recording-renderer.js';
 import { ScriptedBackend } from '../../test/support/scripted-backend.js';
-import type { LimitsConfig, RunConfig } from '../config/types.js';
 import { silentLogger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
-import type { Store } from '../store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry } from '../tools/index.js';
 import { Orchestrator } from './orchestrator.js';
 
-const RUN = TEST_RUN_CONFIG;
-const _key = TEST_KEY;
-const message = testMessage;
-const _ofType = eventsOfType;
-let fixture: OrchestratorFixture;
-let store: Store;
-let renderer: RecordingRenderer;
-
-function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN, limits?: LimitsConfig): Orchestrator {
-  return fixture.orchestrator(backend, { run, ...(limits ? { limits } : {}) });
-}
-
-beforeEach(async () => {
-  fixture = await OrchestratorFixture.open();
-  store = fixture.store;
-  renderer = fixture.renderer;
-});
-
-afterEach(async () => {
-  await fixture.close();
-});
+const t = useOrchestratorFixture();
 
 describe('Access limits and metrics', () => {
   it('reports time to first text, tokens, queue depth and the ending to the metrics', async () => {
@@ -55,14 +30,14 @@ describe('Access limits and metrics', () => {
     });
     const o = new Orchestrator({
       backend,
-      store,
+      store: t.store,
       tools: createToolRegistry(BUILT_IN_TOOLS, []),
-      run: RUN,
+      run: TEST_RUN_CONFIG,
       logger: silentLogger(),
       metrics,
     });
-    o.registerRenderer('test', renderer);
-    await o.submit(message('1'));
+    o.registerRenderer('test', t.renderer);
+    await o.submit(testMessage('1'));
     await o.idle();
     expect(seen).toEqual(['queue 0', 'first text assistants', 'tokens 7', 'ended assistants completed']);
   });
@@ -71,21 +46,21 @@ describe('Access limits and metrics', () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend, RUN, {
+    const o = t.orchestrator(backend, TEST_RUN_CONFIG, {
       perUserPerMinute: 2,
       dailyTokensPerUser: 0,
       dailyTokensPerConversation: 0,
     });
-    expect(await o.submit(message('1'))).toBe('started');
+    expect(await o.submit(testMessage('1'))).toBe('started');
     await o.idle();
-    expect(await o.submit(message('2'))).toBe('started');
+    expect(await o.submit(testMessage('2'))).toBe('started');
     await o.idle();
-    expect(await o.submit(message('3'))).toBe('refused');
-    const refusal = renderer.renders.find((r) => r.replyTo.to === '3')?.events;
+    expect(await o.submit(testMessage('3'))).toBe('refused');
+    const refusal = t.renderer.renders.find((r) => r.replyTo.to === '3')?.events;
     expect(refusal).toEqual([
       { type: 'error', code: 'rate_limited', text: expect.stringMatching(/at most 2 a minute.*wait \d+ s/) },
     ]);
-    expect(await o.submit(message('4', 'hi', { userId: 'u2' }))).toBe('started');
+    expect(await o.submit(testMessage('4', 'hi', { userId: 'u2' }))).toBe('started');
     await o.idle();
     expect(backend.runs).toHaveLength(3);
   });
@@ -95,26 +70,26 @@ describe('Access limits and metrics', () => {
       yield { type: 'usage', usage: { inputTokens: 600, outputTokens: 500, reasoningTokens: 100 } };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const perUser = orchestrator(backend, RUN, {
+    const perUser = t.orchestrator(backend, TEST_RUN_CONFIG, {
       perUserPerMinute: 0,
       dailyTokensPerUser: 1000,
       dailyTokensPerConversation: 0,
     });
-    expect(await perUser.submit(message('1'))).toBe('started');
+    expect(await perUser.submit(testMessage('1'))).toBe('started');
     await perUser.idle();
-    expect(await perUser.submit(message('2'))).toBe('refused');
-    expect(renderer.renders.at(-1)?.events[0]).toMatchObject({
+    expect(await perUser.submit(testMessage('2'))).toBe('refused');
+    expect(t.renderer.renders.at(-1)?.events[0]).toMatchObject({
       code: 'budget_exceeded',
       text: expect.stringMatching(/daily budget of 1,000 tokens.*midnight UTC/),
     });
 
-    const perConversation = orchestrator(backend, RUN, {
+    const perConversation = t.orchestrator(backend, TEST_RUN_CONFIG, {
       perUserPerMinute: 0,
       dailyTokensPerUser: 0,
       dailyTokensPerConversation: 1000,
     });
-    expect(await perConversation.submit(message('3', 'x', { userId: 'someone-else' }))).toBe('refused');
-    expect(renderer.renders.at(-1)?.events[0]).toMatchObject({
+    expect(await perConversation.submit(testMessage('3', 'x', { userId: 'someone-else' }))).toBe('refused');
+    expect(t.renderer.renders.at(-1)?.events[0]).toMatchObject({
       text: expect.stringMatching(/This conversation/),
     });
     expect(backend.runs).toHaveLength(1);

@@ -1,38 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventsOfType,
-  OrchestratorFixture,
   TEST_KEY,
   TEST_RUN_CONFIG,
   testMessage,
+  useOrchestratorFixture,
 } from '../../test/support/orchestrator-fixture.js';
-import type { RecordingRenderer } from '../../test/support/recording-renderer.js';
 import { aborted, ScriptedBackend } from '../../test/support/scripted-backend.js';
-import type { LimitsConfig, RunConfig } from '../config/types.js';
-import type { Store } from '../store/types.js';
-import type { Orchestrator } from './orchestrator.js';
 
-const RUN = TEST_RUN_CONFIG;
-const key = TEST_KEY;
-const message = testMessage;
-const ofType = eventsOfType;
-let fixture: OrchestratorFixture;
-let store: Store;
-let renderer: RecordingRenderer;
-
-function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN, limits?: LimitsConfig): Orchestrator {
-  return fixture.orchestrator(backend, { run, ...(limits ? { limits } : {}) });
-}
-
-beforeEach(async () => {
-  fixture = await OrchestratorFixture.open();
-  store = fixture.store;
-  renderer = fixture.renderer;
-});
-
-afterEach(async () => {
-  await fixture.close();
-});
+const t = useOrchestratorFixture();
 
 describe('Orchestrator', () => {
   it('streams a run as reply events and ends with a completed done', async () => {
@@ -44,12 +20,12 @@ describe('Orchestrator', () => {
       yield { type: 'usage', usage: { inputTokens: 10, outputTokens: 2, reasoningTokens: 0 } };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    expect(await o.submit(message('1'))).toBe('started');
+    const o = t.orchestrator(backend);
+    expect(await o.submit(testMessage('1'))).toBe('started');
     await o.idle();
-    expect(renderer.renders).toHaveLength(1);
-    expect(renderer.renders[0]?.replyTo).toEqual({ to: '1' });
-    expect(renderer.allEvents().map((e) => e.type)).toEqual([
+    expect(t.renderer.renders).toHaveLength(1);
+    expect(t.renderer.renders[0]?.replyTo).toEqual({ to: '1' });
+    expect(t.renderer.allEvents().map((e) => e.type)).toEqual([
       'run.started',
       'text.delta',
       'text.delta',
@@ -57,13 +33,16 @@ describe('Orchestrator', () => {
       'usage',
       'done',
     ]);
-    expect(ofType(renderer.allEvents(), 'done')[0]).toEqual({ type: 'done', ending: { kind: 'completed' } });
-    expect(await store.usage.forUser('u1', new Date())).toMatchObject({
+    expect(eventsOfType(t.renderer.allEvents(), 'done')[0]).toEqual({
+      type: 'done',
+      ending: { kind: 'completed' },
+    });
+    expect(await t.store.usage.forUser('u1', new Date())).toMatchObject({
       inputTokens: 10,
       outputTokens: 2,
       runs: 1,
     });
-    expect(await store.runs.get(key)).toBeUndefined();
+    expect(await t.store.runs.get(TEST_KEY)).toBeUndefined();
   });
 
   it('queues messages sent during an active run and sends them together in the next run', async () => {
@@ -78,17 +57,17 @@ describe('Orchestrator', () => {
       yield { type: 'text.done', itemId: `m${backend.runs.length}`, text: texts, annotations: [] };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    expect(await o.submit(message('1', 'a'))).toBe('started');
-    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'run.started'));
-    expect(await o.submit(message('2', 'b'))).toBe('queued');
-    expect(await o.submit(message('3', 'c'))).toBe('queued');
+    const o = t.orchestrator(backend);
+    expect(await o.submit(testMessage('1', 'a'))).toBe('started');
+    await t.renderer.waitFor(() => t.renderer.allEvents().some((e) => e.type === 'run.started'));
+    expect(await o.submit(testMessage('2', 'b'))).toBe('queued');
+    expect(await o.submit(testMessage('3', 'c'))).toBe('queued');
     release();
     await o.idle();
     expect(backend.runs.map((r) => r.messages.map((m) => m.text))).toEqual([['a'], ['b', 'c']]);
-    expect(ofType(renderer.allEvents(), 'text.done').map((e) => e.text)).toEqual(['a', 'b+c']);
+    expect(eventsOfType(t.renderer.allEvents(), 'text.done').map((e) => e.text)).toEqual(['a', 'b+c']);
     // The batched run answers in the thread of the latest message, and both runs used one assistant thread.
-    expect(renderer.renders.map((r) => r.replyTo.to)).toEqual(['1', '3']);
+    expect(t.renderer.renders.map((r) => r.replyTo.to)).toEqual(['1', '3']);
     expect(backend.createdThreads).toEqual(['thread_1']);
   });
 
@@ -104,10 +83,10 @@ describe('Orchestrator', () => {
       await gate;
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
-    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'status'));
-    expect(await store.runs.get(key)).toMatchObject({
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    await t.renderer.waitFor(() => t.renderer.allEvents().some((e) => e.type === 'status'));
+    expect(await t.store.runs.get(TEST_KEY)).toMatchObject({
       runId: 'resp_2',
       position: '17',
       threadId: 'thread_1',
@@ -116,7 +95,7 @@ describe('Orchestrator', () => {
     });
     release();
     await o.idle();
-    expect(await store.runs.get(key)).toBeUndefined();
+    expect(await t.store.runs.get(TEST_KEY)).toBeUndefined();
   });
 
   it('keeps a conversation’s messages in the order they were submitted, even when the store is slow', async () => {
@@ -124,8 +103,8 @@ describe('Orchestrator', () => {
     const firstClaim = new Promise<void>((resolve) => {
       releaseFirst = resolve;
     });
-    const claim = store.dedupe.claim.bind(store.dedupe);
-    store.dedupe.claim = async (mark, ttlMs) => {
+    const claim = t.store.dedupe.claim.bind(t.store.dedupe);
+    t.store.dedupe.claim = async (mark, ttlMs) => {
       if (mark.endsWith(':1')) await firstClaim;
       return claim(mark, ttlMs);
     };
@@ -138,9 +117,9 @@ describe('Orchestrator', () => {
       };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    const first = o.submit(message('1', 'first'));
-    const second = o.submit(message('2', 'second'));
+    const o = t.orchestrator(backend);
+    const first = o.submit(testMessage('1', 'first'));
+    const second = o.submit(testMessage('2', 'second'));
     releaseFirst();
     expect(await first).toBe('started');
     expect(await second).toBe('queued');
@@ -152,11 +131,11 @@ describe('Orchestrator', () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    expect(await o.submit(message('1'))).toBe('started');
-    expect(await o.submit(message('1'))).toBe('duplicate');
+    const o = t.orchestrator(backend);
+    expect(await o.submit(testMessage('1'))).toBe('started');
+    expect(await o.submit(testMessage('1'))).toBe('duplicate');
     await o.idle();
-    expect(await o.submit(message('1'))).toBe('duplicate');
+    expect(await o.submit(testMessage('1'))).toBe('duplicate');
     expect(backend.runs).toHaveLength(1);
   });
 
@@ -165,15 +144,15 @@ describe('Orchestrator', () => {
       if (backend.runs.length === 1) await aborted(io.request.signal);
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
-    for (const id of ['2', '3', '4']) expect(await o.submit(message(id))).toBe('queued');
-    expect(await o.submit(message('5'))).toBe('queue_full');
-    const full = renderer.renders.find((r) => r.replyTo.to === '5');
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    for (const id of ['2', '3', '4']) expect(await o.submit(testMessage(id))).toBe('queued');
+    expect(await o.submit(testMessage('5'))).toBe('queue_full');
+    const full = t.renderer.renders.find((r) => r.replyTo.to === '5');
     expect(full?.events).toEqual([
       { type: 'error', code: 'queue_full', text: expect.stringContaining('Too many') },
     ]);
-    o.cancel(key);
+    o.cancel(TEST_KEY);
     await o.idle();
     expect(backend.runs[1]?.messages).toHaveLength(3);
   });
@@ -184,15 +163,15 @@ describe('Orchestrator', () => {
       await aborted(io.request.signal);
       yield { type: 'ended', ending: { kind: 'cancelled' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
-    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'run.started'));
-    expect(o.cancel(key)).toBe(true);
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    await t.renderer.waitFor(() => t.renderer.allEvents().some((e) => e.type === 'run.started'));
+    expect(o.cancel(TEST_KEY)).toBe(true);
     await o.idle();
-    expect(ofType(renderer.allEvents(), 'done')).toEqual([
+    expect(eventsOfType(t.renderer.allEvents(), 'done')).toEqual([
       { type: 'done', ending: { kind: 'cancelled' }, notice: 'Stopped.' },
     ]);
-    expect(o.cancel(key)).toBe(false);
+    expect(o.cancel(TEST_KEY)).toBe(false);
   });
 
   it('stops a run that exceeds the run timeout and reports a timeout', async () => {
@@ -200,10 +179,10 @@ describe('Orchestrator', () => {
       await aborted(io.request.signal);
       yield { type: 'ended', ending: { kind: 'cancelled' } };
     });
-    const o = orchestrator(backend, { ...RUN, timeoutMs: 50 });
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend, { ...TEST_RUN_CONFIG, timeoutMs: 50 });
+    await o.submit(testMessage('1'));
     await o.idle();
-    const done = ofType(renderer.allEvents(), 'done')[0];
+    const done = eventsOfType(t.renderer.allEvents(), 'done')[0];
     expect(done?.ending).toEqual({ kind: 'timeout' });
     expect(done?.notice).toMatch(/too long/);
   });
@@ -212,13 +191,13 @@ describe('Orchestrator', () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    await o.reset(key);
+    await o.reset(TEST_KEY);
     expect(backend.deletedThreads).toEqual(['thread_1']);
-    expect(await store.threads.get(key)).toBeUndefined();
-    await o.submit(message('2'));
+    expect(await t.store.threads.get(TEST_KEY)).toBeUndefined();
+    await o.submit(testMessage('2'));
     await o.idle();
     expect(backend.runs.map((r) => r.threadId)).toEqual(['thread_1', 'thread_2']);
   });
@@ -233,11 +212,11 @@ describe('Orchestrator', () => {
       }
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
-    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'run.started'));
-    await o.submit(message('2'));
-    await o.reset(key);
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    await t.renderer.waitFor(() => t.renderer.allEvents().some((e) => e.type === 'run.started'));
+    await o.submit(testMessage('2'));
+    await o.reset(TEST_KEY);
     await o.idle();
     expect(backend.runs.map((r) => [r.threadId, r.messages[0]?.text])).toEqual([
       ['thread_1', 'message 1'],
@@ -251,18 +230,18 @@ describe('Orchestrator', () => {
       yield { type: 'text.done', itemId: 'm', text: 'fresh', annotations: [] };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await store.threads.set(key, {
+    const o = t.orchestrator(backend);
+    await t.store.threads.set(TEST_KEY, {
       threadId: 'thread_old',
       backend: 'assistants',
       createdAt: 0,
       lastUsedAt: 0,
     });
     backend.goneThreads.add('thread_old');
-    await o.submit(message('1'));
+    await o.submit(testMessage('1'));
     await o.idle();
     expect(backend.runs.map((r) => r.threadId)).toEqual(['thread_old', 'thread_1']);
-    expect(ofType(renderer.allEvents(), 'text.done')[0]?.text).toBe('fresh');
-    expect((await store.threads.get(key))?.threadId).toBe('thread_1');
+    expect(eventsOfType(t.renderer.allEvents(), 'text.done')[0]?.text).toBe('fresh');
+    expect((await t.store.threads.get(TEST_KEY))?.threadId).toBe('thread_1');
   });
 });

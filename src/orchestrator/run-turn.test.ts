@@ -1,38 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   eventsOfType,
-  OrchestratorFixture,
-  TEST_KEY,
-  TEST_RUN_CONFIG,
   testMessage,
+  useOrchestratorFixture,
 } from '../../test/support/orchestrator-fixture.js';
-import type { RecordingRenderer } from '../../test/support/recording-renderer.js';
 import { ScriptedBackend } from '../../test/support/scripted-backend.js';
-import type { LimitsConfig, RunConfig } from '../config/types.js';
-import type { Store } from '../store/types.js';
-import type { Orchestrator } from './orchestrator.js';
 
-const RUN = TEST_RUN_CONFIG;
-const _key = TEST_KEY;
-const message = testMessage;
-const ofType = eventsOfType;
-let fixture: OrchestratorFixture;
-let _store: Store;
-let renderer: RecordingRenderer;
-
-function orchestrator(backend: ScriptedBackend, run: RunConfig = RUN, limits?: LimitsConfig): Orchestrator {
-  return fixture.orchestrator(backend, { run, ...(limits ? { limits } : {}) });
-}
-
-beforeEach(async () => {
-  fixture = await OrchestratorFixture.open();
-  _store = fixture.store;
-  renderer = fixture.renderer;
-});
-
-afterEach(async () => {
-  await fixture.close();
-});
+const t = useOrchestratorFixture();
 
 describe('A turn through the orchestrator', () => {
   it('runs each round of function calls and submits exactly that round’s outputs', async () => {
@@ -55,8 +29,8 @@ describe('A turn through the orchestrator', () => {
       };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
     expect(backend.submitted.map((round) => round.map((o) => o.callId))).toEqual([
       ['c1', 'c2', 'c3'],
@@ -68,7 +42,7 @@ describe('A turn through the orchestrator', () => {
     expect(invalid?.output).toMatch(/^Error/);
     expect(backend.submitted[1]?.[0]?.output).toMatch(/"timezone":"UTC"/);
     // Calls of one round run in parallel, so their events come in the order they finish.
-    const tools = ofType(renderer.allEvents(), 'tool')
+    const tools = eventsOfType(t.renderer.allEvents(), 'tool')
       .map((e) => e.call)
       .sort((a, b) => a.id.localeCompare(b.id));
     expect(tools.map((c) => (c.kind === 'function' ? [c.id, c.name, c.isError] : c.kind))).toEqual([
@@ -84,19 +58,19 @@ describe('A turn through the orchestrator', () => {
       yield { type: 'run.created', checkpoint: { runId: 'run_1' } };
       throw new Error('socket hang up at 10.0.0.1 with key sk-secret');
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    const errors = ofType(renderer.allEvents(), 'error');
+    const errors = eventsOfType(t.renderer.allEvents(), 'error');
     expect(errors).toEqual([{ type: 'error', code: 'internal', text: expect.any(String) }]);
-    expect(JSON.stringify(renderer.allEvents())).not.toContain('sk-secret');
+    expect(JSON.stringify(t.renderer.allEvents())).not.toContain('sk-secret');
     // The conversation is usable afterwards.
     backend.script = async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };
     };
-    await o.submit(message('2'));
+    await o.submit(testMessage('2'));
     await o.idle();
-    expect(ofType(renderer.allEvents(), 'done')).toHaveLength(1);
+    expect(eventsOfType(t.renderer.allEvents(), 'done')).toHaveLength(1);
   });
 
   it('removes raw citation markers while streaming and numbers them in the final text', async () => {
@@ -111,14 +85,14 @@ describe('A turn through the orchestrator', () => {
       };
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    const streamed = ofType(renderer.allEvents(), 'text.delta')
+    const streamed = eventsOfType(t.renderer.allEvents(), 'text.delta')
       .map((e) => e.delta)
       .join('');
     expect(streamed).toBe('Revenue grew.');
-    const done = ofType(renderer.allEvents(), 'text.done')[0];
+    const done = eventsOfType(t.renderer.allEvents(), 'text.done')[0];
     expect(done?.text).toBe('Revenue grew[1].');
     expect(done?.citations).toEqual([{ index: 1, label: 'report.pdf' }]);
   });
@@ -147,29 +121,29 @@ describe('A turn through the orchestrator', () => {
       mimeType: 'text/csv',
       bytes: new Uint8Array([2]),
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    expect(ofType(renderer.allEvents(), 'file').map((e) => [e.file.name, e.file.kind])).toEqual([
+    expect(eventsOfType(t.renderer.allEvents(), 'file').map((e) => [e.file.name, e.file.kind])).toEqual([
       ['chart.png', 'image'],
       ['data.csv', 'file'],
     ]);
-    expect(ofType(renderer.allEvents(), 'text.done')[0]?.text).toBe('See [data](data.csv)');
+    expect(eventsOfType(t.renderer.allEvents(), 'text.done')[0]?.text).toBe('See [data](data.csv)');
   });
 
   it('refuses an oversized or unsupported attachment with a notice and runs without it', async () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending: { kind: 'completed' } };
     });
-    const o = orchestrator(backend);
+    const o = t.orchestrator(backend);
     const files = [
       { name: 'big.csv', mimeType: 'text/csv', bytes: new Uint8Array(2048) },
       { name: 'tool.exe', mimeType: 'application/octet-stream', bytes: new Uint8Array(10) },
       { name: 'ok.csv', mimeType: 'text/csv', bytes: new Uint8Array(10) },
     ];
-    await o.submit(message('1', 'analyse', { files }));
+    await o.submit(testMessage('1', 'analyse', { files }));
     await o.idle();
-    const notices = ofType(renderer.allEvents(), 'notice').map((e) => e.text);
+    const notices = eventsOfType(t.renderer.allEvents(), 'notice').map((e) => e.text);
     expect(notices).toEqual([
       expect.stringMatching(/big\.csv is .*limit/),
       expect.stringMatching(/tool\.exe.*not supported/),
@@ -190,10 +164,10 @@ describe('A turn through the orchestrator', () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'ended', ending };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    const done = ofType(renderer.allEvents(), 'done')[0];
+    const done = eventsOfType(t.renderer.allEvents(), 'done')[0];
     expect(done?.notice).toMatch(notice);
     expect(done?.notice).not.toMatch(/srv/);
   });
@@ -202,9 +176,9 @@ describe('A turn through the orchestrator', () => {
     const backend = new ScriptedBackend(async function* () {
       yield { type: 'text.delta', itemId: 'm', delta: 'half' };
     });
-    const o = orchestrator(backend);
-    await o.submit(message('1'));
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
     await o.idle();
-    expect(ofType(renderer.allEvents(), 'done')[0]?.ending.kind).toBe('failed');
+    expect(eventsOfType(t.renderer.allEvents(), 'done')[0]?.ending.kind).toBe('failed');
   });
 });

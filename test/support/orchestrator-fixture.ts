@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { LimitsConfig, RunConfig } from '../../src/config/types.js';
 import { conversationKey } from '../../src/core/conversation.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -64,6 +65,39 @@ export class OrchestratorFixture {
     await this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Registers a fresh fixture for every test of the calling file (opened before, closed after) and
+ * returns it through getters, so tests write `t.store`, `t.renderer`, `t.orchestrator(backend)`.
+ */
+export function useOrchestratorFixture(): {
+  readonly store: Store;
+  readonly renderer: RecordingRenderer;
+  orchestrator(backend: ScriptedBackend, run?: RunConfig, limits?: LimitsConfig): Orchestrator;
+} {
+  let fixture: OrchestratorFixture | undefined;
+  beforeEach(async () => {
+    fixture = await OrchestratorFixture.open();
+  });
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+  const current = () => {
+    if (!fixture) throw new Error('the orchestrator fixture is only there inside a test');
+    return fixture;
+  };
+  return {
+    get store() {
+      return current().store;
+    },
+    get renderer() {
+      return current().renderer;
+    },
+    orchestrator: (backend, run, limits) =>
+      current().orchestrator(backend, { ...(run ? { run } : {}), ...(limits ? { limits } : {}) }),
+  };
 }
 
 /** A user message in the test conversation; `replyTo.to` is its id, so renders can be told apart. */
