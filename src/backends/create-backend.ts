@@ -24,6 +24,7 @@ export function createBackend(config: AppConfig, deps: BackendDeps): Backend {
         functions: deps.functions,
         assistants: deps.store.assistants,
         logger: deps.logger.child({ backend: 'assistants' }),
+        stallMs: config.run.streamStallMs,
       });
     case 'responses':
       return new ResponsesBackend({
@@ -32,6 +33,7 @@ export function createBackend(config: AppConfig, deps: BackendDeps): Backend {
         functions: deps.functions,
         threads: deps.store.threads,
         logger: deps.logger.child({ backend: 'responses' }),
+        stallMs: config.run.streamStallMs,
       });
   }
 }

@@ -57,6 +57,8 @@ export const DEFAULT_LIMITS = {
   toolTimeoutMs: 30_000,
   maxQueuedMessages: 20,
   maxAttachmentMb: 20,
+  /** Code-interpreter steps can be quiet for a while; two minutes of silence is a stuck stream. */
+  streamStallMs: 120_000,
 } as const satisfies Record<string, number>;
 
 /** The values of `TOOL_DISPLAY`. */
@@ -154,6 +156,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       RUN_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.runTimeoutMs, MAX_TIMER_MS),
       TOOL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.toolTimeoutMs, MAX_TIMER_MS),
       MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
+      STREAM_STALL_MS: positiveInt(DEFAULT_LIMITS.streamStallMs, MAX_TIMER_MS),
       MAX_ATTACHMENT_MB: positiveInt(
         DEFAULT_LIMITS.maxAttachmentMb,
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
@@ -213,6 +216,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           toolTimeoutMs: env.TOOL_TIMEOUT_MS,
           maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
           maxAttachmentBytes: env.MAX_ATTACHMENT_MB * mb,
+          streamStallMs: env.STREAM_STALL_MS,
         },
         limits: {
           perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MIN,

@@ -40,6 +40,8 @@ export interface RunConfig {
   maxQueuedMessages: number;
   /** User attachments larger than this are refused. */
   maxAttachmentBytes: number;
+  /** A model stream silent for this long is given up and resumed or polled. */
+  streamStallMs: number;
 }
 
 /** Access and cost control; 0 turns a limit off. */

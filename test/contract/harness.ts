@@ -36,6 +36,7 @@ export const TEST_RUN: RunConfig = {
   toolTimeoutMs: 2_000,
   maxQueuedMessages: 10,
   maxAttachmentBytes: 1024 * 1024,
+  streamStallMs: 10_000,
 };
 
 export interface HarnessOptions {
@@ -78,6 +79,7 @@ export class Harness {
       store,
       logger,
       polling: { ...TEST_POLLING, ...options.polling },
+      stallMs: options.run?.streamStallMs ?? TEST_RUN.streamStallMs,
     });
     await backend.prepare();
     const orchestrator = new Orchestrator({
@@ -127,6 +129,7 @@ const TEST_POLLING: PollingOptions = { initialMs: 10, maxMs: 50, stepPageSize: 1
 
 interface BackendFactoryDeps {
   polling: PollingOptions;
+  stallMs?: number;
   client: ReturnType<typeof createOpenAIClient>;
   assistant: AssistantConfig;
   functions: ReturnType<ReturnType<typeof createToolRegistry>['definitions']>;
@@ -145,6 +148,7 @@ function createTestBackend(name: BackendName, deps: BackendFactoryDeps): Backend
         logger: deps.logger,
         polling: deps.polling,
         cancelGraceMs: 2000,
+        stallMs: deps.stallMs ?? TEST_RUN.streamStallMs,
       });
     case 'responses':
       return new ResponsesBackend({
@@ -155,6 +159,7 @@ function createTestBackend(name: BackendName, deps: BackendFactoryDeps): Backend
         logger: deps.logger,
         retry: { initialMs: 10, maxMs: 50, resumeAttempts: 3, lockedAttempts: 12 },
         cancelGraceMs: 2000,
+        stallMs: deps.stallMs ?? TEST_RUN.streamStallMs,
       });
   }
 }

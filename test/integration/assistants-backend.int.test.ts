@@ -149,6 +149,17 @@ describe('assistants backend: streaming and polling', () => {
     expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 
+  it('gives up a stream that goes silent and finishes the answer by polling', async () => {
+    h = await Harness.start('assistants', { run: { streamStallMs: 300 } });
+    const answer = 'An answer whose stream goes quiet halfway through.';
+    h.fake.setScript(() => [text(answer, { chunkSize: 4, delayMs: 2 })]);
+    h.fake.streamUnavailable = { cutAfterEvents: 8, how: 'stall' };
+    const events = await h.ask('go');
+    expect(answerText(events)).toBe(answer);
+    expect(ofType(events, 'text.done')).toHaveLength(1);
+    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
+  });
+
   it('follows run-step pagination while polling', async () => {
     h = await Harness.start('assistants', { polling: { stepPageSize: 1 } });
     h.fake.streamUnavailable = 'reject';

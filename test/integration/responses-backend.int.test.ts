@@ -195,6 +195,18 @@ describe('responses backend: resilience', () => {
     expect(ofType(events, 'done')).toEqual([{ type: 'done', ending: { kind: 'completed' } }]);
   });
 
+  it('gives up a stream that goes silent and resumes it, ending in the full answer', async () => {
+    h = await Harness.start('responses', { run: { streamStallMs: 300 } });
+    const answer = 'An answer whose stream goes quiet halfway through, behind a stuck proxy.';
+    h.fake.setScript(() => [text(answer, { chunkSize: 4, delayMs: 2 })]);
+    h.fake.streamUnavailable = { cutAfterEvents: 10, how: 'stall' };
+    const events = await h.ask('tell me');
+    expect(answerText(events)).toBe(answer);
+    expect(ofType(events, 'text.done')).toHaveLength(1);
+    const resumes = h.fake.requests.filter((r) => r.method === 'GET' && r.query.stream === 'true');
+    expect(resumes.length).toBeGreaterThan(0);
+  });
+
   it('waits out a conversation locked by another process and then answers', async () => {
     h = await Harness.start('responses');
     h.fake.setScript(() => [text('warm up')]);

@@ -21,6 +21,7 @@ export const TEST_RUN_CONFIG: RunConfig = {
   toolTimeoutMs: 1000,
   maxQueuedMessages: 3,
   maxAttachmentBytes: 1024,
+  streamStallMs: 10_000,
 };
 
 /** The conversation every orchestrator unit test talks in. */

@@ -9,6 +9,7 @@ import type { FunctionDefinition } from '../../tools/tool.js';
 import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../backend.js';
 import { toOutboundFile, uploadUserFile } from '../shared/files.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
+import { DEFAULT_STREAM_STALL_MS } from '../shared/stall-watchdog.js';
 import { desiredAssistant, syncAssistant } from './assistant-sync.js';
 import {
   AssistantsRun,
@@ -25,6 +26,8 @@ export interface AssistantsBackendOptions {
   logger: Logger;
   polling?: PollingOptions;
   cancelGraceMs?: number;
+  /** `STREAM_STALL_MS`. */
+  stallMs?: number;
 }
 
 /**
@@ -83,6 +86,7 @@ export class AssistantsBackend implements Backend {
         logger: this.options.logger.child({ conversation: request.key }),
         polling: this.options.polling ?? DEFAULT_POLLING,
         cancelGraceMs: this.options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+        stallMs: this.options.stallMs ?? DEFAULT_STREAM_STALL_MS,
       },
       request,
     );

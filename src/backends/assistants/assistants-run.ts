@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logger.js';
 import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
 import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
+import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
 import { addMessages } from './thread-messages.js';
 
@@ -33,10 +34,12 @@ export interface AssistantsRunDeps {
   logger: Logger;
   polling: PollingOptions;
   cancelGraceMs: number;
+  /** A stream silent for this long is given up and the run polled. */
+  stallMs: number;
 }
 
 type Outcome = { kind: 'ended' } | { kind: 'broken' } | { kind: 'requires_action'; calls: FunctionCall[] };
-type Source = { kind: 'stream'; stream: AsyncIterable<AssistantStreamEvent> } | { kind: 'poll' };
+type Source = { kind: 'stream'; stream: AbortableStream<AssistantStreamEvent> } | { kind: 'poll' };
 
 /**
  * One Assistants API run: streamed, with polling as the fallback when streaming is unavailable or
@@ -134,10 +137,13 @@ export class AssistantsRun implements BackendRun {
     return { type: 'run.created', checkpoint: { runId } };
   }
 
-  private async *consume(stream: AsyncIterable<AssistantStreamEvent>): AsyncGenerator<BackendEvent, Outcome> {
+  private async *consume(
+    stream: AbortableStream<AssistantStreamEvent>,
+  ): AsyncGenerator<BackendEvent, Outcome> {
     const announcedSteps = new Set<string>();
+    const stalled = () => this.deps.logger.warn({ runId: this.runId }, 'the run stream went silent; polling');
     try {
-      for await (const event of stream) {
+      for await (const event of watchForStalls(stream, this.deps.stallMs, stalled)) {
         switch (event.event) {
           case 'thread.run.created':
             yield this.created(event.data.id);

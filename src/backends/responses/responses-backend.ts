@@ -9,6 +9,7 @@ import type { FunctionDefinition } from '../../tools/tool.js';
 import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../backend.js';
 import { toOutboundFile, uploadUserFile } from '../shared/files.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
+import { DEFAULT_STREAM_STALL_MS } from '../shared/stall-watchdog.js';
 import { DEFAULT_RESPONSES_RETRY, type ResponsesRetryOptions, ResponsesRun } from './responses-run.js';
 
 export interface ResponsesBackendOptions {
@@ -20,6 +21,8 @@ export interface ResponsesBackendOptions {
   logger: Logger;
   retry?: ResponsesRetryOptions;
   cancelGraceMs?: number;
+  /** `STREAM_STALL_MS`. */
+  stallMs?: number;
 }
 
 /** Metadata that marks a conversation as made by threadloom, for people looking at them later. */
@@ -74,6 +77,7 @@ export class ResponsesBackend implements Backend {
         logger: this.options.logger.child({ conversation: request.key }),
         retry: this.options.retry ?? DEFAULT_RESPONSES_RETRY,
         cancelGraceMs: this.options.cancelGraceMs ?? 5000,
+        stallMs: this.options.stallMs ?? DEFAULT_STREAM_STALL_MS,
       },
       request,
     );

@@ -12,6 +12,7 @@ import type { BackendEvent, BackendRun, RunRequest, ToolOutput } from '../backen
 import { baseName, mimeTypeOf } from '../shared/mime.js';
 import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
+import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import { containersOf, functionCallsOf, itemEvents, responseEnding, responseUsage } from './map-output.js';
 import {
   type Continuation,
@@ -47,6 +48,8 @@ export interface ResponsesRunDeps {
   logger: Logger;
   retry: ResponsesRetryOptions;
   cancelGraceMs: number;
+  /** A stream silent for this long is given up and resumed. */
+  stallMs: number;
 }
 
 const delayFor = (retry: ResponsesRetryOptions, attempt: number) =>
@@ -184,7 +187,7 @@ export class ResponsesRun implements BackendRun {
   }
 
   /** POST /responses; a conversation locked by another process is waited for, with backoff. */
-  private async create(body: ReturnType<typeof responseBody>): Promise<AsyncIterable<ResponseStreamEvent>> {
+  private async create(body: ReturnType<typeof responseBody>): Promise<AbortableStream<ResponseStreamEvent>> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.deps.client.responses.create(body, { signal: this.signal });
@@ -199,11 +202,13 @@ export class ResponsesRun implements BackendRun {
 
   /** Reads the stream; returns the final response, or undefined when the stream broke off. */
   private async *consume(
-    stream: AsyncIterable<ResponseStreamEvent>,
+    stream: AbortableStream<ResponseStreamEvent>,
     firstOfTurn: boolean,
   ): AsyncGenerator<BackendEvent, Response | undefined> {
+    const stalled = () =>
+      this.deps.logger.warn({ responseId: this.responseId }, 'the response stream went silent; resuming');
     try {
-      for await (const event of stream) {
+      for await (const event of watchForStalls(stream, this.deps.stallMs, stalled)) {
         if (event.sequence_number <= this.lastSequence) continue;
         this.lastSequence = event.sequence_number;
         switch (event.type) {

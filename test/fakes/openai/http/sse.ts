@@ -5,9 +5,10 @@ export interface StreamCut {
   cutAfterEvents: number;
   /**
    * `destroy` (default) drops the connection like a network failure; `end` closes it cleanly without
-   * `done`; `error` sends the `error` event (a server_error) and closes.
+   * `done`; `error` sends the `error` event (a server_error) and closes; `stall` keeps the connection
+   * open and sends nothing more, as a stuck proxy does, until the client gives up.
    */
-  how?: 'destroy' | 'end' | 'error';
+  how?: 'destroy' | 'end' | 'error' | 'stall';
 }
 
 export interface SseWriterOptions {
@@ -36,6 +37,7 @@ export class SseWriter {
   readonly #cutError: () => unknown;
   #count = 0;
   #closed = false;
+  #stalled = false;
   #onClose = new Set<() => void>();
 
   constructor(
@@ -58,6 +60,11 @@ export class SseWriter {
   send(event: string, data: unknown): boolean {
     if (this.#closed) return false;
     if (this.#cut && this.#count >= this.#cut.cutAfterEvents) {
+      if (this.#cut.how === 'stall') {
+        // Nothing reaches the client, but as far as the producer knows it is still listening.
+        this.#stalled = true;
+        return true;
+      }
       this.#cutNow();
       return false;
     }
@@ -70,12 +77,13 @@ export class SseWriter {
 
   /** Sends the closing `done` event and ends the response. */
   done(): void {
-    if (this.send('done', '[DONE]')) this.#res.end();
-    this.#markClosed();
+    if (this.send('done', '[DONE]') && !this.#stalled) this.#res.end();
+    if (!this.#stalled) this.#markClosed();
   }
 
   /** Ends the response after the last event, without `done` (the Responses API sends none). */
   end(): void {
+    if (this.#stalled) return;
     if (!this.#closed) this.#res.end();
     this.#markClosed();
   }
