@@ -16,7 +16,7 @@ export interface App {
   store: Store;
   backend: Backend;
   orchestrator: Orchestrator;
-  /** Stops the cleanup sweep and runs (checkpointed as cancelled), then closes the store. */
+  /** Stops the cleanup sweep, gives running answers SHUTDOWN_GRACE_MS to finish, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -60,7 +60,7 @@ export async function createApp(
       orchestrator,
       async close() {
         await cleanup?.stop();
-        await orchestrator.stop();
+        await orchestrator.stop(config.run.shutdownGraceMs);
         await store.close();
       },
     };

@@ -59,6 +59,8 @@ export const DEFAULT_LIMITS = {
   maxAttachmentMb: 20,
   /** Code-interpreter steps can be quiet for a while; two minutes of silence is a stuck stream. */
   streamStallMs: 120_000,
+  /** Well inside the 30 s most orchestrators wait between SIGTERM and SIGKILL. */
+  shutdownGraceMs: 20_000,
 } as const satisfies Record<string, number>;
 
 /** The values of `TOOL_DISPLAY`. */
@@ -157,6 +159,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       TOOL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.toolTimeoutMs, MAX_TIMER_MS),
       MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
       STREAM_STALL_MS: positiveInt(DEFAULT_LIMITS.streamStallMs, MAX_TIMER_MS),
+      SHUTDOWN_GRACE_MS: positiveInt(DEFAULT_LIMITS.shutdownGraceMs, MAX_TIMER_MS),
       MAX_ATTACHMENT_MB: positiveInt(
         DEFAULT_LIMITS.maxAttachmentMb,
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
@@ -217,6 +220,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           maxQueuedMessages: env.MAX_QUEUED_MESSAGES,
           maxAttachmentBytes: env.MAX_ATTACHMENT_MB * mb,
           streamStallMs: env.STREAM_STALL_MS,
+          shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
         },
         limits: {
           perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MIN,

@@ -42,6 +42,8 @@ export interface RunConfig {
   maxAttachmentBytes: number;
   /** A model stream silent for this long is given up and resumed or polled. */
   streamStallMs: number;
+  /** On SIGTERM, answers still running get this long to finish before they are stopped. */
+  shutdownGraceMs: number;
 }
 
 /** Access and cost control; 0 turns a limit off. */

@@ -7,6 +7,7 @@ import {
   useOrchestratorFixture,
 } from '../../test/support/orchestrator-fixture.js';
 import { aborted, ScriptedBackend } from '../../test/support/scripted-backend.js';
+import { conversationKey } from '../core/conversation.js';
 
 const t = useOrchestratorFixture();
 
@@ -125,6 +126,30 @@ describe('Orchestrator', () => {
     expect(await second).toBe('queued');
     await o.idle();
     expect(backend.runs.map((r) => r.messages.map((m) => m.text))).toEqual([['first'], ['second']]);
+  });
+
+  it('lets a running answer finish within the shutdown grace, and stops one that runs past it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const backend: ScriptedBackend = new ScriptedBackend(async function* (io) {
+      yield { type: 'run.created', checkpoint: { runId: `run_${backend.runs.length}` } };
+      if (io.request.messages[0]?.text === 'quick') await gate;
+      else await aborted(io.request.signal);
+      yield { type: 'ended', ending: { kind: io.request.signal.aborted ? 'cancelled' : 'completed' } };
+    });
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1', 'quick'));
+    await o.submit(testMessage('2', 'slow', { key: conversationKey('test', 'c2') }));
+    await t.renderer.waitFor(() => eventsOfType(t.renderer.allEvents(), 'run.started').length === 2);
+    const stopping = o.stop(200);
+    release();
+    await stopping;
+    const endings = Object.fromEntries(
+      t.renderer.renders.map((r) => [r.replyTo.to, eventsOfType(r.events, 'done')[0]?.ending.kind]),
+    );
+    expect(endings).toEqual({ '1': 'completed', '2': 'cancelled' });
   });
 
   it('answers a redelivered message only once', async () => {

@@ -142,8 +142,19 @@ export class Orchestrator {
     return done;
   }
 
-  /** Aborts every active run (for shutdown) and waits until all conversations are idle. */
-  async stop(reason: AbortReason = 'shutdown'): Promise<void> {
+  /**
+   * Stops the orchestrator: runs going (and messages already waiting) get up to `graceMs` to finish,
+   * then whatever is left is aborted (its users are told it stopped) and this waits until all is idle.
+   */
+  async stop(graceMs = 0, reason: AbortReason = 'shutdown'): Promise<void> {
+    if (graceMs > 0 && this.conversations.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([this.idle(), graceOver]);
+      clearTimeout(timer);
+    }
     for (const conversation of this.conversations.values()) {
       conversation.queue.length = 0;
       conversation.controller?.abort(reason);

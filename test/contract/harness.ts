@@ -37,6 +37,7 @@ export const TEST_RUN: RunConfig = {
   maxQueuedMessages: 10,
   maxAttachmentBytes: 1024 * 1024,
   streamStallMs: 10_000,
+  shutdownGraceMs: 0,
 };
 
 export interface HarnessOptions {

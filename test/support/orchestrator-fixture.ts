@@ -22,6 +22,7 @@ export const TEST_RUN_CONFIG: RunConfig = {
   maxQueuedMessages: 3,
   maxAttachmentBytes: 1024,
   streamStallMs: 10_000,
+  shutdownGraceMs: 1000,
 };
 
 /** The conversation every orchestrator unit test talks in. */
