@@ -118,6 +118,11 @@ export class Harness {
     return this.renderer.renders.slice(before).flatMap((r) => r.events);
   }
 
+  /** Requests the fake model server received, by method and path pattern. */
+  requestsTo(method: string, path: RegExp) {
+    return this.fake.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
   async close(): Promise<void> {
     await this.orchestrator.stop();
     await this.store.close();

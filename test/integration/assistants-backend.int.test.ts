@@ -25,9 +25,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const requestsTo = (harness: Harness, method: string, pattern: RegExp) =>
-  harness.fake.requests.filter((r) => r.method === method && pattern.test(r.path));
-
 describe('assistants backend: the assistant object', () => {
   it('creates the assistant once, finds it again after a restart, and updates it when the config changes', async () => {
     h = await Harness.start('assistants');
@@ -39,13 +36,13 @@ describe('assistants backend: the assistant object', () => {
     // A restart with the same store: the stored id is reused, nothing is created or updated.
     await restartAssistants(h.fake, h.store);
     expect(h.fake.assistants()).toHaveLength(1);
-    expect(requestsTo(h, 'POST', /^\/assistants/)).toHaveLength(1);
+    expect(h.requestsTo('POST', /^\/assistants/)).toHaveLength(1);
 
     // New instructions: the same assistant is updated in place.
     await restartAssistants(h.fake, h.store, { instructions: 'Answer in French.' });
     expect(h.fake.assistants()).toHaveLength(1);
     expect(h.fake.assistants()[0]?.instructions).toBe('Answer in French.');
-    expect(requestsTo(h, 'POST', new RegExp(`^/assistants/${created?.id}$`))).toHaveLength(1);
+    expect(h.requestsTo('POST', new RegExp(`^/assistants/${created?.id}$`))).toHaveLength(1);
   });
 
   it('finds its assistant by name and marker when the store was lost', async () => {
@@ -55,7 +52,7 @@ describe('assistants backend: the assistant object', () => {
     try {
       await restartAssistants(h.fake, fresh);
       expect(h.fake.assistants()).toHaveLength(1);
-      expect(requestsTo(h, 'POST', /^\/assistants$/)).toHaveLength(1);
+      expect(h.requestsTo('POST', /^\/assistants$/)).toHaveLength(1);
       expect((await fresh.assistants.get('threadloom-test'))?.assistantId).toBe(h.fake.assistants()[0]?.id);
     } finally {
       await fresh.close();
@@ -93,9 +90,9 @@ describe('assistants backend: streaming and polling', () => {
     expect(answerText(events)).toBe('The time is known.');
     expect(ofType(events, 'tool').map((e) => e.call.kind)).toEqual(['code_interpreter', 'function']);
     expect(ofType(events, 'file')).toHaveLength(1);
-    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
+    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
     // Polling fetches steps from its cursor: a step is never listed twice after it was reported.
-    const stepLists = requestsTo(h, 'GET', /\/steps$/);
+    const stepLists = h.requestsTo('GET', /\/steps$/);
     expect(stepLists.some((r) => typeof r.query.after === 'string')).toBe(true);
   });
 
@@ -113,7 +110,7 @@ describe('assistants backend: streaming and polling', () => {
       expect(ofType(events, 'text.done')).toHaveLength(1);
       expect(ofType(events, 'tool')).toHaveLength(1);
       expect(ofType(events, 'done')).toEqual([{ type: 'done', ending: { kind: 'completed' } }]);
-      expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
+      expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
     },
   );
 
@@ -125,7 +122,7 @@ describe('assistants backend: streaming and polling', () => {
     const events = await h.ask('go');
     expect(answerText(events)).toBe('slow answer');
     // At 10 ms the run would be fetched about 60 times; at the server's 150 ms, about 5.
-    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeLessThanOrEqual(8);
+    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeLessThanOrEqual(8);
   });
 
   it('leaves no listeners behind on the run’s signal however often it polls', async () => {
@@ -144,7 +141,7 @@ describe('assistants backend: streaming and polling', () => {
     const kinds: string[] = [];
     for await (const event of run) kinds.push(event.type);
     expect(kinds.at(-1)).toBe('ended');
-    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(20);
+    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(20);
     // openai-node leaves one listener per request on the signal it is given (openai/openai-node#1811).
     expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
@@ -157,7 +154,7 @@ describe('assistants backend: streaming and polling', () => {
     const events = await h.ask('go');
     expect(answerText(events)).toBe(answer);
     expect(ofType(events, 'text.done')).toHaveLength(1);
-    expect(requestsTo(h, 'GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
+    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(0);
   });
 
   it('follows run-step pagination while polling', async () => {

@@ -32,8 +32,7 @@ async function waitForRecord(harness: Harness, ok: (record: RunRecord) => boolea
   }
 }
 
-const posts = (harness: Harness) =>
-  harness.fake.requests.filter((r) => r.method === 'POST' && r.path === '/responses');
+const posts = (harness: Harness) => harness.requestsTo('POST', /^\/responses$/);
 
 describe('responses backend: requests', () => {
   it('sends model, instructions and tools with every response, on the conversation, streamed in the background', async () => {

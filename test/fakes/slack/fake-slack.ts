@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { FileHost, type HostedFile } from './file-host.js';
 import { JSON_ARGS, METHODS, type MethodCall, type MethodResult } from './methods.js';
 import { SocketModeServer } from './socket-mode.js';
@@ -34,10 +35,8 @@ export interface MethodFault {
   times?: number;
 }
 
-export interface WaitOptions {
-  timeoutMs?: number;
-  what?: string;
-}
+/** How long `waitFor` waits, and what its timeout error names. */
+export type WaitOptions = WaitForOptions;
 
 /**
  * A local Slack for tests, on 127.0.0.1: the Web API at `/api/<method>` for every method the bot uses,
@@ -184,30 +183,13 @@ export class FakeSlack {
 
   /** Resolves with `probe()`'s first truthy value, re-checked on every call; rejects after the deadline. */
   waitFor<T>(probe: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-    const { timeoutMs = 5000, what = 'condition' } = options;
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        try {
-          const value = probe();
-          if (value === undefined || value === null || value === false) return;
-          done();
-          resolve(value);
-        } catch (error) {
-          done();
-          reject(error);
-        }
+    const onChange = (listener: () => void) => {
+      this.changes.on('change', listener);
+      return () => {
+        this.changes.off('change', listener);
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.changes.off('change', check);
-      };
-      this.changes.on('change', check);
-      check();
-    });
+    };
+    return waitForChange('fake Slack', onChange, probe, options);
   }
 
   /** Re-checks every waitFor (for watchers outside the fake whose state changed). */
