@@ -87,6 +87,9 @@ async function start(config: AppConfig): Promise<Running> {
     await stop({ app, adapters, ops, logger });
     throw error;
   }
+  // Now that every platform can be posted to: finish the answers a crash or a stop left unfinished.
+  const resumed = await app.orchestrator.resumeUnfinished();
+  if (resumed > 0) logger.info({ resumed }, 'resuming unfinished runs');
   return { app, adapters, ops, logger };
 }
 

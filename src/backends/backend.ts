@@ -89,8 +89,18 @@ export interface RunRequest {
   key: ConversationKey;
   threadId: string;
   messages: readonly RunMessage[];
-  /** Aborted on timeout or shutdown; the backend stops reading and cancels at the service. */
+  /**
+   * Aborted on cancel or timeout: the backend stops reading and cancels at the service. Aborted with
+   * the reason `'shutdown'`: it stops reading and leaves the run going at the service, for the next
+   * start to resume (the iteration then ends without an `ended` event).
+   */
   signal: AbortSignal;
+  /**
+   * Re-attach to this run (left unfinished by a crashed or stopped process) instead of starting one;
+   * `messages` is then empty. Its output is reported from the start of the current response (or run),
+   * so an answer can be finished in place.
+   */
+  resume?: RunCheckpoint;
 }
 
 /** The model-service side: one implementation per API, both passing the same contract suite. */

@@ -5,11 +5,12 @@ import { USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import { type Metrics, NO_METRICS } from '../core/metrics.js';
-import type { ReplyRenderer } from '../core/renderer.js';
+import type { AnswerJournal, ReplyRenderer } from '../core/renderer.js';
 import type { ReplyEvent } from '../core/reply-events.js';
-import type { Store } from '../store/types.js';
+import type { RunRecord, Store } from '../store/types.js';
 import { refusalFor } from './access.js';
 import { AsyncQueue } from './async-queue.js';
+import { RunLedger } from './run-ledger.js';
 import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
 
 /** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
@@ -38,6 +39,8 @@ interface Conversation {
   idle: Promise<void>;
   /** Resets asked for while a turn ran: done between turns, then these resolve. */
   resets: (() => void)[];
+  /** A run a crashed or stopped process left unfinished: picked up before anything else. */
+  resume?: RunRecord;
 }
 
 /**
@@ -116,6 +119,38 @@ export class Orchestrator {
     return 'started';
   }
 
+  /**
+   * Picks up the runs a crashed or stopped process left unfinished (found in the store): each is
+   * re-attached at the service and its answer finished in place. Call once the adapters can render.
+   * Returns how many were resumed.
+   */
+  async resumeUnfinished(): Promise<number> {
+    let resumed = 0;
+    for (const record of await this.options.store.runs.list()) {
+      if (this.conversations.has(record.key)) continue;
+      if (record.backend !== this.options.backend.name) {
+        // Made by the other backend before a configuration change: it cannot be followed from here.
+        this.options.logger.warn(
+          { conversation: record.key, runId: record.runId },
+          'dropping a run of another backend',
+        );
+        await this.options.store.runs.delete(record.key);
+        continue;
+      }
+      const conversation: Conversation = {
+        queue: [],
+        controller: undefined,
+        idle: Promise.resolve(),
+        resets: [],
+        resume: record,
+      };
+      this.conversations.set(record.key, conversation);
+      conversation.idle = this.pump(record.key, conversation);
+      resumed += 1;
+    }
+    return resumed;
+  }
+
   /** Stops the conversation's active run, if any. Queued messages still get their turn. */
   cancel(key: ConversationKey): boolean {
     const controller = this.conversations.get(key)?.controller;
@@ -173,7 +208,16 @@ export class Orchestrator {
     // Let the submit() that started us return before the first turn begins.
     await Promise.resolve();
     try {
-      while (conversation.queue.length > 0 || conversation.resets.length > 0) {
+      while (conversation.queue.length > 0 || conversation.resets.length > 0 || conversation.resume) {
+        if (conversation.resume) {
+          const record = conversation.resume;
+          delete conversation.resume;
+          const controller = new AbortController();
+          conversation.controller = controller;
+          await this.turn([resumedMessage(record)], controller, record);
+          conversation.controller = undefined;
+          continue;
+        }
         if (conversation.resets.length > 0) {
           const waiting = conversation.resets.splice(0);
           await this.discardThread(key).catch((err: unknown) => {
@@ -205,18 +249,28 @@ export class Orchestrator {
     });
   }
 
-  private async turn(batch: InboundMessage[], controller: AbortController): Promise<void> {
+  private async turn(
+    batch: InboundMessage[],
+    controller: AbortController,
+    resume?: RunRecord,
+  ): Promise<void> {
     const last = batch.at(-1);
     if (!last) return;
+    const ledger = new RunLedger(
+      this.options.store.runs,
+      this.options.logger.child({ conversation: last.key }),
+      resume,
+    );
     const events = new AsyncQueue<ReplyEvent>();
-    const rendering = this.render(last, events);
+    const rendering = this.render(last, events, ledger);
     const timer = setTimeout(
       () => controller.abort('timeout' satisfies AbortReason),
       this.options.run.timeoutMs,
     );
     const observe = this.observer();
+    let outcome: Awaited<ReturnType<typeof runTurn>> = 'ended';
     try {
-      await runTurn(
+      outcome = await runTurn(
         { ...this.options, now: this.now },
         batch,
         (event) => {
@@ -224,11 +278,17 @@ export class Orchestrator {
           events.push(event);
         },
         controller.signal,
+        ledger,
+        resume,
       );
     } finally {
       clearTimeout(timer);
       events.close();
       await rendering;
+      // Only once the answer is on the platform: a crash before this point resumes the run. A run
+      // suspended by shutdown keeps its record, for the next start.
+      if (outcome === 'ended') await ledger.clear(last.key);
+      else await ledger.flush();
     }
   }
 
@@ -257,13 +317,17 @@ export class Orchestrator {
     this.metrics.queueDepth(depth);
   }
 
-  private render(message: InboundMessage, events: AsyncIterable<ReplyEvent>): Promise<void> {
+  private render(
+    message: InboundMessage,
+    events: AsyncIterable<ReplyEvent>,
+    journal?: AnswerJournal,
+  ): Promise<void> {
     const renderer = this.renderers.get(platformOf(message.key));
     if (!renderer) {
       this.options.logger.error({ conversation: message.key }, 'no renderer registered for this platform');
       return drain(events);
     }
-    return renderer.render(message.replyTo, events).catch((err: unknown) => {
+    return renderer.render(message.replyTo, events, journal).catch((err: unknown) => {
       this.options.logger.error({ err, conversation: message.key }, 'rendering the answer failed');
       return drain(events);
     });
@@ -275,6 +339,19 @@ export class Orchestrator {
     queue.close();
     return this.render(message, queue);
   }
+}
+
+/** The message a resumed run answers, rebuilt from its record (its text and files are already in the thread). */
+function resumedMessage(record: RunRecord): InboundMessage {
+  return {
+    id: record.messageIds.at(-1) ?? record.runId,
+    key: record.key,
+    userId: record.userId,
+    text: '',
+    files: [],
+    replyTo: record.replyTo,
+    receivedAt: record.startedAt,
+  };
 }
 
 /** Consumes what nobody will show, so the producer is never left waiting. */

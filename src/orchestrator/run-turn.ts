@@ -9,6 +9,7 @@ import type { RunRecord, Store } from '../store/types.js';
 import type { ToolContext, ToolResult } from '../tools/tool.js';
 import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
+import type { RunLedger } from './run-ledger.js';
 
 /** The part of the tool registry a turn needs. */
 export interface ToolExecutor {
@@ -31,45 +32,72 @@ export interface TurnDeps {
 /** Why a turn's signal was aborted. */
 export type AbortReason = 'cancel' | 'timeout' | 'shutdown';
 
+/** How a turn ended: `suspended` when shutdown stopped it mid-run, left for the next start to resume. */
+export type TurnOutcome = 'ended' | 'suspended';
+
 /**
  * Runs one turn: the batch of user messages queued for a conversation goes into one run, and the
- * run's backend events become reply events on `emit`. Never throws: every failure ends in an
- * `error` or `done` event, so the user always hears back.
+ * run's backend events become reply events on `emit`. With `resume` (a run a crashed or stopped
+ * process left in the store), it re-attaches to that run instead of starting one. Never throws:
+ * every failure ends in an `error` or `done` event, so the user always hears back.
  */
 export async function runTurn(
   deps: TurnDeps,
   batch: readonly InboundMessage[],
   emit: (event: ReplyEvent) => void,
   signal: AbortSignal,
-): Promise<void> {
+  ledger: RunLedger,
+  resume?: RunRecord,
+): Promise<TurnOutcome> {
   const last = batch.at(-1);
-  if (!last) return;
+  if (!last) return 'ended';
   const log = deps.logger.child({ conversation: last.key });
+  const turn = new TurnState(deps, last, emit, log, ledger);
   try {
-    const messages = await uploadBatch(deps, batch, emit);
-    const turn = new TurnState(deps, last, emit, log);
-    for (let attempt = 1; ; attempt++) {
-      const threadId = await threadFor(deps, last);
-      try {
-        await runOnThread(deps, turn, batch, threadId, messages, signal);
-        break;
-      } catch (error) {
-        // The thread was deleted at the service (by an operator, a cleanup, another server): start a
-        // new one, once, as long as nothing of this turn has reached the user yet.
-        if (attempt > 1 || turn.started || !(error instanceof AssistantError && error.status === 404))
-          throw error;
-        log.warn({ threadId }, 'the assistant thread is gone; starting a new one');
-        await deps.store.threads.delete(last.key);
-      }
+    if (resume) {
+      turn.log = log.child({ runId: resume.runId });
+      turn.log.info('resuming a run left unfinished');
+      await runOnThread(deps, turn, batch, resume.threadId, [], signal, resume);
+    } else {
+      const messages = await uploadBatch(deps, batch, emit);
+      await runWithThreadRetry(deps, turn, batch, messages, signal, log);
     }
+    if (!turn.ended && signal.reason === 'shutdown') {
+      // Left running at the service: the next start resumes it from the record, if there is one.
+      if (ledger.current) return 'suspended';
+      turn.emit(finalEvent({ kind: 'cancelled' }, signal));
+      return 'ended';
+    }
+    if (!turn.ended) turn.emit(finalEvent({ kind: 'failed', code: 'stream_ended' }, signal));
   } catch (error) {
     const code = errorCode(error);
-    log.error({ err: error, code }, 'turn failed');
+    turn.log.error({ err: error, code }, 'turn failed');
     emit({ type: 'error', code, text: USER_MESSAGES[code] });
-  } finally {
-    await deps.store.runs
-      .delete(last.key)
-      .catch((err: unknown) => log.warn({ err }, 'could not clear run record'));
+  }
+  return 'ended';
+}
+
+async function runWithThreadRetry(
+  deps: TurnDeps,
+  turn: TurnState,
+  batch: readonly InboundMessage[],
+  messages: readonly RunMessage[],
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  const last = batch.at(-1) as InboundMessage;
+  for (let attempt = 1; ; attempt++) {
+    const threadId = await threadFor(deps, last);
+    try {
+      return await runOnThread(deps, turn, batch, threadId, messages, signal);
+    } catch (error) {
+      // The thread was deleted at the service (by an operator, a cleanup, another server): start a
+      // new one, once, as long as nothing of this turn has reached the user yet.
+      if (attempt > 1 || turn.started || !(error instanceof AssistantError && error.status === 404))
+        throw error;
+      log.warn({ threadId }, 'the assistant thread is gone; starting a new one');
+      await deps.store.threads.delete(last.key);
+    }
   }
 }
 
@@ -80,9 +108,16 @@ async function runOnThread(
   threadId: string,
   messages: readonly RunMessage[],
   signal: AbortSignal,
+  resume?: RunRecord,
 ): Promise<void> {
   const last = batch.at(-1) as InboundMessage;
-  const run = deps.backend.startRun({ key: last.key, threadId, messages, signal });
+  const run = deps.backend.startRun({
+    key: last.key,
+    threadId,
+    messages,
+    signal,
+    ...(resume ? { resume: { runId: resume.runId, ...optional('position', resume.position) } } : {}),
+  });
   for await (const event of run) {
     if (event.type === 'action.required') {
       run.submitToolOutputs(await runToolRound(deps, last, event.calls, turn.emit, signal));
@@ -90,8 +125,10 @@ async function runOnThread(
     }
     await turn.handle(event, threadId, batch, signal);
   }
-  if (!turn.ended) turn.emit(finalEvent({ kind: 'failed', code: 'stream_ended' }, signal));
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 function finalEvent(ending: RunEnding, signal: AbortSignal): ReplyEvent {
   // A run we cancelled because it ran out of time is a timeout to the user, not a cancellation.
@@ -184,8 +221,6 @@ class TurnState {
   ended = false;
   /** Has anything of the run reached the user? */
   started = false;
-  /** The run as recorded in the store while it is in flight. */
-  private record: RunRecord | undefined;
   private readonly filters = new Map<string, ReturnType<typeof createMarkerFilter>>();
   private readonly deliveredFiles = new Set<string>();
 
@@ -193,7 +228,8 @@ class TurnState {
     private readonly deps: TurnDeps,
     private readonly message: InboundMessage,
     readonly emit: (event: ReplyEvent) => void,
-    private readonly log: Logger,
+    public log: Logger,
+    private readonly ledger: RunLedger,
   ) {}
 
   async handle(
@@ -205,31 +241,25 @@ class TurnState {
     this.started ||= event.type !== 'checkpoint';
     switch (event.type) {
       case 'run.created':
-        this.record = {
+        // Every later log line of the turn names the run.
+        this.log = this.log.child({ runId: event.checkpoint.runId });
+        await this.ledger.start({
           key: this.message.key,
           backend: this.deps.backend.name,
           threadId,
           runId: event.checkpoint.runId,
-          ...(event.checkpoint.position === undefined ? {} : { position: event.checkpoint.position }),
+          ...optional('position', event.checkpoint.position),
           messageIds: batch.map((m) => m.id),
+          userId: this.message.userId,
           replyTo: this.message.replyTo,
           startedAt: this.deps.now(),
-        };
-        await this.deps.store.runs.set(this.record);
+        });
         this.emit({ type: 'run.started', runId: event.checkpoint.runId, messageIds: batch.map((m) => m.id) });
         return;
       case 'checkpoint':
         // Where the run is now (a later response of the turn, a later stream position): what a
         // restart needs to pick the run up again.
-        if (!this.record) return;
-        this.record = {
-          ...this.record,
-          runId: event.checkpoint.runId,
-          ...(event.checkpoint.position === undefined ? {} : { position: event.checkpoint.position }),
-        };
-        await this.deps.store.runs
-          .set(this.record)
-          .catch((err: unknown) => this.log.warn({ err }, 'could not checkpoint the run'));
+        await this.ledger.checkpoint(event.checkpoint);
         return;
       case 'status':
         this.emit({ type: 'status', text: event.text });

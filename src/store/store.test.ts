@@ -68,6 +68,7 @@ const run = (thread: string): RunRecord => ({
   backend: 'responses',
   threadId: `conv_${thread}`,
   runId: `resp_${thread}`,
+  userId: 'u1',
   messageIds: [`m-${thread}`],
   replyTo: { [`m-${thread}`]: `r-${thread}` },
   startedAt: 1_700_000_000_000,
@@ -189,13 +190,19 @@ describe.each(targets)('store on $name', (target) => {
   it('sets, gets, lists and deletes in-flight runs', async () => {
     expect(await store.runs.list()).toEqual([]);
     await store.runs.set(run('a'));
-    await store.runs.set({ ...run('b'), position: '42', postedMessageIds: ['p1'] });
-    expect(await store.runs.get(key('b'))).toEqual({ ...run('b'), position: '42', postedMessageIds: ['p1'] });
+    await store.runs.set({ ...run('b'), position: '42', posted: { 'text:m1': ['p1', 'p2'] } });
+    expect(await store.runs.get(key('b'))).toEqual({
+      ...run('b'),
+      position: '42',
+      posted: { 'text:m1': ['p1', 'p2'] },
+    });
     const listed = await store.runs.list();
     expect(listed.map((r) => r.key).sort()).toEqual([key('a'), key('b')]);
     await store.runs.delete(key('a'));
     expect(await store.runs.get(key('a'))).toBeUndefined();
-    expect(await store.runs.list()).toEqual([{ ...run('b'), position: '42', postedMessageIds: ['p1'] }]);
+    expect(await store.runs.list()).toEqual([
+      { ...run('b'), position: '42', posted: { 'text:m1': ['p1', 'p2'] } },
+    ]);
   });
 
   it('lists every run when many are recorded at once', async () => {

@@ -27,10 +27,15 @@ export interface RunRecord {
   /** Backend stream position (Responses: last sequence_number). */
   position?: string;
   messageIds: readonly string[];
+  /** Who asked (the last message of the batch): usage is counted for them. */
+  userId: string;
   replyTo: Readonly<Record<string, string>>;
   startedAt: number;
-  /** Platform message ids already posted for this answer, so a resume edits rather than reposts. */
-  postedMessageIds?: readonly string[];
+  /**
+   * What has been posted of the answer, by part (see `AnswerJournal`), so that a resumed run edits
+   * what is there rather than posting it again.
+   */
+  posted?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Token totals for one day (UTC). */

@@ -217,6 +217,33 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
     });
   });
 
+  it('leaves a run going at shutdown, and the next start finishes its answer whole, once', async () => {
+    const first = await Harness.start(backendName);
+    try {
+      const whole = 'The whole answer, streamed in small pieces, survives a restart.';
+      first.fake.setScript(() => [text(whole, { chunkSize: 4, delayMs: 15 })]);
+      await first.submit('go');
+      await first.renderer.waitFor(() => ofType(first.renderer.allEvents(), 'text.delta').length > 0);
+      await first.orchestrator.stop(0);
+      const runId = ofType(first.renderer.allEvents(), 'run.started')[0]?.runId ?? '';
+      expect(ofType(first.renderer.allEvents(), 'done')).toEqual([]);
+      expect(await first.store.runs.get(first.key)).toMatchObject({ runId });
+
+      const before = first.renderer.renders.length;
+      const second = await first.restart();
+      await second.idle();
+      const resumed = first.renderer.renders.slice(before).flatMap((r) => r.events);
+      expect(answerText(resumed)).toBe(whole);
+      expect(ofType(resumed, 'done')).toEqual([{ type: 'done', ending: { kind: 'completed' } }]);
+      // Not cancelled, not run twice: the one run (or response) finished at the service.
+      expect(first.fake.statusOf(runId)).toBe('completed');
+      expect(first.requestsTo('POST', /\/(runs|responses)$/)).toHaveLength(1);
+      expect(await first.store.runs.get(first.key)).toBeUndefined();
+    } finally {
+      await first.close();
+    }
+  });
+
   it('stops a run past RUN_TIMEOUT_MS and says it timed out', async () => {
     const slow = await Harness.start(backendName, { run: { timeoutMs: 300 } });
     try {

@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { InboundFile, InboundMessage } from '../../src/core/messages.js';
 import type { ReplyEvent } from '../../src/core/reply-events.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry } from '../../src/tools/index.js';
@@ -61,7 +62,26 @@ export class Harness {
     readonly backend: Backend,
     readonly orchestrator: Orchestrator,
     private readonly dir: string,
+    private readonly tools: ToolExecutor,
+    private readonly run: RunConfig,
   ) {}
+
+  /**
+   * The process "starts again": a new orchestrator over the same backend and store (the old one is
+   * left as stopped), rendering into the same recorder. Resumes what the store says is unfinished.
+   */
+  async restart(): Promise<Orchestrator> {
+    const orchestrator = new Orchestrator({
+      backend: this.backend,
+      store: this.store,
+      tools: this.tools,
+      run: this.run,
+      logger: silentLogger(),
+    });
+    orchestrator.registerRenderer('test', this.renderer);
+    await orchestrator.resumeUnfinished();
+    return orchestrator;
+  }
 
   static async start(backendName: BackendName, options: HarnessOptions = {}): Promise<Harness> {
     const fake = await startFakeOpenAI({ pollAfterMs: 10 });
@@ -83,14 +103,9 @@ export class Harness {
       stallMs: options.run?.streamStallMs ?? TEST_RUN.streamStallMs,
     });
     await backend.prepare();
-    const orchestrator = new Orchestrator({
-      backend,
-      store,
-      tools,
-      run: { ...TEST_RUN, ...options.run },
-      logger,
-    });
-    const harness = new Harness(fake, store, backend, orchestrator, dir);
+    const run = { ...TEST_RUN, ...options.run };
+    const orchestrator = new Orchestrator({ backend, store, tools, run, logger });
+    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run);
     orchestrator.registerRenderer('test', harness.renderer);
     return harness;
   }

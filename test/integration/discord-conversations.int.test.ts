@@ -165,7 +165,7 @@ describe('Discord conversations', () => {
 });
 
 describe('Discord shut-down', () => {
-  it('stops taking messages, and an answer being written still posts its ending', async () => {
+  it('stops taking messages, and leaves an answer being written for the next start to finish', async () => {
     const bot = await DiscordBot.start();
     try {
       bot.openai.setScript(() => [text('Thinking…'), wait(20_000)]);
@@ -174,8 +174,11 @@ describe('Discord shut-down', () => {
       await bot.adapter.stop();
       const ignored = bot.mention('too late');
       await bot.core.orchestrator.stop();
-      expect(bot.fake.botMessages(thread.id).map((m) => m.content)).toEqual(['Thinking…', '⏹️ Stopped.']);
+      // No "Stopped.": the run goes on at the service and its record stays, for the next start.
+      expect(bot.fake.botMessages(thread.id).map((m) => m.content)).toEqual(['Thinking…']);
       expect(ignored.threadId).toBeUndefined();
+      const record = [...(await bot.core.store.runs.list())].find((r) => r.replyTo.channel === thread.id);
+      expect(Object.values(record?.posted ?? {})).toEqual([[bot.fake.botMessages(thread.id)[0]?.id]]);
     } finally {
       await bot.close();
     }

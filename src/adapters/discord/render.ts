@@ -1,7 +1,7 @@
 import type { ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
-import type { ReplyRenderer } from '../../core/renderer.js';
+import { type AnswerJournal, NO_JOURNAL, type ReplyRenderer } from '../../core/renderer.js';
 import type { Citation, OutboundFile, ReplyEvent } from '../../core/reply-events.js';
 import { formatFootnotes } from '../../render/citations.js';
 import { splitMessage } from '../../render/split.js';
@@ -45,9 +45,14 @@ export interface DiscordReplyTo {
 export class DiscordRenderer implements ReplyRenderer {
   constructor(private readonly options: DiscordRendererOptions) {}
 
-  async render(replyTo: Readonly<Record<string, string>>, events: AsyncIterable<ReplyEvent>): Promise<void> {
+  async render(
+    replyTo: Readonly<Record<string, string>>,
+    events: AsyncIterable<ReplyEvent>,
+    journal: AnswerJournal = NO_JOURNAL,
+  ): Promise<void> {
     const { channel, key } = replyTo;
-    const answer = channel && key ? new Answer(this.options, channel, key as ConversationKey) : undefined;
+    const answer =
+      channel && key ? new Answer(this.options, channel, key as ConversationKey, journal) : undefined;
     if (!answer) this.options.logger.error({ replyTo }, 'a Discord answer without a channel to post in');
     const typing = new TypingIndicator(async (stillWanted) => {
       await this.options.budget.acquire();
@@ -67,7 +72,11 @@ export class DiscordRenderer implements ReplyRenderer {
 const size = (n: number) =>
   n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-/** One run's answer in one channel: live text messages, tool and file messages, notes. */
+/**
+ * One run's answer in one channel: live text messages, tool and file messages, notes. Each text, tool
+ * and file is a part of the journal: an answer resumed after a restart edits the texts it finds there
+ * and does not post those tools and files again.
+ */
 class Answer {
   /** Set once Discord refused a post for good (permissions, access, channel gone): the rest is dropped. */
   closed = false;
@@ -80,7 +89,13 @@ class Answer {
     private readonly options: DiscordRendererOptions,
     readonly channel: string,
     private readonly key: ConversationKey,
+    private readonly journal: AnswerJournal,
   ) {
+    const resumed = Object.values(journal.posted).flat();
+    for (const id of resumed) options.answers.set(id, key);
+    this.posted.push(...resumed);
+    // The ⏹️ went on the first message before the restart; it comes off when this run is over.
+    if (resumed[0] !== undefined) this.stopButton = Promise.resolve(resumed[0]);
     // LiveText takes its turn in the budget before each call; these go straight to Discord.
     this.target = {
       post: (content) => this.postNow(content, []),
@@ -135,12 +150,15 @@ class Answer {
           maxLength: DISCORD_MAX_LENGTH,
         });
         if (!view) return;
+        const part = `tool:${event.call.id}`;
+        if (this.journal.posted[part]) return;
         const files = view.attachments.map((a) => ({
           name: a.name,
           data: new TextEncoder().encode(a.content),
           contentType: 'text/plain; charset=utf-8',
         }));
-        return this.post(view.text, files);
+        this.journal.record(part, await this.post(view.text, files));
+        return;
       }
       case 'file':
         return this.upload(event.file);
@@ -153,7 +171,8 @@ class Answer {
         return;
       case 'error':
         await this.finishTexts();
-        return this.post(`⚠️ ${event.text}`);
+        await this.post(`⚠️ ${event.text}`);
+        return;
       case 'status':
       case 'run.started':
       case 'usage':
@@ -164,10 +183,13 @@ class Answer {
   private text(messageId: string) {
     let text = this.texts.get(messageId);
     if (!text) {
+      const part = `text:${messageId}`;
       const live = new LiveText(this.target, {
         maxLength: DISCORD_MAX_LENGTH,
         minEditIntervalMs: this.options.editIntervalMs,
         budget: this.options.budget,
+        existing: this.journal.posted[part] ?? [],
+        onPosted: (ids) => this.journal.record(part, ids),
       });
       text = { live, streamed: '', done: false };
       this.texts.set(messageId, text);
@@ -192,30 +214,38 @@ class Answer {
 
   private async upload(file: OutboundFile): Promise<void> {
     const name = safeFileName(file);
+    const part = `file:${name}`;
+    if (this.journal.posted[part]) return;
+    this.journal.record(part, await this.uploadNow(file, name));
+  }
+
+  private async uploadNow(file: OutboundFile, name: string): Promise<string[]> {
     if (file.bytes.byteLength > this.options.maxUploadBytes) {
       return this.post(
         `📎 ${name} is ${size(file.bytes.byteLength)}, too big to upload here (the limit is ${size(this.options.maxUploadBytes)}).`,
       );
     }
     try {
-      await this.post('', [{ name, data: file.bytes, contentType: file.mimeType }]);
+      return await this.post('', [{ name, data: file.bytes, contentType: file.mimeType }]);
     } catch (error) {
       if (discordErrorCode(error) !== DISCORD_ERROR_CODES.missingPermissions) throw error;
       this.options.logger.error(
         { conversation: this.key, channel: this.channel, ...describeError(error) },
         'Discord refused a file upload: the bot needs the Attach Files permission here',
       );
-      await this.post(`📎 I made ${name}, but I am not allowed to attach files in this channel.`);
+      return this.post(`📎 I made ${name}, but I am not allowed to attach files in this channel.`);
     }
   }
 
   /** Posts text (split at Discord's limit, fences balanced) with files on the last part, in turn. */
-  private async post(text: string, files: readonly UploadFile[] = []): Promise<void> {
+  private async post(text: string, files: readonly UploadFile[] = []): Promise<string[]> {
     const chunks = text.trim() === '' ? [''] : splitMessage(text, DISCORD_MAX_LENGTH);
+    const ids: string[] = [];
     for (const [i, chunk] of chunks.entries()) {
       await this.options.budget.acquire();
-      await this.postNow(chunk, i === chunks.length - 1 ? files : []);
+      ids.push(await this.postNow(chunk, i === chunks.length - 1 ? files : []));
     }
+    return ids;
   }
 
   private async postNow(content: string, files: readonly UploadFile[]): Promise<string> {

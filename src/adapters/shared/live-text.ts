@@ -25,13 +25,20 @@ export class MessageGoneError extends Error {
   }
 }
 
-export interface LiveTextOptions {
+export interface LiveTextOptions<Handle = unknown> {
   /** The platform's limit for one message's content. */
   maxLength: number;
   /** A message is edited at most this often while the text streams. */
   minEditIntervalMs: number;
   /** Shared by all answers on the platform, so that together they stay inside its rate limits. */
   budget: RateBudget;
+  /**
+   * Messages an earlier process already posted for this text (an answer resumed after a restart):
+   * they are edited to show the text, in order, before anything new is posted.
+   */
+  existing?: readonly Handle[];
+  /** Told the full list of messages whenever it changes (a post, a replacement, a removal). */
+  onPosted?: (handles: readonly Handle[]) => void;
   now?: () => number;
 }
 
@@ -61,9 +68,11 @@ export class LiveText<Handle> {
 
   constructor(
     private readonly target: MessageTarget<Handle>,
-    private readonly options: LiveTextOptions,
+    private readonly options: LiveTextOptions<Handle>,
   ) {
     this.now = options.now ?? Date.now;
+    // What they show is not known here: the first flush edits each of them.
+    for (const handle of options.existing ?? []) this.posted.push({ handle, content: '\u0000' });
   }
 
   /** Adds streamed text; it reaches the platform at the next paced flush. */
@@ -125,6 +134,7 @@ export class LiveText<Handle> {
       await this.options.budget.acquire();
       if (!existing) {
         this.posted.push({ handle: await this.target.post(chunk), content: chunk });
+        this.reportPosted();
         continue;
       }
       try {
@@ -136,12 +146,19 @@ export class LiveText<Handle> {
         await this.options.budget.acquire();
         this.posted.splice(index);
         this.posted.push({ handle: await this.target.post(chunk), content: chunk });
+        this.reportPosted();
       }
     }
-    for (const extra of this.posted.splice(chunks.length)) {
+    const extras = this.posted.splice(chunks.length);
+    if (extras.length > 0) this.reportPosted();
+    for (const extra of extras) {
       await this.options.budget.acquire();
       await (this.target.remove?.(extra.handle) ?? this.target.edit(extra.handle, '…'));
     }
     this.rendered = text;
+  }
+
+  private reportPosted(): void {
+    this.options.onPosted?.(this.handles);
   }
 }

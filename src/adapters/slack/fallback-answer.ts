@@ -26,7 +26,16 @@ export class FallbackAnswer implements Answer {
   private readonly live: LiveText<string>;
   private text = '';
 
-  constructor(api: SlackApi, address: SlackAddress, updateIntervalMs: number) {
+  /**
+   * `resumed`: messages an earlier process posted for this answer (they are edited in place);
+   * `onPosted`: told the answer's messages whenever they change.
+   */
+  constructor(
+    api: SlackApi,
+    address: SlackAddress,
+    updateIntervalMs: number,
+    journal: { resumed?: readonly string[]; onPosted?: (ts: readonly string[]) => void } = {},
+  ) {
     const target: MessageTarget<string> = {
       post: async (content) => {
         const result = await api.call('chat.postMessage', {
@@ -57,6 +66,8 @@ export class FallbackAnswer implements Answer {
       maxLength: MAX_MARKDOWN_LENGTH,
       minEditIntervalMs: updateIntervalMs,
       budget: api.budgetFor('chat.update'),
+      ...(journal.resumed ? { existing: journal.resumed } : {}),
+      ...(journal.onPosted ? { onPosted: journal.onPosted } : {}),
     });
   }
 

@@ -1,7 +1,7 @@
 import type { ToolDisplay } from '../../config/types.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { ReplyRenderer } from '../../core/renderer.js';
+import { type AnswerJournal, NO_JOURNAL, type ReplyRenderer } from '../../core/renderer.js';
 import type { Citation, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
 import { formatFootnotes } from '../../render/citations.js';
 import { toolMessage } from '../../render/tool-view.js';
@@ -37,8 +37,19 @@ export class SlackRenderer implements ReplyRenderer {
 
   constructor(private readonly options: SlackRendererOptions) {}
 
-  async render(replyTo: Readonly<Record<string, string>>, events: AsyncIterable<ReplyEvent>): Promise<void> {
-    const run = new RunInThread(this.options, this.streaming, addressFromReplyTo(replyTo), replyTo.key ?? '');
+  async render(
+    replyTo: Readonly<Record<string, string>>,
+    events: AsyncIterable<ReplyEvent>,
+    journal: AnswerJournal = NO_JOURNAL,
+  ): Promise<void> {
+    const run = new RunInThread(
+      this.options,
+      this.streaming,
+      addressFromReplyTo(replyTo),
+      replyTo.key ?? '',
+      journal,
+    );
+    await run.resumed();
     try {
       for await (const event of events) await run.show(event);
     } finally {
@@ -47,7 +58,11 @@ export class SlackRenderer implements ReplyRenderer {
   }
 }
 
-/** One run's rendering in one thread. */
+/**
+ * One run's rendering in one thread. The working line, each answer text, tool and file are parts of
+ * the journal: a run resumed after a restart takes over its working line, edits the texts it finds
+ * there, and does not post those tools and files again.
+ */
 class RunInThread {
   private readonly answers = new Map<string, Answer>();
   private readonly working: WorkingIndicator;
@@ -60,15 +75,41 @@ class RunInThread {
     private readonly streaming: StreamingState,
     private readonly address: SlackAddress,
     private readonly key: string,
+    private readonly journal: AnswerJournal,
   ) {
     this.log = options.logger.child({ channel: address.channel, thread: address.thread });
     this.working = new WorkingIndicator(options.api, address, key, this.log);
+    const working = journal.posted.working?.[0];
+    if (working !== undefined) this.working.adopt(working);
+  }
+
+  /**
+   * A resumed run's answer messages may still be open streams of the process that died: they are
+   * ended, so that the answer can be finished in them with `chat.update`.
+   */
+  async resumed(): Promise<void> {
+    for (const [part, ids] of Object.entries(this.journal.posted)) {
+      if (!part.startsWith('text:')) continue;
+      for (const ts of ids) {
+        await this.options.api
+          .call('chat.stopStream', { channel: this.address.channel, ts })
+          .catch(() => undefined); // already ended, or never a stream: nothing to do
+      }
+    }
   }
 
   async show(event: ReplyEvent): Promise<void> {
     switch (event.type) {
       case 'run.started':
-        return this.attempt('showing the run', () => this.working.start(), 'decoration');
+        return this.attempt(
+          'showing the run',
+          async () => {
+            await this.working.start();
+            const ts = this.working.messageTs;
+            if (ts !== undefined) this.journal.record('working', [ts]);
+          },
+          'decoration',
+        );
       case 'status':
         return this.attempt('the status', () => this.working.status(event.text), 'decoration');
       case 'text.delta':
@@ -80,8 +121,14 @@ class RunInThread {
       }
       case 'tool':
         return this.attempt('a tool call', () => this.showTool(event.call));
-      case 'file':
-        return this.attempt('a file', () => this.upload(event.file.name, event.file.bytes));
+      case 'file': {
+        const part = `file:${event.file.name}`;
+        if (this.journal.posted[part]) return;
+        return this.attempt('a file', async () => {
+          await this.upload(event.file.name, event.file.bytes);
+          this.journal.record(part, [event.file.name]);
+        });
+      }
       case 'notice':
         return this.attempt('a notice', () => this.post(noticeBody(event.text)));
       case 'done':
@@ -106,7 +153,11 @@ class RunInThread {
     });
   }
 
-  private async attempt(what: string, work: () => Promise<void>, part: 'answer' | 'decoration' = 'answer') {
+  private async attempt(
+    what: string,
+    work: () => Promise<unknown>,
+    part: 'answer' | 'decoration' = 'answer',
+  ) {
     try {
       await work();
     } catch (err) {
@@ -119,16 +170,24 @@ class RunInThread {
   private answerFor(messageId: string): Answer {
     let answer = this.answers.get(messageId);
     if (!answer) {
-      answer = this.newAnswer();
+      answer = this.newAnswer(`text:${messageId}`);
       this.answers.set(messageId, answer);
     }
     return answer;
   }
 
-  private newAnswer(): Answer {
+  private newAnswer(part: string): Answer {
     const { api, logger, updateIntervalMs, appendIntervalMs } = this.options;
-    if (this.streaming.refused) return new FallbackAnswer(api, this.address, updateIntervalMs);
+    const onPosted = (ts: readonly string[]) => this.journal.record(part, ts);
+    const resumed = this.journal.posted[part];
+    // A resumed answer is finished in the messages it already has, by chat.update.
+    if (this.streaming.refused || resumed)
+      return new FallbackAnswer(api, this.address, updateIntervalMs, {
+        onPosted,
+        ...(resumed ? { resumed } : {}),
+      });
     return new StreamAnswer({
+      onPosted,
       api,
       address: this.address,
       streaming: this.streaming,
@@ -148,8 +207,9 @@ class RunInThread {
 
   private async showTool(call: ToolCallView): Promise<void> {
     const shown = toolMessage(call, { mode: this.options.toolDisplay, maxLength: MAX_MARKDOWN_LENGTH });
-    if (!shown) return;
-    await this.post(markdownBody(shown.text));
+    const part = `tool:${call.id}`;
+    if (!shown || this.journal.posted[part]) return;
+    this.journal.record(part, [await this.post(markdownBody(shown.text))]);
     for (const attachment of shown.attachments) {
       await this.upload(attachment.name, new TextEncoder().encode(attachment.content));
     }
@@ -164,12 +224,13 @@ class RunInThread {
     });
   }
 
-  private async post(body: Record<string, unknown>): Promise<void> {
-    await this.options.api.call('chat.postMessage', {
+  private async post(body: Record<string, unknown>): Promise<string> {
+    const result = await this.options.api.call('chat.postMessage', {
       channel: this.address.channel,
       thread_ts: this.address.thread,
       ...body,
     });
+    return String(result.ts);
   }
 }
 

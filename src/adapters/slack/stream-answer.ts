@@ -37,6 +37,8 @@ export interface StreamAnswerOptions {
   logger: Logger;
   /** The user pressed Slack's own stop on the stream (`stopped_by_user`). */
   onStoppedByUser?: () => void;
+  /** Told the answer's messages (their ts) whenever they change, for the run's journal. */
+  onPosted?: (ts: readonly string[]) => void;
   now?: () => number;
 }
 
@@ -157,12 +159,17 @@ export class StreamAnswer implements Answer {
         markdown_text: text,
       });
       this.messages.push({ ts: String(result.ts), content: text, open: true });
+      this.reportPosted();
       return true;
     } catch (error) {
       const code = slackErrorOf(error) ?? 'request_failed';
       if (APP_WIDE_REFUSALS.has(code)) this.options.streaming.refused = true;
       this.options.logger.info({ slackError: code }, 'Slack refused a stream; answering with chat.update');
-      const answer = new FallbackAnswer(api, address, this.options.updateIntervalMs);
+      const before = this.messages.map((m) => m.ts);
+      const onPosted = this.options.onPosted;
+      const answer = new FallbackAnswer(api, address, this.options.updateIntervalMs, {
+        ...(onPosted ? { onPosted: (ts: readonly string[]) => onPosted([...before, ...ts]) } : {}),
+      });
       this.fallback = { answer, sent: this.sent, reopen: this.reopen };
       answer.append(this.reopen + this.pending);
       this.pending = '';
@@ -238,11 +245,18 @@ export class StreamAnswer implements Answer {
           ...markdownBody(chunk),
         });
         this.messages.push({ ts: String(result.ts), content: chunk, open: false });
+        this.reportPosted();
       }
     }
-    for (const extra of this.messages.splice(chunks.length)) {
+    const extras = this.messages.splice(chunks.length);
+    if (extras.length > 0) this.reportPosted();
+    for (const extra of extras) {
       await api.call('chat.delete', { channel: address.channel, ts: extra.ts });
     }
+  }
+
+  private reportPosted(): void {
+    this.options.onPosted?.(this.messages.map((m) => m.ts));
   }
 
   private logFailure(error: unknown): void {

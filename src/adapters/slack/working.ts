@@ -23,6 +23,17 @@ export class WorkingIndicator {
     private readonly logger: Logger,
   ) {}
 
+  /** Takes over the working line an earlier process posted for this run (resumed after a restart). */
+  adopt(ts: string): void {
+    this.ts = ts;
+    this.shown = DEFAULT_WORKING_STATUS;
+  }
+
+  /** The working line's message, once posted. */
+  get messageTs(): string | undefined {
+    return this.ts;
+  }
+
   async start(): Promise<void> {
     if (this.ts !== undefined) return;
     const result = await this.api.call('chat.postMessage', {

@@ -84,8 +84,17 @@ export class AssistantsRun implements BackendRun {
 
   private async *events(): AsyncGenerator<BackendEvent> {
     try {
-      await addMessages(this.deps.client, this.request, this.deps.logger);
-      let source = yield* this.start();
+      let source: Source;
+      const resume = this.request.resume;
+      if (resume) {
+        // Re-attached after a restart: the run's steps are polled from its first one, so every
+        // message it wrote is reported whole (the renderer edits what was already posted).
+        this.runId = resume.runId;
+        source = { kind: 'poll' };
+      } else {
+        await addMessages(this.deps.client, this.request, this.deps.logger);
+        source = yield* this.start();
+      }
       for (;;) {
         const outcome = source.kind === 'stream' ? yield* this.consume(source.stream) : yield* this.poll();
         if (outcome.kind === 'ended') return;
@@ -331,8 +340,12 @@ export class AssistantsRun implements BackendRun {
     return { kind: 'poll' };
   }
 
-  /** Our signal was aborted: cancel at the service, give it a moment to confirm, and end. */
+  /**
+   * Our signal was aborted: cancel at the service, give it a moment to confirm, and end. On shutdown
+   * the run is left going, without an ending: the next start resumes it.
+   */
   private async *endAfterAbort(): AsyncGenerator<BackendEvent> {
+    if (this.signal.reason === 'shutdown' && this.runId) return;
     const runId = this.runId;
     if (runId) {
       const deadline = Date.now() + this.deps.cancelGraceMs;

@@ -102,10 +102,10 @@ export class ResponsesRun implements BackendRun {
       let continuation = await this.continuation();
       let input: ResponseInputItem[] = userInput(this.request.messages);
       for (let round = 1; ; round++) {
-        const response = yield* this.runResponse(
-          responseBody(assistant, tools, input, continuation),
-          round === 1,
-        );
+        const resume = round === 1 ? this.request.resume : undefined;
+        const response = resume
+          ? yield* this.reattach(resume.runId)
+          : yield* this.runResponse(responseBody(assistant, tools, input, continuation), round === 1);
         addUsage(usage, responseUsage(response));
         for (const id of containersOf(response)) containers.add(id);
         if ('previousResponseId' in continuation) {
@@ -159,7 +159,38 @@ export class ResponsesRun implements BackendRun {
   ): AsyncGenerator<BackendEvent, Response> {
     this.responseId = undefined;
     this.lastSequence = -1;
-    let stream = await this.create(body);
+    return yield* this.follow(await this.create(body), firstOfTurn);
+  }
+
+  /**
+   * Picks up a response a crashed or stopped process left: its events are streamed again from just
+   * after `response.created` (the stream position a restart can trust: the text shown so far is not
+   * in memory any more, so it is rebuilt from the start and the renderer edits it in place).
+   */
+  private async *reattach(id: string): AsyncGenerator<BackendEvent, Response> {
+    this.responseId = id;
+    this.lastSequence = 0;
+    let stream: AbortableStream<ResponseStreamEvent>;
+    try {
+      stream = await this.deps.client.responses.retrieve(
+        id,
+        { stream: true, starting_after: this.lastSequence },
+        { signal: this.signal },
+      );
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      this.deps.logger.warn({ err: error, responseId: id }, 'could not stream the resumed response; polling');
+      return yield* this.pollToEnd(id);
+    }
+    return yield* this.follow(stream, false);
+  }
+
+  /** Reads a response's stream to its end, resuming from the last event seen, or polling, when it drops. */
+  private async *follow(
+    first: AbortableStream<ResponseStreamEvent>,
+    firstOfTurn: boolean,
+  ): AsyncGenerator<BackendEvent, Response> {
+    let stream = first;
     for (let attempt = 0; ; attempt++) {
       const final = yield* this.consume(stream, firstOfTurn);
       if (final) return final;
@@ -304,8 +335,12 @@ export class ResponsesRun implements BackendRun {
     }
   }
 
-  /** Our signal was aborted: cancel at the service, give it a moment to confirm, and end. */
+  /**
+   * Our signal was aborted: cancel at the service, give it a moment to confirm, and end. On shutdown
+   * the run is left going, without an ending: the next start resumes it.
+   */
   private async *endAfterAbort(): AsyncGenerator<BackendEvent> {
+    if (this.signal.reason === 'shutdown' && this.responseId) return;
     const id = this.responseId;
     if (id) {
       const deadline = Date.now() + this.deps.cancelGraceMs;

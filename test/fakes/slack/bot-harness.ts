@@ -7,6 +7,7 @@ import {
 } from '../../../src/adapters/slack/slack-adapter.js';
 import type { SlackRates } from '../../../src/adapters/slack/slack-api.js';
 import type { Allowlist, SlackConfig, ToolDisplay } from '../../../src/config/types.js';
+import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { InboundMessage } from '../../../src/core/messages.js';
 import { Harness, type HarnessOptions } from '../../contract/harness.js';
@@ -94,9 +95,9 @@ export class SlackBot {
     const orchestrator: AdapterOrchestrator = {
       registerRenderer: (platform, renderer) =>
         core.orchestrator.registerRenderer(platform, {
-          render: async (replyTo, events) => {
+          render: async (replyTo, events, journal) => {
             try {
-              await renderer.render(replyTo, events);
+              await renderer.render(replyTo, events, journal);
             } finally {
               watched.rendered.push({ ...replyTo });
               slack.notify();
@@ -208,6 +209,13 @@ export class SlackBot {
   /** Resolves once `count` answers in all have finished rendering. */
   async answers(count: number, timeoutMs = 8000): Promise<void> {
     await this.slack.waitFor(() => this.rendered.length >= count, { timeoutMs, what: `${count} answers` });
+    // Its conversation is free a moment after the answer is shown (once the run record is cleared);
+    // a test that asks "is anything running?" next must see that. (A queued turn keeps it busy: bounded.)
+    const key = this.rendered[count - 1]?.key as ConversationKey | undefined;
+    const deadline = Date.now() + 2000;
+    while (key && this.core.orchestrator.isBusy(key) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Resolves once the adapter has dealt with `count` requests matching `kind` (and `ts`). */

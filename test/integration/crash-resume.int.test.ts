@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../fakes/discord/index.js';
+import { type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
+import {
+  appMention,
+  eventCallback,
+  FAKE_TEAM,
+  FakeSlack,
+  MENTION,
+  type FakeMessage as SlackMessage,
+  SlackSender,
+} from '../fakes/slack/index.js';
+import { freePort } from '../support/free-port.js';
+import { type RunningEntryPoint, startEntryPoint } from '../support/spawn.js';
+
+/**
+ * The bot process is killed (SIGKILL: no shutdown code runs) in the middle of a streamed answer and
+ * started again on the same store: the answer must arrive whole, in the message that was already
+ * there, exactly once. Each restarted process also serves the next trial's question, so twenty
+ * trials cost twenty-one process starts.
+ */
+
+const TRIALS = 20;
+/** About 1.2 s of streaming: long enough to be killed in the middle, short enough for 20 trials. */
+const ANSWER = Array.from(
+  { length: 24 },
+  (_, i) => `Sentence ${i + 1} of the answer, which keeps streaming for a while.`,
+).join(' ');
+
+let openai: FakeOpenAI;
+let discord: FakeDiscord;
+let slack: FakeSlack;
+let dir: string;
+
+beforeAll(async () => {
+  openai = await startFakeOpenAI({ script: () => [text(ANSWER, { chunkSize: 32, delayMs: 25 })] });
+  discord = await FakeDiscord.start();
+  slack = await FakeSlack.start();
+  dir = mkdtempSync(join(tmpdir(), 'crash-'));
+});
+
+afterAll(async () => {
+  await slack.close();
+  await discord.close();
+  await openai.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Bot {
+  process: RunningEntryPoint;
+  url: string;
+}
+
+type Platform = 'discord' | 'slack';
+
+async function startBot(
+  platform: Platform,
+  backend: 'responses' | 'assistants',
+  store: string,
+): Promise<Bot> {
+  const port = await freePort();
+  const platformEnv =
+    platform === 'discord'
+      ? {
+          DISCORD_TOKEN: discord.token,
+          DISCORD_API_URL: discord.apiUrl,
+          DISCORD_EDIT_INTERVAL_MS: '200',
+        }
+      : {
+          SLACK_BOT_TOKEN: FAKE_TEAM.botToken,
+          SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
+          SLACK_API_URL: slack.apiUrl,
+        };
+  const bot = startEntryPoint('main.ts', {
+    cwd: dir,
+    env: {
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: openai.url,
+      ASSISTANT_BACKEND: backend,
+      ...platformEnv,
+      PORT: String(port),
+      STORE_URL: `sqlite://${join(dir, store)}`,
+      LOG_LEVEL: 'info',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(`${url}/readyz`).catch(() => undefined);
+    if (response?.status === 200) return { process: bot, url };
+    if (Date.now() > deadline) {
+      bot.signal('SIGKILL');
+      throw new Error(`the bot did not become ready:\n${bot.output().stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function kill(bot: Bot): Promise<void> {
+  bot.process.signal('SIGKILL');
+  await bot.process.exited;
+}
+
+/** What a Slack message shows: streamed Markdown, or the Markdown block an update put there. */
+const slackText = (m: SlackMessage) =>
+  m.markdown ?? String((m.blocks?.[0] as { text?: string } | undefined)?.text ?? m.text ?? '');
+
+/** One platform's view of a conversation: ask there, and read the answer messages back. */
+interface Chat {
+  ask(bot: Bot, trial: number): Promise<{ answers: () => string[]; all: () => string[] }>;
+  waitFor(probe: () => boolean, what: string): Promise<unknown>;
+}
+
+const chats: Record<Platform, Chat> = {
+  discord: {
+    async ask(_bot, trial) {
+      const { general, bob } = discord.directory;
+      const question = discord.sendMessage({
+        channelId: general,
+        authorId: bob,
+        content: `question ${trial}`,
+        mention: true,
+      });
+      const mine = () => discord.botMessages(question.id).filter((m) => !m.deleted);
+      return {
+        all: () => mine().map((m) => m.content),
+        answers: () =>
+          mine()
+            .map((m) => m.content)
+            .filter((c) => c.startsWith('Sentence 1 ')),
+      };
+    },
+    waitFor: (probe, what) => discord.waitFor(probe, { timeoutMs: 20_000, what }),
+  },
+  slack: {
+    async ask(bot, trial) {
+      const mention = appMention({ text: `${MENTION} question ${trial}` });
+      const sender = new SlackSender(`${bot.url}/slack/events`, FAKE_TEAM.signingSecret);
+      expect((await sender.event(eventCallback(mention))).status).toBe(200);
+      const mine = () =>
+        slack.botMessages(String(mention.channel), String(mention.ts)).filter((m) => !m.deleted);
+      return {
+        all: () => mine().map(slackText),
+        answers: () =>
+          mine()
+            .map(slackText)
+            .filter((c) => c.startsWith('Sentence 1 ')),
+      };
+    },
+    waitFor: (probe, what) => slack.waitFor(probe, { timeoutMs: 20_000, what }),
+  },
+};
+
+async function crashTrials(
+  platform: Platform,
+  backend: 'responses' | 'assistants',
+  trials: number,
+): Promise<void> {
+  const store = `${platform}-${backend}.sqlite`;
+  const chat = chats[platform];
+  let bot = await startBot(platform, backend, store);
+  try {
+    for (let trial = 0; trial < trials; trial++) {
+      const thread = await chat.ask(bot, trial);
+      await chat.waitFor(() => thread.answers().length > 0, `trial ${trial}: the first text of the answer`);
+      // Somewhere in the middle of the stream (the journal write after a post takes a moment).
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
+      await kill(bot);
+      expect(thread.answers().join(''), `trial ${trial} was killed after the answer was complete`).not.toBe(
+        ANSWER,
+      );
+
+      bot = await startBot(platform, backend, store);
+      await chat.waitFor(
+        () => thread.answers()[0] === ANSWER,
+        `trial ${trial}: the whole answer after the restart`,
+      );
+      // Exactly once: one answer message (the one posted before the crash), and no other copy.
+      expect(thread.answers(), `trial ${trial}`).toEqual([ANSWER]);
+      expect(
+        thread.all().filter((c) => c.includes('Sentence 1 ')),
+        `trial ${trial}`,
+      ).toHaveLength(1);
+    }
+  } finally {
+    await kill(bot);
+  }
+}
+
+describe('a bot killed mid-answer and started again', () => {
+  it(`finishes the answer in place, exactly once (Discord, Responses backend, ${TRIALS} trials)`, async () => {
+    await crashTrials('discord', 'responses', TRIALS);
+  }, 240_000);
+
+  it('finishes the answer in place, exactly once (Discord, Assistants backend, 5 trials)', async () => {
+    await crashTrials('discord', 'assistants', 5);
+  }, 120_000);
+
+  it('finishes the answer in place, exactly once (Slack HTTP mode, Responses backend, 5 trials)', async () => {
+    await crashTrials('slack', 'responses', 5);
+  }, 120_000);
+});
