@@ -1,5 +1,6 @@
 import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create-backend.js';
+import { createProfileSource, type ProfileSource, type Profiles } from './config/profiles/index.js';
 import type { AppConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
@@ -7,7 +8,8 @@ import { startCleanup, threadTtlMs } from './orchestrator/cleanup.js';
 import { Orchestrator } from './orchestrator/orchestrator.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';
-import { BUILT_IN_TOOLS, createToolRegistry } from './tools/index.js';
+import { BUILT_IN_TOOLS, createHttpTool, type FunctionTool, type ToolRegistry } from './tools/index.js';
+import { createLiveToolRegistry } from './tools/live-registry.js';
 
 /** The platform-free core of a running bot: what every adapter plugs into. */
 export interface App {
@@ -16,6 +18,10 @@ export interface App {
   store: Store;
   backend: Backend;
   orchestrator: Orchestrator;
+  /** The function tools of every profile (built-in and HTTP tools), swapped when the profiles change. */
+  tools: ToolRegistry;
+  /** The assistant profiles in force; `reload()` on SIGHUP. */
+  profiles: ProfileSource;
   /** Stops the cleanup sweep, gives running answers SHUTDOWN_GRACE_MS to finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -24,12 +30,29 @@ export interface App {
 export async function createApp(
   config: AppConfig,
   logger: Logger,
-  options: { metrics?: Metrics } = {},
+  options: { metrics?: Metrics; profiles?: ProfileSource } = {},
 ): Promise<App> {
+  const profiles =
+    options.profiles ??
+    createProfileSource({ initial: config.profiles, load: () => config.profiles, logger });
   const store = await createStore(config.store);
   try {
-    const tools = createToolRegistry(BUILT_IN_TOOLS, config.assistant.functionTools);
-    const backend = createBackend(config, { store, functions: tools.definitions(), logger });
+    const initial = profiles.current();
+    const tools = createLiveToolRegistry(functionTools(initial), enabledTools(initial));
+    profiles.onChange((next) => {
+      try {
+        tools.replace(functionTools(next), enabledTools(next));
+      } catch (err) {
+        logger.error(
+          { err },
+          'the reloaded profiles name a tool that does not exist; the tools in force stay',
+        );
+      }
+    });
+    // Until runs choose their profile, the model is offered the default profile's function tools.
+    const defaults = new Set(initial.profiles.get(initial.defaultProfile)?.functionTools);
+    const functions = tools.definitions().filter((definition) => defaults.has(definition.name));
+    const backend = createBackend(config, { store, functions, logger });
     await backend.prepare();
     const orchestrator = new Orchestrator({
       backend,
@@ -58,14 +81,28 @@ export async function createApp(
       store,
       backend,
       orchestrator,
+      tools,
+      profiles,
       async close() {
+        profiles.close();
         await cleanup?.stop();
         await orchestrator.stop(config.run.shutdownGraceMs);
         await store.close();
       },
     };
   } catch (error) {
+    profiles.close();
     await store.close();
     throw error;
   }
+}
+
+/** The built-in tools and the profiles' HTTP tools. */
+function functionTools(profiles: Profiles): FunctionTool[] {
+  return [...BUILT_IN_TOOLS, ...profiles.httpTools.map((spec) => createHttpTool(spec))];
+}
+
+/** Every function tool some profile enables: the registry runs the calls of any profile. */
+function enabledTools(profiles: Profiles): string[] {
+  return [...new Set([...profiles.profiles.values()].flatMap((profile) => profile.functionTools))];
 }

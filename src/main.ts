@@ -3,7 +3,8 @@ import type { PlatformAdapter } from './adapters/adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type App, createApp } from './app.js';
-import { loadConfigFromProcess } from './config/load-config.js';
+import { loadConfigFromProcess, reloadProfilesFromProcess } from './config/load-config.js';
+import { createProfileSource } from './config/profiles/index.js';
 import type { AppConfig } from './config/types.js';
 import { ConfigError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -40,7 +41,13 @@ interface Running {
 async function start(config: AppConfig): Promise<Running> {
   const logger = createLogger(config.logLevel);
   const prometheus = createPrometheusMetrics();
-  const app = await createApp(config, logger, { metrics: prometheus.metrics });
+  const profiles = createProfileSource({
+    initial: config.profiles,
+    load: () => reloadProfilesFromProcess(config),
+    watchFile: config.profiles.file,
+    logger,
+  });
+  const app = await createApp(config, logger, { metrics: prometheus.metrics, profiles });
   const started = new Set<string>();
   const checks: ReadinessCheck[] = [{ name: 'store', ready: () => app.store.ping() }];
   const routes = opsRoutes({ registry: prometheus.registry, checks });
@@ -134,6 +141,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // SIGHUP re-reads the profiles file (and .env, for rotated secrets); a broken file is logged and ignored.
+  process.on('SIGHUP', () => running.app.profiles.reload('SIGHUP'));
 }
 
 main().catch((error: unknown) => reportStartupFailure(error));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
+import { defaultProfiles } from './profiles/load-profiles.js';
 import { DEFAULT_ASSISTANT } from './schema.js';
 import type { AppConfig } from './types.js';
 
@@ -24,21 +25,22 @@ function problems(env: Record<string, string | undefined>, readFile = noFile): R
 
 describe('loadConfig', () => {
   it('fills every default when only the API key is set', () => {
+    const assistant: AppConfig['assistant'] = {
+      backend: 'responses',
+      conversationMode: 'conversations',
+      id: undefined,
+      name: 'threadloom',
+      model: 'o3',
+      instructions: DEFAULT_ASSISTANT.instructions,
+      codeInterpreter: true,
+      fileSearch: true,
+      functionTools: ['current_time'],
+      vectorStoreIds: [],
+    };
     expect(load({})).toEqual({
       logLevel: 'info',
       openai: { apiKey: 'sk-test-key', baseURL: undefined },
-      assistant: {
-        backend: 'responses',
-        conversationMode: 'conversations',
-        id: undefined,
-        name: 'threadloom',
-        model: 'o3',
-        instructions: DEFAULT_ASSISTANT.instructions,
-        codeInterpreter: true,
-        fileSearch: true,
-        functionTools: ['current_time'],
-        vectorStoreIds: [],
-      },
+      assistant,
       run: {
         timeoutMs: 300_000,
         toolTimeoutMs: 30_000,
@@ -55,69 +57,80 @@ describe('loadConfig', () => {
       toolDisplay: 'full',
       discord: undefined,
       slack: undefined,
+      profiles: defaultProfiles(assistant),
     } satisfies AppConfig);
   });
 
   it('reads every variable when all are set', () => {
-    const config = load({
-      OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1',
-      ASSISTANT_BACKEND: 'assistants',
-      ASSISTANT_ID: 'asst_123',
-      OPENAI_CONVERSATION_MODE: 'previous_response',
-      ASSISTANT_NAME: 'helper',
-      ASSISTANT_MODEL: 'gpt-4.1',
-      ASSISTANT_INSTRUCTIONS: 'Be brief.',
-      ASSISTANT_TOOLS: 'file_search, weather',
-      VECTOR_STORE_IDS: 'vs_1, vs_2,,vs_1',
-      DISCORD_TOKEN: 'discord-token',
-      DISCORD_API_URL: 'http://127.0.0.1:9000/api',
-      DISCORD_GUILD_ID: '123456789012345678',
-      SLACK_BOT_TOKEN: 'xoxb-bot',
-      SLACK_SIGNING_SECRET: 'signing-secret',
-      SLACK_APP_TOKEN: 'xapp-app',
-      SLACK_API_URL: 'http://127.0.0.1:9001/api/',
-      PORT: '8080',
-      STORE_URL: 'redis://127.0.0.1:6379/2',
-      RUN_TIMEOUT_MS: '60000',
-      TOOL_TIMEOUT_MS: '5000',
-      MAX_QUEUED_MESSAGES: '3',
-      MAX_ATTACHMENT_MB: '2',
-      STREAM_STALL_MS: '45000',
-      SHUTDOWN_GRACE_MS: '5000',
-      CONSOLE_OUTPUT_DIR: '/tmp/out',
-      LOG_LEVEL: 'debug',
-      TOOL_DISPLAY: 'summary',
-      DISCORD_ALLOWED_GUILDS: 'g1,g2',
-      DISCORD_ALLOWED_CHANNELS: 'c1',
-      DISCORD_ALLOWED_ROLES: 'r1',
-      DISCORD_ALLOWED_USERS: 'u1',
-      DISCORD_MESSAGE_CONTENT: 'yes',
-      DISCORD_EDIT_INTERVAL_MS: '1200',
-      SLACK_ALLOWED_TEAMS: 'T1',
-      SLACK_ALLOWED_CHANNELS: 'C1,C2',
-      SLACK_ALLOWED_USERS: 'U1',
-      SLACK_UPDATE_INTERVAL_MS: '2000',
-      RATE_LIMIT_PER_USER_PER_MIN: '0',
-      DAILY_TOKEN_BUDGET_PER_USER: '50000',
-      DAILY_TOKEN_BUDGET_PER_CONVERSATION: '20000',
-      THREAD_TTL_DAYS: '7',
-      CLEANUP_INTERVAL_MS: '600000',
-    });
+    const config = load(
+      {
+        OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1',
+        ASSISTANT_BACKEND: 'assistants',
+        ASSISTANT_ID: 'asst_123',
+        OPENAI_CONVERSATION_MODE: 'previous_response',
+        ASSISTANT_NAME: 'helper',
+        ASSISTANT_MODEL: 'gpt-4.1',
+        ASSISTANT_INSTRUCTIONS: 'Be brief.',
+        ASSISTANT_TOOLS: 'file_search, weather',
+        VECTOR_STORE_IDS: 'vs_1, vs_2,,vs_1',
+        DISCORD_TOKEN: 'discord-token',
+        DISCORD_API_URL: 'http://127.0.0.1:9000/api',
+        DISCORD_GUILD_ID: '123456789012345678',
+        SLACK_BOT_TOKEN: 'xoxb-bot',
+        SLACK_SIGNING_SECRET: 'signing-secret',
+        SLACK_APP_TOKEN: 'xapp-app',
+        SLACK_API_URL: 'http://127.0.0.1:9001/api/',
+        PORT: '8080',
+        STORE_URL: 'redis://127.0.0.1:6379/2',
+        RUN_TIMEOUT_MS: '60000',
+        TOOL_TIMEOUT_MS: '5000',
+        MAX_QUEUED_MESSAGES: '3',
+        MAX_ATTACHMENT_MB: '2',
+        STREAM_STALL_MS: '45000',
+        SHUTDOWN_GRACE_MS: '5000',
+        CONSOLE_OUTPUT_DIR: '/tmp/out',
+        LOG_LEVEL: 'debug',
+        TOOL_DISPLAY: 'summary',
+        DISCORD_ALLOWED_GUILDS: 'g1,g2',
+        DISCORD_ALLOWED_CHANNELS: 'c1',
+        DISCORD_ALLOWED_ROLES: 'r1',
+        DISCORD_ALLOWED_USERS: 'u1',
+        DISCORD_MESSAGE_CONTENT: 'yes',
+        DISCORD_EDIT_INTERVAL_MS: '1200',
+        SLACK_ALLOWED_TEAMS: 'T1',
+        SLACK_ALLOWED_CHANNELS: 'C1,C2',
+        SLACK_ALLOWED_USERS: 'U1',
+        SLACK_UPDATE_INTERVAL_MS: '2000',
+        RATE_LIMIT_PER_USER_PER_MIN: '0',
+        DAILY_TOKEN_BUDGET_PER_USER: '50000',
+        DAILY_TOKEN_BUDGET_PER_CONVERSATION: '20000',
+        THREAD_TTL_DAYS: '7',
+        CLEANUP_INTERVAL_MS: '600000',
+        PROFILES_FILE: '/etc/threadloom/profiles.yaml',
+      },
+      (path) => {
+        if (path === '/etc/threadloom/profiles.yaml') {
+          return 'profiles:\n  support: { model: gpt-4.1-mini }\ndirect_messages: support\n';
+        }
+        return noFile(path);
+      },
+    );
+    const assistant: AppConfig['assistant'] = {
+      backend: 'assistants',
+      conversationMode: 'previous_response',
+      id: 'asst_123',
+      name: 'helper',
+      model: 'gpt-4.1',
+      instructions: 'Be brief.',
+      codeInterpreter: false,
+      fileSearch: true,
+      functionTools: ['weather'],
+      vectorStoreIds: ['vs_1', 'vs_2'],
+    };
     expect(config).toEqual({
       logLevel: 'debug',
       openai: { apiKey: 'sk-test-key', baseURL: 'http://127.0.0.1:8080/v1' },
-      assistant: {
-        backend: 'assistants',
-        conversationMode: 'previous_response',
-        id: 'asst_123',
-        name: 'helper',
-        model: 'gpt-4.1',
-        instructions: 'Be brief.',
-        codeInterpreter: false,
-        fileSearch: true,
-        functionTools: ['weather'],
-        vectorStoreIds: ['vs_1', 'vs_2'],
-      },
+      assistant,
       run: {
         timeoutMs: 60_000,
         toolTimeoutMs: 5_000,
@@ -147,6 +160,18 @@ describe('loadConfig', () => {
         apiUrl: 'http://127.0.0.1:9001/api/',
         allow: { spaces: ['T1'], channels: ['C1', 'C2'], roles: [], users: ['U1'] },
         updateIntervalMs: 2000,
+      },
+      profiles: {
+        file: '/etc/threadloom/profiles.yaml',
+        profiles: new Map([
+          ['default', defaultProfiles(assistant).profiles.get('default')],
+          ['support', expect.objectContaining({ model: 'gpt-4.1-mini', instructions: 'Be brief.' })],
+        ]),
+        defaultProfile: 'default',
+        directMessages: 'support',
+        channels: new Map(),
+        httpTools: [],
+        mcpServers: [],
       },
     } satisfies AppConfig);
   });

@@ -1,28 +1,38 @@
+import { resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { KNOWN_TOOL_NAMES } from '../tools/index.js';
 import { type DotEnvOptions, loadDotEnv, readUtf8 } from './load-dotenv.js';
+import { defaultProfiles, loadProfilesFile } from './profiles/load-profiles.js';
+import type { Profiles } from './profiles/types.js';
 import { createEnvSchema } from './schema.js';
 import type { AppConfig, Env } from './types.js';
 
 /** What `loadConfig` may be given instead of the real thing, for tests. */
 export interface LoadConfigDeps {
-  /** Reads `ASSISTANT_INSTRUCTIONS_FILE`; default: the file system, UTF-8. */
+  /** Reads `ASSISTANT_INSTRUCTIONS_FILE` and the profiles files; default: the file system, UTF-8. */
   readFile?: (path: string) => string;
   /** Function tool names `ASSISTANT_TOOLS` may name; default: the built-in tools. */
   knownTools?: readonly string[];
 }
 
 /**
- * Builds the configuration from environment variables. Pure but for reading the instructions file.
- * @throws ConfigError listing every problem by variable name, never with a secret's value.
+ * Builds the configuration from environment variables, and the profiles from `PROFILES_FILE` when it
+ * is set. Pure but for reading the instructions and profiles files.
+ * @throws ConfigError listing every problem by variable name (or by path in the profiles file), never
+ *   with a secret's value.
  */
 export function loadConfig(env: Env, deps: LoadConfigDeps = {}): AppConfig {
-  const schema = createEnvSchema({
-    knownTools: deps.knownTools ?? KNOWN_TOOL_NAMES,
-    readFile: deps.readFile ?? readUtf8,
-  });
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  const knownTools = deps.knownTools ?? KNOWN_TOOL_NAMES;
+  const readFile = deps.readFile ?? readUtf8;
+  const result = createEnvSchema({ knownTools, readFile }).safeParse(env);
+  if (result.success) {
+    const { profilesFile, ...config } = result.data;
+    const profiles =
+      profilesFile === undefined
+        ? defaultProfiles(config.assistant)
+        : loadProfilesFile(resolve(profilesFile), { env, assistant: config.assistant, knownTools, readFile });
+    return { ...config, profiles };
+  }
   throw new ConfigError(
     result.error.issues.map(
       (issue): ConfigProblem => ({
@@ -39,4 +49,21 @@ export function loadConfig(env: Env, deps: LoadConfigDeps = {}): AppConfig {
  */
 export function loadConfigFromProcess(options: DotEnvOptions & { overrides?: Env } = {}): AppConfig {
   return loadConfig({ ...loadDotEnv(process.env, options), ...options.overrides });
+}
+
+/**
+ * Reads the profiles file of `config` again, for a reload: header values come from the environment
+ * as it is now (`.env` read again too, so a rotated secret is picked up); what profiles leave out
+ * still comes from the assistant of start-up. Without a profiles file, the start-up profiles.
+ * @throws ConfigError when the file is now invalid.
+ */
+export function reloadProfilesFromProcess(config: AppConfig, options: DotEnvOptions = {}): Profiles {
+  const file = config.profiles.file;
+  if (file === undefined) return config.profiles;
+  return loadProfilesFile(file, {
+    env: loadDotEnv(process.env, options),
+    assistant: config.assistant,
+    knownTools: KNOWN_TOOL_NAMES,
+    readFile: options.readFile ?? readUtf8,
+  });
 }

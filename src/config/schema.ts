@@ -103,6 +103,12 @@ export const DEFAULT_PORT = 3000 as const satisfies number;
 export const DEFAULT_CONSOLE_OUTPUT_DIR = './output' as const satisfies string;
 export const DEFAULT_LOG_LEVEL = 'info' as const satisfies AppConfig['logLevel'];
 
+/**
+ * What the environment alone gives: the configuration without the profiles, and the profiles file to
+ * read them from (`loadConfig` reads it, since header values come from the raw environment).
+ */
+export type EnvConfig = Omit<AppConfig, 'profiles'> & { profilesFile: string | undefined };
+
 /** What the schema needs from outside: the function tools that exist, and a way to read a file. */
 export interface EnvSchemaDeps {
   knownTools: readonly string[];
@@ -128,6 +134,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       ASSISTANT_INSTRUCTIONS_FILE: instructionsFile(deps.readFile),
       ASSISTANT_TOOLS: toolList(deps.knownTools, DEFAULT_ASSISTANT.tools),
       VECTOR_STORE_IDS: commaList(),
+      PROFILES_FILE: optionalText(),
       DISCORD_TOKEN: optionalText(),
       DISCORD_API_URL: httpUrl('https://discord.com/api'),
       DISCORD_GUILD_ID: optionalText(),
@@ -200,7 +207,8 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       { when: () => true },
     )
     .transform(
-      (env): AppConfig => ({
+      (env): EnvConfig => ({
+        profilesFile: env.PROFILES_FILE,
         logLevel: env.LOG_LEVEL,
         openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
         assistant: {

@@ -1,4 +1,5 @@
 import type { BackendName } from '../backends/backend.js';
+import type { Profiles } from './profiles/types.js';
 
 /** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
@@ -117,4 +118,9 @@ export interface AppConfig {
   toolDisplay: ToolDisplay;
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
+  /**
+   * The assistant profiles at start-up: from `PROFILES_FILE`, or the environment's one `default`
+   * profile (built from `assistant`). While running, read them from a `ProfileSource`.
+   */
+  profiles: Profiles;
 }

@@ -31,14 +31,17 @@ export interface ConfigProblem {
   problem: string;
 }
 
-/** Start-up configuration is wrong; lists every problem by variable name, never a value. */
+/**
+ * Start-up configuration is wrong; lists every problem by variable name (or by path in a
+ * configuration file, which `source` names), never a value.
+ */
 export class ConfigError extends ThreadloomError {
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[]) {
+  constructor(problems: readonly ConfigProblem[], options: { source?: string } = {}) {
     super(
       'config_invalid',
-      `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n')}`,
+      `Invalid configuration${options.source ? ` in ${options.source}` : ''}:\n${problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n')}`,
     );
     this.problems = problems;
   }

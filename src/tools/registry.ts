@@ -19,6 +19,8 @@ export interface ToolRegistry {
   /** The enabled tools as declared to the model service. */
   definitions(): FunctionDefinition[];
   has(name: string): boolean;
+  /** Whether calls of this enabled tool need a person's approval first; false for unknown names. */
+  requiresApproval(name: string): boolean;
   /** Runs one call. Never rejects: every failure is an error output for the model. */
   execute(call: ToolCallRequest, context: ToolExecutionContext): Promise<ToolResult>;
 }
@@ -73,6 +75,7 @@ export function createToolRegistry(
   return {
     definitions: () => [...definitions],
     has: (name) => byName.has(name),
+    requiresApproval: (name) => byName.get(name)?.requireApproval === true,
     async execute(call, context) {
       let result: ToolResult;
       try {

@@ -16,6 +16,8 @@ export interface FunctionTool<Params extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   parameters: Params;
+  /** Calls need a person's approval before they run (declared HTTP tools); the approval flow reads it. */
+  requireApproval?: boolean;
   execute(args: z.output<Params>, context: ToolContext): Promise<unknown> | unknown;
 }
 

@@ -1,0 +1,374 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../core/errors.js';
+import { loadConfig } from '../load-config.js';
+import type { AssistantConfig } from '../types.js';
+import { defaultProfiles, loadProfilesFile, type ProfilesDeps, parseProfiles } from './load-profiles.js';
+
+const assistant: AssistantConfig = {
+  backend: 'responses',
+  conversationMode: 'conversations',
+  id: undefined,
+  name: 'threadloom',
+  model: 'o3',
+  instructions: 'From the environment.',
+  codeInterpreter: true,
+  fileSearch: false,
+  functionTools: ['current_time'],
+  vectorStoreIds: ['vs_env'],
+};
+const FILE = '/etc/threadloom/profiles.yaml';
+const files =
+  (contents: Record<string, string>) =>
+  (path: string): string => {
+    const text = contents[path];
+    if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return text;
+  };
+const deps = (overrides: Partial<ProfilesDeps> = {}): ProfilesDeps => ({
+  env: {},
+  assistant,
+  knownTools: ['current_time'],
+  readFile: files({}),
+  ...overrides,
+});
+const parse = (yaml: string, overrides: Partial<ProfilesDeps> = {}) =>
+  parseProfiles(yaml, FILE, deps(overrides));
+
+/** The problems of a file that must be refused, as `path: problem` lines. */
+function problems(yaml: string, overrides: Partial<ProfilesDeps> = {}): string[] {
+  try {
+    parse(yaml, overrides);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`Invalid configuration in profiles file ${FILE}:`);
+    return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.problem}`);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const ORDERS_TOOL = `
+http_tools:
+  - name: order_status
+    description: Looks up an order.
+    parameters:
+      type: object
+      properties: { order_id: { type: string } }
+      required: [order_id]
+    url: https://api.example.com/orders/{order_id}
+`;
+
+describe('profiles from the environment alone', () => {
+  it('make one default profile of the assistant variables, used everywhere', () => {
+    expect(defaultProfiles(assistant)).toEqual({
+      file: undefined,
+      profiles: new Map([
+        [
+          'default',
+          {
+            model: 'o3',
+            instructions: 'From the environment.',
+            codeInterpreter: true,
+            fileSearch: false,
+            functionTools: ['current_time'],
+            mcpServers: [],
+            vectorStoreIds: ['vs_env'],
+            temperature: undefined,
+            reasoningEffort: undefined,
+          },
+        ],
+      ]),
+      defaultProfile: 'default',
+      directMessages: 'default',
+      channels: new Map(),
+      httpTools: [],
+      mcpServers: [],
+    });
+  });
+
+  it('are what loadConfig gives without PROFILES_FILE', () => {
+    const config = loadConfig({ OPENAI_API_KEY: 'sk-x', ASSISTANT_MODEL: 'gpt-4.1' });
+    expect(config.profiles).toEqual(defaultProfiles(config.assistant));
+    expect(config.profiles.profiles.get('default')?.model).toBe('gpt-4.1');
+  });
+});
+
+describe('a profiles file', () => {
+  it('defines profiles over the environment, and maps channels and DMs', () => {
+    const profiles = parse(
+      `
+profiles:
+  support:
+    model: gpt-4.1-mini
+    instructions_file: prompts/support.md
+    tools: [file_search, order_status, docs]
+    vector_store_ids: [vs_help]
+    temperature: 0.2
+  research:
+    reasoning_effort: high
+default: research
+direct_messages: support
+channels:
+  "discord:111/222": support
+  "slack:T1/C1": default
+${ORDERS_TOOL}
+mcp_servers:
+  - server_label: docs
+    server_url: https://mcp.example.com/mcp
+`,
+      { readFile: files({ '/etc/threadloom/prompts/support.md': '  Help customers.\n' }) },
+    );
+    expect(profiles.file).toBe(FILE);
+    expect([...profiles.profiles.keys()]).toEqual(['default', 'support', 'research']);
+    expect(profiles.profiles.get('support')).toEqual({
+      model: 'gpt-4.1-mini',
+      instructions: 'Help customers.',
+      codeInterpreter: false,
+      fileSearch: true,
+      functionTools: ['order_status'],
+      mcpServers: ['docs'],
+      vectorStoreIds: ['vs_help'],
+      temperature: 0.2,
+      reasoningEffort: undefined,
+    });
+    // What a profile leaves out comes from the environment.
+    expect(profiles.profiles.get('research')).toEqual({
+      ...profiles.profiles.get('default'),
+      reasoningEffort: 'high',
+    });
+    expect(profiles.defaultProfile).toBe('research');
+    expect(profiles.directMessages).toBe('support');
+    expect(profiles.channels).toEqual(
+      new Map([
+        ['discord:111/222', 'support'],
+        ['slack:T1/C1', 'default'],
+      ]),
+    );
+  });
+
+  it('uses the default profile for DMs unless direct_messages says otherwise', () => {
+    const profiles = parse('profiles:\n  calm: { temperature: 0 }\ndefault: calm\n');
+    expect(profiles.directMessages).toBe('calm');
+  });
+
+  it('is an empty configuration when empty', () => {
+    expect(parse('')).toEqual({ ...defaultProfiles(assistant), file: FILE });
+  });
+
+  it('lists every problem of its shape by path', () => {
+    expect(
+      problems(`
+profiles:
+  support:
+    model: 42
+    modle: gpt-4.1
+    temperature: 3
+    reasoning_effort: extreme
+  "bad name!": {}
+http_tools:
+  - name: x
+    url: https://api.example.com
+    timeout_ms: 0
+    method: TRACE
+mcp_servers:
+  - server_label: docs
+    server_url: ftp://mcp.example.com
+    require_approval: sometimes
+`),
+    ).toEqual([
+      expect.stringMatching(/^profiles\.support\.model: .*expected string/),
+      expect.stringMatching(/^profiles\.support\.temperature: .*<=2/),
+      expect.stringMatching(/^profiles\.support\.reasoning_effort: /),
+      expect.stringMatching(/^profiles\.support: Unrecognized key: "modle"/),
+      expect.stringMatching(/^http_tools\[0\]\.description: /),
+      expect.stringMatching(/^http_tools\[0\]\.method: /),
+      expect.stringMatching(/^http_tools\[0\]\.timeout_ms: /),
+      expect.stringMatching(/^mcp_servers\[0\]\.server_url: must be an http\(s\) URL/),
+      expect.stringMatching(/^mcp_servers\[0\]\.require_approval: /),
+    ]);
+    expect(problems('profiles:\n  "bad name!": {}\n')).toEqual([
+      'profiles.bad name!: must be named with 1 to 64 letters, digits, _ or -',
+    ]);
+  });
+
+  it('lists every problem of its references by path', () => {
+    expect(
+      problems(`
+profiles:
+  support:
+    tools: [code_interpreter, wether, order_status]
+    instructions: Inline.
+    instructions_file: missing.md
+  other:
+    instructions_file: missing.md
+default: nobody
+direct_messages: ghost
+channels:
+  "discord:111": support
+  "slack:T1/C1": phantom
+${ORDERS_TOOL}
+  - name: current_time
+    description: Shadows a built-in tool.
+    url: https://api.example.com/time
+`),
+    ).toEqual([
+      'http_tools[1].name: "current_time" is already a tool',
+      expect.stringMatching(
+        /^profiles\.support\.tools\[1\]: names unknown tool "wether"; known: code_interpreter, file_search, current_time, order_status/,
+      ),
+      'profiles.support.instructions_file: cannot be set together with instructions; set only one of them',
+      expect.stringMatching(
+        /^profiles\.other\.instructions_file: could not be read \(ENOENT.*\/etc\/threadloom\/missing\.md/,
+      ),
+      'default: names no profile "nobody"; profiles are default, support, other',
+      'channels.discord:111: must be keyed discord:<guild id>/<channel id> or slack:<team id>/<channel id>',
+      'channels.slack:T1/C1: names no profile "phantom"; profiles are default, support, other',
+      'direct_messages: names no profile "ghost"; profiles are default, support, other',
+    ]);
+  });
+
+  it('says where YAML syntax breaks', () => {
+    expect(problems('profiles:\n  support: [unclosed\n')).toEqual([
+      expect.stringMatching(/^line \d+ column \d+: /),
+    ]);
+  });
+
+  it('reports a file that cannot be read', () => {
+    expect(() => loadProfilesFile('/nowhere/profiles.yaml', deps())).toThrow(
+      /\(file\): could not be read \(ENOENT/,
+    );
+  });
+
+  it('stops loadConfig with the file problems', () => {
+    expect(() =>
+      loadConfig(
+        { OPENAI_API_KEY: 'sk-x', PROFILES_FILE: FILE },
+        { readFile: files({ [FILE]: 'profiles:\n  support:\n    model: 42\n' }) },
+      ),
+    ).toThrow(/profiles\.support\.model: .*expected string/);
+  });
+});
+
+describe('headers in the profiles file', () => {
+  const withHeaders = (headers: string) => `
+http_tools:
+  - name: order_status
+    description: Looks up an order.
+    url: https://api.example.com/orders
+    headers:
+${headers}
+mcp_servers:
+  - server_label: docs
+    server_url: https://mcp.example.com/mcp
+    headers:
+${headers}
+`;
+
+  it('take their values from the environment, as env references in text or as { env: NAME }', () => {
+    const profiles = parse(
+      withHeaders(
+        `      Authorization: "Bearer $\{env:ORDERS_TOKEN}"\n      X-Api-Key: { env: API_KEY }\n      Accept: application/json`,
+      ),
+      { env: { ORDERS_TOKEN: 'tok-123', API_KEY: ' key-456\n' } },
+    );
+    const expected = { Authorization: 'Bearer tok-123', 'X-Api-Key': 'key-456', Accept: 'application/json' };
+    expect(profiles.httpTools[0]?.headers).toEqual(expected);
+    expect(profiles.mcpServers[0]?.headers).toEqual(expected);
+  });
+
+  it('refuse a missing variable and a literal credential by path, without showing a value', () => {
+    const found = problems(
+      withHeaders(
+        `      Authorization: "Bearer $\{env:ORDERS_TOKEN}"\n      X-Api-Key: literal-SECRET\n      X-Other: "$\{ORDERS}"`,
+      ),
+      { env: { ORDERS_TOKEN: '  ' } },
+    );
+    expect(found).toEqual([
+      'http_tools[0].headers.Authorization: environment variable ORDERS_TOKEN is not set',
+      expect.stringMatching(
+        /^http_tools\[0\]\.headers\.X-Api-Key: carries credentials, so its value must come from the environment/,
+      ),
+      expect.stringMatching(
+        /^http_tools\[0\]\.headers\.X-Other: refers to the environment as \$\{env:NAME\}/,
+      ),
+      'mcp_servers[0].headers.Authorization: environment variable ORDERS_TOKEN is not set',
+      expect.stringMatching(/^mcp_servers\[0\]\.headers\.X-Api-Key: carries credentials/),
+      expect.stringMatching(/^mcp_servers\[0\]\.headers\.X-Other: /),
+    ]);
+    expect(found.join('\n')).not.toContain('SECRET');
+  });
+});
+
+describe('HTTP tools in the profiles file', () => {
+  const tool = (fields: string) => `
+http_tools:
+  - name: order_status
+    description: Looks up an order.
+    parameters:
+      type: object
+      properties: { order_id: { type: string }, region: { type: string }, note: { type: string } }
+      required: [order_id]
+${fields}
+`;
+
+  it('get defaults: GET, the URL host as the only allowed host, public addresses only, no approval', () => {
+    const [spec] = parse(tool('    url: https://api.example.com/orders/{order_id}?note={note}')).httpTools;
+    expect(spec).toEqual({
+      name: 'order_status',
+      description: 'Looks up an order.',
+      parameters: expect.objectContaining({ required: ['order_id'] }),
+      method: 'GET',
+      url: 'https://api.example.com/orders/{order_id}?note={note}',
+      headers: {},
+      body: undefined,
+      timeoutMs: 10_000,
+      maxResponseBytes: 16_384,
+      allowedHosts: ['api.example.com'],
+      allowPrivateAddresses: false,
+      requireApproval: false,
+    });
+  });
+
+  it('refuse templates that do not fit their parameters or their hosts', () => {
+    expect(
+      problems(
+        tool(`    url: https://{region}.example.com/orders/{order_id}/{note}?q={query}
+    method: GET
+    body: { id: "{order_id}", who: "{user}" }`),
+      ),
+    ).toEqual([
+      'http_tools[0].url: {query} is not one of the parameters',
+      'http_tools[0].url: {note} stands in the path, so the parameter must be required',
+      'http_tools[0].body: {user} is not one of the parameters',
+      'http_tools[0].body: a GET request carries no body; use POST, PUT or PATCH',
+      'http_tools[0].allowed_hosts: is required when the URL has a placeholder in its host',
+    ]);
+    expect(
+      problems(
+        tool('    url: ftp://user:pw@files.example.com/x#top\n    allowed_hosts: [other.example.com]'),
+      ),
+    ).toEqual([
+      'http_tools[0].url: must be an http or https URL',
+      'http_tools[0].url: must not carry credentials; send them in headers from the environment',
+      'http_tools[0].url: must not have a fragment (#...)',
+      "http_tools[0].allowed_hosts: does not allow the URL's own host files.example.com",
+    ]);
+  });
+
+  it('refuse parameters that are not a usable JSON object schema', () => {
+    const yaml = `
+http_tools:
+  - name: a
+    description: A.
+    url: https://api.example.com/a
+    parameters: { type: string }
+  - name: b
+    description: B.
+    url: https://api.example.com/b
+    parameters: { type: object, properties: { x: { $ref: "#/definitions/none" } } }
+`;
+    expect(problems(yaml)).toEqual([
+      'http_tools[0].parameters: must be a JSON schema with "type": "object"',
+      expect.stringMatching(/^http_tools\[1\]\.parameters: .*#\/definitions\/none/),
+    ]);
+  });
+});
