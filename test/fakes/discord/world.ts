@@ -145,8 +145,8 @@ export class World {
     return user;
   }
 
-  addGuild(name: string, ownerId: string): FakeGuild {
-    const id = snowflake();
+  /** A guild the bot is in; `id` picks its snowflake (and so its shard). */
+  addGuild(name: string, ownerId: string, id: string = snowflake()): FakeGuild {
     // The @everyone role has the guild's id, as on Discord.
     const guild: FakeGuild = { id, name, ownerId, roles: [{ id, name: '@everyone' }], members: new Map() };
     guild.members.set(this.bot.id, []);
