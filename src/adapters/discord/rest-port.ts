@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type APIMessage, type APIThreadChannel, type REST, Routes } from 'discord.js';
 import { MessageGoneError } from '../shared/live-text.js';
 import { isMessageGone } from './discord-errors.js';
@@ -37,7 +38,9 @@ export function createRestPort(rest: REST): DiscordPort {
   return {
     async post(channelId, content, files = []) {
       const message = (await rest.post(Routes.channelMessages(channelId), {
-        body: { content, allowed_mentions: NO_PINGS },
+        // discord.js retries a 5xx with the same body; when Discord had made the message before
+        // failing, the enforced nonce makes it return that message instead of posting it twice.
+        body: { content, allowed_mentions: NO_PINGS, nonce: messageNonce(), enforce_nonce: true },
         files: files.map((f) => ({
           name: f.name,
           data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
@@ -75,4 +78,9 @@ export function createRestPort(rest: REST): DiscordPort {
       return thread.id;
     },
   };
+}
+
+/** A fresh nonce for one message: random, within Discord's 25 characters. */
+export function messageNonce(): string {
+  return randomBytes(12).toString('base64url');
 }

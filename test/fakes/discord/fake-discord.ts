@@ -2,6 +2,7 @@ import { GatewayIntentBits } from 'discord.js';
 import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type FakeDirectory, seed } from './directory.js';
 import { Gateway, type GatewaySession, type GatewayStats, type ShardKey } from './gateway.js';
+import { ServerFaults } from './http/faults.js';
 import type { BucketLimit } from './http/rate-limits.js';
 import { RateLimits } from './http/rate-limits.js';
 import { type RecordedCall, type RecordedDownload, Recorder, type SentBody } from './http/recorder.js';
@@ -70,6 +71,7 @@ export class FakeDiscord {
   readonly recorder = new Recorder();
   readonly gateway: Gateway;
   private readonly limits: RateLimits;
+  private readonly faults = new ServerFaults();
   private readonly router = new Router();
   private readonly context: FakeContext;
   private server: RunningServer | undefined;
@@ -117,6 +119,7 @@ export class FakeDiscord {
       router: fake.router,
       recorder: fake.recorder,
       limits: fake.limits,
+      faults: fake.faults,
       token: fake.token,
       cdn: (path) => fake.cdnFile(path),
       upgrade: (request, socket, head) => fake.gateway.upgrade(request, socket, head),
@@ -262,6 +265,32 @@ export class FakeDiscord {
   /** The next `method` request whose path (under /api/v10) matches gets a 429 with this `retry_after`. */
   rateLimitNext(input: { method: string; path: RegExp; retryAfterMs: number; global?: boolean }): void {
     this.limits.force({ ...input, method: input.method.toUpperCase(), global: input.global ?? false });
+  }
+
+  /**
+   * The next `count` calls to `route` (a template, e.g. `/channels/{channel_id}/messages`) fail with
+   * `status`; with `afterHandling`, each takes effect first (the message is made, the edit done) and
+   * the answer is lost, as with a gateway timeout.
+   */
+  failNext(input: {
+    method: string;
+    route: string;
+    status: number;
+    count?: number;
+    afterHandling?: boolean;
+  }): void {
+    this.faults.add({
+      method: input.method.toUpperCase(),
+      route: input.route,
+      status: input.status,
+      remaining: input.count ?? 1,
+      afterHandling: input.afterHandling ?? false,
+    });
+  }
+
+  /** `failNext` faults that have not fired yet. */
+  get pendingFaults(): number {
+    return this.faults.pending;
   }
 
   /**

@@ -106,6 +106,8 @@ export interface FakeMessage {
   threadId: string | undefined;
   /** emoji -> users who reacted with it. */
   reactions: Map<string, Set<string>>;
+  /** The `nonce` it was created with, if any. */
+  nonce?: string;
 }
 
 /** A slash command a user ran, and how the bot answered it. */
