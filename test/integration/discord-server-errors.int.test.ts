@@ -34,6 +34,18 @@ describe('Discord answering 5xx (discord.js retries them)', () => {
     expect(bot.fake.pendingFaults).toBe(0);
   });
 
+  it('waits out an outage longer than discord.js’s immediate retries, with backoff, and posts once', async () => {
+    bot.openai.setScript(replyWith('After the outage.'));
+    // discord.js tries 4 times at once; then the adapter waits a second and tries again.
+    bot.fake.failNext({ method: 'POST', route: POST, status: 503, count: 5 });
+    const thread = await bot.threadOf(bot.mention('post through an outage'));
+    expect(await bot.answer(thread.id, (c) => c.length > 0)).toEqual(['After the outage.']);
+    const posts = bot.fake.callsTo('POST', POST).filter((c) => c.path.startsWith(`/channels/${thread.id}/`));
+    expect(posts.map((c) => c.status)).toEqual([503, 503, 503, 503, 503, 200]);
+    expect((posts[4]?.at ?? 0) - (posts[3]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(bot.fake.botMessages(thread.id)).toHaveLength(1);
+  });
+
   it('posts the answer once when Discord made the message but answered 500', async () => {
     bot.openai.setScript(replyWith('Only once, please.'));
     // The message is made, then the answer is lost: the retry must not make a second one.
