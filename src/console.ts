@@ -1,5 +1,6 @@
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createApp } from './app.js';
+import { secretValues } from './config/secrets.js';
 import type { AppConfig } from './config/types.js';
 import { createLogger } from './core/logger.js';
 import { reportStartupFailure } from './startup-failure.js';
@@ -20,7 +21,7 @@ export async function runConsole(
   session = 'default',
   streams: ConsoleStreams = { input: process.stdin, output: process.stdout, errors: process.stderr },
 ): Promise<void> {
-  const logger = createLogger(config.logLevel, streams.errors);
+  const logger = createLogger(config.logLevel, streams.errors, { secrets: secretValues(config) });
   const app = await createApp(config, logger);
   try {
     const interactive = Boolean(streams.output.isTTY);

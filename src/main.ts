@@ -5,6 +5,7 @@ import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type App, createApp } from './app.js';
 import { loadConfigFromProcess, reloadProfilesFromProcess } from './config/load-config.js';
 import { createProfileSource } from './config/profiles/index.js';
+import { secretValues } from './config/secrets.js';
 import type { AppConfig } from './config/types.js';
 import { ConfigError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -39,7 +40,7 @@ interface Running {
  * through Slack's own HTTP server in Slack's HTTP mode (one port serves both), else on their own.
  */
 async function start(config: AppConfig): Promise<Running> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, process.stderr, { secrets: secretValues(config) });
   const prometheus = createPrometheusMetrics();
   const profiles = createProfileSource({
     initial: config.profiles,

@@ -97,6 +97,8 @@ describe('loadConfig', () => {
         DISCORD_ALLOWED_USERS: 'u1',
         DISCORD_MESSAGE_CONTENT: 'yes',
         DISCORD_EDIT_INTERVAL_MS: '1200',
+        DISCORD_SHARD_IDS: '3, 1,1',
+        DISCORD_SHARD_COUNT: '4',
         SLACK_ALLOWED_TEAMS: 'T1',
         SLACK_ALLOWED_CHANNELS: 'C1,C2',
         SLACK_ALLOWED_USERS: 'U1',
@@ -152,6 +154,7 @@ describe('loadConfig', () => {
         allow: { spaces: ['g1', 'g2'], channels: ['c1'], roles: ['r1'], users: ['u1'] },
         messageContent: true,
         editIntervalMs: 1200,
+        shards: { ids: [1, 3], count: 4 },
       },
       slack: {
         botToken: 'xoxb-bot',
@@ -238,6 +241,7 @@ describe('loadConfig', () => {
       allow: { spaces: [], channels: [], roles: [], users: [] },
       messageContent: false,
       editIntervalMs: 1000,
+      shards: undefined,
     });
   });
 

@@ -148,3 +148,58 @@ describe('assistant instructions', () => {
     expect(error.problems[0]?.problem).toContain('empty file');
   });
 });
+
+describe('Discord shards', () => {
+  const DISCORD = { ...KEY, DISCORD_TOKEN: 'discord-token' };
+  const shardsOf = (env: Record<string, string>) =>
+    loadConfig({ ...DISCORD, ...env }, { readFile: files({}) }).discord?.shards;
+  const problemsOf = (env: Record<string, string>) =>
+    Object.fromEntries(configError({ ...DISCORD, ...env }).problems.map((p) => [p.variable, p.problem]));
+
+  it('runs every shard itself when neither variable is set', () => {
+    expect(shardsOf({})).toBeUndefined();
+  });
+
+  it('reads the shard ids of this process, sorted and without repeats, and the total count', () => {
+    expect(shardsOf({ DISCORD_SHARD_IDS: '1, 0,1', DISCORD_SHARD_COUNT: '2' })).toEqual({
+      ids: [0, 1],
+      count: 2,
+    });
+    expect(shardsOf({ DISCORD_SHARD_IDS: '3', DISCORD_SHARD_COUNT: '4' })).toEqual({ ids: [3], count: 4 });
+  });
+
+  it('requires the count with the ids, and the ids with the count', () => {
+    expect(problemsOf({ DISCORD_SHARD_IDS: '0' })).toEqual({
+      DISCORD_SHARD_COUNT: expect.stringMatching(/^is required with DISCORD_SHARD_IDS: the total number/),
+    });
+    expect(problemsOf({ DISCORD_SHARD_COUNT: '2' })).toEqual({
+      DISCORD_SHARD_IDS: expect.stringMatching(/^is required with DISCORD_SHARD_COUNT: the shards/),
+    });
+  });
+
+  it('refuses a shard id that is not below the count, naming it', () => {
+    expect(problemsOf({ DISCORD_SHARD_IDS: '0,2,5', DISCORD_SHARD_COUNT: '2' })).toEqual({
+      DISCORD_SHARD_IDS: 'must all be below DISCORD_SHARD_COUNT (2): shard ids run from 0 to 1 (got 2, 5)',
+    });
+  });
+
+  it('refuses ids and counts that are not whole numbers, each by its own name', () => {
+    for (const ids of ['a', '-1', '1.5', ',', '0;1']) {
+      expect(problemsOf({ DISCORD_SHARD_IDS: ids, DISCORD_SHARD_COUNT: '2' })).toEqual({
+        DISCORD_SHARD_IDS: `must be a comma list of shard ids, whole numbers from 0 such as 0,1 (got "${ids}")`,
+      });
+    }
+    for (const count of ['0', 'two', '-2', '2.5']) {
+      expect(problemsOf({ DISCORD_SHARD_IDS: '0', DISCORD_SHARD_COUNT: count })).toEqual({
+        DISCORD_SHARD_COUNT: `must be the total number of shards, a whole number from 1 (got "${count}")`,
+      });
+    }
+  });
+
+  it('reports both variables at once when both are wrong', () => {
+    expect(Object.keys(problemsOf({ DISCORD_SHARD_IDS: 'x', DISCORD_SHARD_COUNT: '0' }))).toEqual([
+      'DISCORD_SHARD_IDS',
+      'DISCORD_SHARD_COUNT',
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import {
   requiredText,
   textOr,
 } from './fields.js';
+import { shardCount, shardIds, shardProblems } from './shard-fields.js';
 import { parseStoreUrl } from './store-url.js';
 import type {
   AppConfig,
@@ -144,6 +145,8 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       DISCORD_ALLOWED_USERS: commaList(),
       DISCORD_MESSAGE_CONTENT: flag(false),
       DISCORD_EDIT_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.discordEditIntervalMs, MAX_TIMER_MS),
+      DISCORD_SHARD_IDS: shardIds(),
+      DISCORD_SHARD_COUNT: shardCount(),
       SLACK_BOT_TOKEN: optionalText(),
       SLACK_SIGNING_SECRET: optionalText(),
       SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
@@ -201,6 +204,9 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
               '(xapp-...) for Socket Mode, or the signing secret for HTTP mode',
           });
         }
+        for (const { variable, message } of shardProblems(env.DISCORD_SHARD_IDS, env.DISCORD_SHARD_COUNT)) {
+          ctx.addIssue({ code: 'custom', path: [variable], message });
+        }
       },
       // Runs even when single variables failed, so that one error lists every problem. A variable that
       // failed holds an opaque placeholder here, which still reads as "set": these rules only ask that.
@@ -253,6 +259,10 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
               },
               messageContent: env.DISCORD_MESSAGE_CONTENT,
               editIntervalMs: env.DISCORD_EDIT_INTERVAL_MS,
+              shards:
+                env.DISCORD_SHARD_IDS && env.DISCORD_SHARD_COUNT
+                  ? { ids: env.DISCORD_SHARD_IDS, count: env.DISCORD_SHARD_COUNT }
+                  : undefined,
             }
           : undefined,
         slack: env.SLACK_BOT_TOKEN

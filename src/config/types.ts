@@ -84,6 +84,19 @@ export interface DiscordConfig {
   messageContent: boolean;
   /** A streaming answer message is edited at most this often. */
   editIntervalMs: number;
+  /** The gateway shards this process runs, of how many in all; undefined: every shard (one process). */
+  shards: DiscordShards | undefined;
+}
+
+/**
+ * Discord sharding split across processes: Discord sends a guild's events to shard
+ * `(guild_id >> 22) % count` (DMs to shard 0), so each conversation lives on one shard.
+ */
+export interface DiscordShards {
+  /** The shard ids this process connects, each below `count`. */
+  ids: readonly number[];
+  /** Shards across all processes. */
+  count: number;
 }
 
 export interface SlackConfig {

@@ -74,6 +74,18 @@ export function discordIntents(messageContent: boolean): GatewayIntentBits[] {
   ];
 }
 
+/**
+ * The Client options for `DISCORD_SHARD_IDS` / `DISCORD_SHARD_COUNT`: these shards of that many, or
+ * every shard (discord.js asks the gateway how many) when unset.
+ */
+export function shardOptions(config: Pick<DiscordConfig, 'shards'>): {
+  shards: number[] | 'auto';
+  shardCount?: number;
+} {
+  if (config.shards === undefined) return { shards: 'auto' };
+  return { shards: [...config.shards.ids], shardCount: config.shards.count };
+}
+
 /** Builds the Discord adapter; `start()` connects, registers the slash commands and takes events. */
 export function createDiscordAdapter(config: DiscordConfig, options: DiscordAdapterOptions): PlatformAdapter {
   return new DiscordAdapter(config, options);
@@ -105,6 +117,9 @@ export class DiscordAdapter implements PlatformAdapter {
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       allowedMentions: { parse: [] },
       ...(config.apiUrl !== undefined && { rest: { api: config.apiUrl } }),
+      // discord.js's own sharding: this process connects only these shards; guilds on the others are
+      // another process's. Always passed, so discord.js does not read its own SHARDS variable.
+      ...shardOptions(config),
     });
     this.budget = new RateBudget(options.budget ?? DEFAULT_DISCORD_ADAPTER.budget);
     const port = createRestPort(this.client.rest);
@@ -149,7 +164,11 @@ export class DiscordAdapter implements PlatformAdapter {
       await registerCommands(this.client.rest, applicationId, this.config.guildId, deps.logger);
     }
     deps.logger.info(
-      { user: this.client.user?.tag, guilds: this.client.guilds.cache.size },
+      {
+        user: this.client.user?.tag,
+        guilds: this.client.guilds.cache.size,
+        shards: this.client.options.shards,
+      },
       'Discord adapter ready',
     );
   }

@@ -1,4 +1,6 @@
-import { type APIMessage, type APIThreadChannel, type REST, Routes } from 'discord.js';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type APIMessage, type APIThreadChannel, HTTPError, type REST, Routes } from 'discord.js';
 import { MessageGoneError } from '../shared/live-text.js';
 import { isMessageGone } from './discord-errors.js';
 
@@ -32,25 +34,47 @@ const NO_PINGS = { parse: [] } as const;
 /** Threads the bot opens are archived after a day without messages. */
 const AUTO_ARCHIVE_MINUTES = 1440;
 
+/**
+ * discord.js retries a 5xx at once, three times; when Discord is still failing after that, posts and
+ * edits wait this long and are tried again (each time with discord.js's own retries), so that an
+ * outage of a few seconds costs no answer. Both are safe to repeat: posts carry an enforced nonce.
+ */
+export const SERVER_ERROR_BACKOFF_MS = [1000, 2000] as const;
+
+/** What `createRestPort` may be given for tests. */
+export interface RestPortOptions {
+  /** The waits before each further try after a 5xx (default SERVER_ERROR_BACKOFF_MS). */
+  serverErrorBackoffMs?: readonly number[];
+}
+
 /** The port over discord.js's REST client (rate-limit queues, retries and all). */
-export function createRestPort(rest: REST): DiscordPort {
+export function createRestPort(rest: REST, options: RestPortOptions = {}): DiscordPort {
+  const backoff = options.serverErrorBackoffMs ?? SERVER_ERROR_BACKOFF_MS;
+  const riding = <T>(call: () => Promise<T>) => rideOutServerErrors(call, backoff);
   return {
-    async post(channelId, content, files = []) {
-      const message = (await rest.post(Routes.channelMessages(channelId), {
-        body: { content, allowed_mentions: NO_PINGS },
-        files: files.map((f) => ({
-          name: f.name,
-          data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
-          ...(f.contentType !== undefined && { contentType: f.contentType }),
-        })),
-      })) as APIMessage;
-      return message.id;
+    post(channelId, content, files = []) {
+      // Every try of this message carries the same nonce: when Discord had made the message before
+      // failing, the enforced nonce makes it return that message instead of posting it twice.
+      const nonce = messageNonce();
+      return riding(async () => {
+        const message = (await rest.post(Routes.channelMessages(channelId), {
+          body: { content, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true },
+          files: files.map((f) => ({
+            name: f.name,
+            data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
+            ...(f.contentType !== undefined && { contentType: f.contentType }),
+          })),
+        })) as APIMessage;
+        return message.id;
+      });
     },
     async edit(channelId, messageId, content) {
       try {
-        await rest.patch(Routes.channelMessage(channelId, messageId), {
-          body: { content, allowed_mentions: NO_PINGS },
-        });
+        await riding(() =>
+          rest.patch(Routes.channelMessage(channelId, messageId), {
+            body: { content, allowed_mentions: NO_PINGS },
+          }),
+        );
       } catch (error) {
         if (isMessageGone(error)) throw new MessageGoneError('message gone or frozen', { cause: error });
         throw error;
@@ -75,4 +99,25 @@ export function createRestPort(rest: REST): DiscordPort {
       return thread.id;
     },
   };
+}
+
+/** A fresh nonce for one message: random, within Discord's 25 characters. */
+export function messageNonce(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/** Runs `call`; after a 5xx that discord.js's own retries did not get past, waits and tries again. */
+export async function rideOutServerErrors<T>(
+  call: () => Promise<T>,
+  backoffMs: readonly number[],
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const wait = backoffMs[attempt];
+      if (wait === undefined || !(error instanceof HTTPError && error.status >= 500)) throw error;
+      await sleep(wait);
+    }
+  }
 }

@@ -50,15 +50,18 @@ export class DiscordBot {
     private current: PlatformAdapter,
     /** What the adapter logged (JSON lines, parsed). */
     readonly logs: LogLines,
-    /** Builds another adapter like the first, on the same fake and core. */
-    private readonly build: () => PlatformAdapter,
+    /** Builds another adapter like the first (with these settings changed), on the same fake and core. */
+    private readonly build: (settings?: DiscordSettings) => PlatformAdapter,
   ) {}
+
+  /** Adapters started by `startAnotherAdapter`, stopped by `close`. */
+  private readonly others: PlatformAdapter[] = [];
 
   static async start(options: DiscordBotOptions = {}): Promise<DiscordBot> {
     const fake = await startFakeDiscord(options.fake);
     const core = await Harness.start('assistants', options.harness);
     const logs = new LogLines();
-    const build = () =>
+    const build = (settings: DiscordSettings = {}) =>
       createDiscordAdapter(
         {
           token: fake.token,
@@ -67,7 +70,9 @@ export class DiscordBot {
           allow: { spaces: [], channels: [], roles: [], users: [] },
           messageContent: true,
           editIntervalMs: TEST_EDIT_INTERVAL_MS,
+          shards: undefined,
           ...(typeof options.discord === 'function' ? options.discord(fake.directory) : options.discord),
+          ...settings,
         },
         {
           toolDisplay: options.toolDisplay ?? 'full',
@@ -102,6 +107,17 @@ export class DiscordBot {
     await this.current.stop();
     this.current = this.build();
     await this.current.start();
+  }
+
+  /**
+   * Starts a second adapter beside the first, on the same fake, orchestrator and store, as another
+   * process sharing the store would run (e.g. with other Discord shards). `close` stops it.
+   */
+  async startAnotherAdapter(settings: DiscordSettings): Promise<PlatformAdapter> {
+    const adapter = this.build(settings);
+    this.others.push(adapter);
+    await adapter.start();
+    return adapter;
   }
 
   /** The fake OpenAI server: its script is the model. */
@@ -163,6 +179,7 @@ export class DiscordBot {
   }
 
   async close(): Promise<void> {
+    for (const other of this.others) await other.stop();
     await this.current.stop();
     await this.core.close();
     await this.fake.close();

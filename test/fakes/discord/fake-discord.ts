@@ -1,14 +1,15 @@
 import { GatewayIntentBits } from 'discord.js';
 import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type FakeDirectory, seed } from './directory.js';
-import { Gateway, type GatewaySession, type GatewayStats } from './gateway.js';
+import { Gateway, type GatewaySession, type GatewayStats, type ShardKey } from './gateway.js';
+import { ServerFaults } from './http/faults.js';
 import type { BucketLimit } from './http/rate-limits.js';
 import { RateLimits } from './http/rate-limits.js';
 import { type RecordedCall, type RecordedDownload, Recorder, type SentBody } from './http/recorder.js';
 import { Router } from './http/router.js';
 import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
-import { interactionToken, snowflake } from './ids.js';
-import { guildCreatePayload, interactionPayload, readyPayload } from './payloads.js';
+import { interactionToken, snowflake, snowflakeOnShard } from './ids.js';
+import { guildCreatePayload, guildsOn, interactionPayload, readyPayload } from './payloads.js';
 import { appRoutes } from './routes/app-routes.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import {
@@ -70,6 +71,7 @@ export class FakeDiscord {
   readonly recorder = new Recorder();
   readonly gateway: Gateway;
   private readonly limits: RateLimits;
+  private readonly faults = new ServerFaults();
   private readonly router = new Router();
   private readonly context: FakeContext;
   private server: RunningServer | undefined;
@@ -86,11 +88,11 @@ export class FakeDiscord {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_FAKE_DISCORD.heartbeatIntervalMs,
       grantedIntents: options.grantedIntents ?? DEFAULT_FAKE_DISCORD.grantedIntents,
-      ready: (session) => readyPayload(this.world, session.id, `ws://127.0.0.1:${this.port}/gateway-resume`),
+      ready: (session) => readyPayload(this.world, session, `ws://127.0.0.1:${this.port}/gateway-resume`),
       afterReady: (session) =>
         (session.intents & GatewayIntentBits.Guilds) === 0
           ? []
-          : [...this.world.guilds.values()].map((g) => ({
+          : guildsOn(this.world, session).map((g) => ({
               t: 'GUILD_CREATE',
               d: guildCreatePayload(this.world, g),
             })),
@@ -117,6 +119,7 @@ export class FakeDiscord {
       router: fake.router,
       recorder: fake.recorder,
       limits: fake.limits,
+      faults: fake.faults,
       token: fake.token,
       cdn: (path) => fake.cdnFile(path),
       upgrade: (request, socket, head) => fake.gateway.upgrade(request, socket, head),
@@ -221,7 +224,9 @@ export class FakeDiscord {
       originalMessageId: undefined,
     };
     this.world.interactions.set(interaction.id, interaction);
-    this.gateway.dispatch('INTERACTION_CREATE', () => interactionPayload(this.world, interaction));
+    this.gateway.dispatch('INTERACTION_CREATE', () => interactionPayload(this.world, interaction), {
+      guildId: interaction.guildId,
+    });
     return interaction;
   }
 
@@ -263,11 +268,54 @@ export class FakeDiscord {
   }
 
   /**
+   * The next `count` calls to `route` (a template, e.g. `/channels/{channel_id}/messages`) fail with
+   * `status`; with `afterHandling`, each takes effect first (the message is made, the edit done) and
+   * the answer is lost, as with a gateway timeout.
+   */
+  failNext(input: {
+    method: string;
+    route: string;
+    status: number;
+    count?: number;
+    afterHandling?: boolean;
+  }): void {
+    this.faults.add({
+      method: input.method.toUpperCase(),
+      route: input.route,
+      status: input.status,
+      remaining: input.count ?? 1,
+      afterHandling: input.afterHandling ?? false,
+    });
+  }
+
+  /** `failNext` faults that have not fired yet. */
+  get pendingFaults(): number {
+    return this.faults.pending;
+  }
+
+  /**
    * Cuts the gateway connection; discord.js RESUMEs and gets what it missed. With `replayAfter`
    * (a sequence number, see `session.seq`), events it had already received after that are replayed too.
    */
   dropGateway(options: { replayAfter?: number } = {}): void {
     this.gateway.drop(options);
+  }
+
+  /**
+   * The bot joins another guild (alice, bob and carol are members; one text channel, #general), on
+   * the given shard when one is given. Its GUILD_CREATE goes to that shard's session, as on Discord.
+   */
+  addGuild(input: { name: string; shard?: ShardKey }): { guildId: string; general: string } {
+    const id = input.shard ? snowflakeOnShard(...input.shard) : snowflake();
+    const { alice, bob, carol } = this.directory;
+    const guild = this.world.addGuild(input.name, alice, id);
+    for (const user of [alice, bob, carol]) this.world.addMember(guild.id, user);
+    const general = this.world.addTextChannel(guild.id, 'general');
+    this.gateway.dispatch('GUILD_CREATE', () => guildCreatePayload(this.world, guild), {
+      guildId: guild.id,
+      intent: GatewayIntentBits.Guilds,
+    });
+    return { guildId: guild.id, general: general.id };
   }
 
   /** A user opens a thread from a message (before the bot gets to it): the bot's own attempt gets 160004. */

@@ -8,10 +8,24 @@ import { snowflake } from './ids.js';
 export const PRIVILEGED_INTENTS =
   GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 
+/** `[shard_id, num_shards]` as IDENTIFY and READY carry it; `[0, 1]` when a client does not shard. */
+export type ShardKey = readonly [id: number, count: number];
+
+/**
+ * Which shard Discord sends a guild's events to: `(guild_id >> 22) % num_shards`. Events outside
+ * any guild (DMs) go to shard 0 only.
+ */
+export function shardOf(guildId: string | undefined, count: number): number {
+  if (guildId === undefined) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
 /** One identified gateway session: its events, numbered, kept so a RESUME can replay them. */
 export interface GatewaySession {
   id: string;
   intents: number;
+  /** The shard it identified as. */
+  shard: ShardKey;
   seq: number;
   events: { op: 0; t: string; s: number; d: unknown }[];
   socket: WebSocket | undefined;
@@ -27,6 +41,8 @@ export interface GatewayStats {
   /** Every connection, with the path it used (`/gateway` or the resume URL's `/gateway-resume`). */
   connections: string[];
   identifies: number;
+  /** The `shard` of every IDENTIFY, in order (`undefined` for an IDENTIFY without one). */
+  identifiedShards: (ShardKey | undefined)[];
   resumes: number;
   heartbeats: number;
   /** Events replayed at RESUMEs. */
@@ -39,9 +55,9 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** Privileged intents this application was granted. */
   grantedIntents: number;
-  /** READY's `d` for a new session (it needs the resume URL, known once the server listens). */
+  /** READY's `d` for a new session: its shard's guilds, the resume URL (known once the server listens). */
   ready(session: GatewaySession): unknown;
-  /** What a new session gets after READY: GUILD_CREATE for each guild. */
+  /** What a new session gets after READY: GUILD_CREATE for each guild on its shard. */
   afterReady(session: GatewaySession): { t: string; d: unknown }[];
   changed(): void;
 }
@@ -49,13 +65,23 @@ export interface GatewayOptions {
 /**
  * The gateway WebSocket as discord.js speaks it (JSON, no compression): HELLO, IDENTIFY -> READY and
  * GUILD_CREATEs, HEARTBEAT -> ACK, numbered dispatches, RESUME after a dropped connection with the
- * events missed in between (or, when a test asks, some it had already delivered).
+ * events missed in between (or, when a test asks, some it had already delivered). Sharded as Discord
+ * shards: each IDENTIFY's `[shard_id, num_shards]` gets the guilds and events of its shard only.
  */
 export class Gateway {
-  readonly stats: GatewayStats = { connections: [], identifies: 0, resumes: 0, heartbeats: 0, replayed: 0 };
+  readonly stats: GatewayStats = {
+    connections: [],
+    identifies: 0,
+    identifiedShards: [],
+    resumes: 0,
+    heartbeats: 0,
+    replayed: 0,
+  };
   private readonly server = new WebSocketServer({ noServer: true });
-  private readonly sessions = new Map<string, GatewaySession>();
-  /** The session events go to: the last one identified. */
+  private readonly byId = new Map<string, GatewaySession>();
+  /** The sessions events go to: per shard, the last one identified as it. */
+  private readonly live = new Map<string, GatewaySession>();
+  /** The last session identified. */
   private current: GatewaySession | undefined;
 
   constructor(private readonly options: GatewayOptions) {}
@@ -69,20 +95,37 @@ export class Gateway {
     this.server.handleUpgrade(request, socket, head, (ws) => this.connected(ws, url));
   }
 
-  /** The session events currently go to. */
+  /** The last session identified (of an unsharded client: the one events go to). */
   get session(): GatewaySession | undefined {
     return this.current;
   }
 
+  /** The sessions events go to, one per shard, in the order they identified. */
+  get sessions(): GatewaySession[] {
+    return [...this.live.values()];
+  }
+
   /**
-   * Sends an event to the current session (or keeps it for its RESUME while disconnected). Nothing
-   * happens without a session, or when the session did not ask for `intent`.
+   * Sends an event to the session of the shard it belongs to, `guildId`'s (DMs: shard 0), or keeps it
+   * for that session's RESUME while disconnected. Nothing happens without such a session, or when the
+   * session did not ask for `intent`.
    */
-  dispatch(t: string, build: (session: GatewaySession) => unknown, intent?: number): void {
-    const session = this.current;
-    if (!session || (intent !== undefined && (session.intents & intent) === 0)) return;
+  dispatch(
+    t: string,
+    build: (session: GatewaySession) => unknown,
+    to: { guildId: string | undefined; intent?: number },
+  ): void {
+    for (const session of this.live.values()) {
+      const [id, count] = session.shard;
+      if (shardOf(to.guildId, count) !== id) continue;
+      if (to.intent !== undefined && (session.intents & to.intent) === 0) continue;
+      this.send(session, t, build(session));
+    }
+  }
+
+  private send(session: GatewaySession, t: string, d: unknown): void {
     session.seq += 1;
-    const event = { op: 0 as const, t, s: session.seq, d: build(session) };
+    const event = { op: 0 as const, t, s: session.seq, d };
     session.events.push(event);
     session.socket?.send(JSON.stringify(event));
     this.options.changed();
@@ -131,11 +174,14 @@ export class Gateway {
       this.onPayload(ws, payload.op, payload.d);
     });
     ws.on('close', (code) => {
-      for (const session of this.sessions.values()) {
+      for (const session of this.byId.values()) {
         if (session.socket !== ws) continue;
         session.socket = undefined;
         // A client closing with 1000 or 1001 ends its session, as on Discord: no RESUME after that.
-        if (code === 1000 || code === 1001) this.sessions.delete(session.id);
+        if (code !== 1000 && code !== 1001) continue;
+        this.byId.delete(session.id);
+        const key = session.shard.join('/');
+        if (this.live.get(key) === session) this.live.delete(key);
       }
       this.options.changed();
     });
@@ -175,23 +221,31 @@ export class Gateway {
       ws.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
+    const shard = data.shard;
+    if (shard !== undefined && !isShardKey(shard)) {
+      ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return;
+    }
     this.stats.identifies += 1;
+    this.stats.identifiedShards.push(shard);
     const session: GatewaySession = {
       id: snowflake(),
       intents,
+      shard: shard ?? [0, 1],
       seq: 0,
       events: [],
       socket: ws,
       replayAfter: undefined,
     };
-    this.sessions.set(session.id, session);
+    this.byId.set(session.id, session);
+    this.live.set(session.shard.join('/'), session);
     this.current = session;
-    this.dispatch('READY', () => this.options.ready(session));
-    for (const { t, d } of this.options.afterReady(session)) this.dispatch(t, () => d);
+    this.send(session, 'READY', this.options.ready(session));
+    for (const { t, d } of this.options.afterReady(session)) this.send(session, t, d);
   }
 
   private resume(ws: WebSocket, data: Record<string, unknown>): void {
-    const session = typeof data.session_id === 'string' ? this.sessions.get(data.session_id) : undefined;
+    const session = typeof data.session_id === 'string' ? this.byId.get(data.session_id) : undefined;
     if (!session || data.token !== this.options.token || typeof data.seq !== 'number') {
       ws.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
       return;
@@ -207,4 +261,18 @@ export class Gateway {
     ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: session.seq, d: { _trace: ['fake-discord'] } }));
     this.options.changed();
   }
+}
+
+/** Discord's rule for IDENTIFY's `shard`: `[shard_id, num_shards]`, whole numbers, the id below the count. */
+function isShardKey(value: unknown): value is ShardKey {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [id, count] = value as unknown[];
+  return (
+    typeof id === 'number' &&
+    typeof count === 'number' &&
+    Number.isInteger(id) &&
+    Number.isInteger(count) &&
+    id >= 0 &&
+    id < count
+  );
 }

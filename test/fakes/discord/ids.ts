@@ -18,3 +18,16 @@ export function snowflake(now: number = Date.now()): string {
 export function interactionToken(): string {
   return `aW50ZXJhY3Rpb246${snowflake()}${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * A new snowflake on a given shard, `(id >> 22) % count === shard` (Discord's rule), for a guild a
+ * test wants on that shard: its timestamp is moved at most `count - 1` ms ahead. Strictly increasing
+ * with every other snowflake.
+ */
+export function snowflakeOnShard(shard: number, count: number, now: number = Date.now()): string {
+  let ms = BigInt(now) - DISCORD_EPOCH;
+  if (ms << 22n <= last) ms = (last >> 22n) + 1n;
+  while (ms % BigInt(count) !== BigInt(shard)) ms += 1n;
+  last = ms << 22n;
+  return last.toString();
+}

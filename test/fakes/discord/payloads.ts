@@ -26,6 +26,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from 'discord.js';
+import { type GatewaySession, shardOf } from './gateway.js';
 import type {
   FakeAttachment,
   FakeChannel,
@@ -348,15 +349,28 @@ export function interactionPayload(
   };
 }
 
-/** READY: the bot, its guilds (unavailable until their GUILD_CREATE), the session and where to resume it. */
-export function readyPayload(world: World, sessionId: string, resumeUrl: string): GatewayReadyDispatchData {
+/** The guilds on a session's shard, as Discord splits them: `(guild_id >> 22) % num_shards`. */
+export function guildsOn(world: World, session: Pick<GatewaySession, 'shard'>): FakeGuild[] {
+  const [id, count] = session.shard;
+  return [...world.guilds.values()].filter((guild) => shardOf(guild.id, count) === id);
+}
+
+/**
+ * READY: the bot, the guilds on the session's shard (unavailable until their GUILD_CREATE), the
+ * session, its shard and where to resume it.
+ */
+export function readyPayload(
+  world: World,
+  session: Pick<GatewaySession, 'id' | 'shard'>,
+  resumeUrl: string,
+): GatewayReadyDispatchData {
   return {
     v: 10,
     user: userPayload(world.bot),
-    guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
-    session_id: sessionId,
+    guilds: guildsOn(world, session).map((guild) => ({ id: guild.id, unavailable: true })),
+    session_id: session.id,
     resume_gateway_url: resumeUrl,
-    shard: [0, 1],
+    shard: [...session.shard],
     application: { id: world.bot.id, flags: NO_FLAGS as ApplicationFlags, flags_new: '0' },
   };
 }

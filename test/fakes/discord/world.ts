@@ -106,6 +106,8 @@ export interface FakeMessage {
   threadId: string | undefined;
   /** emoji -> users who reacted with it. */
   reactions: Map<string, Set<string>>;
+  /** The `nonce` it was created with, if any. */
+  nonce?: string;
 }
 
 /** A slash command a user ran, and how the bot answered it. */
@@ -145,8 +147,8 @@ export class World {
     return user;
   }
 
-  addGuild(name: string, ownerId: string): FakeGuild {
-    const id = snowflake();
+  /** A guild the bot is in; `id` picks its snowflake (and so its shard). */
+  addGuild(name: string, ownerId: string, id: string = snowflake()): FakeGuild {
     // The @everyone role has the guild's id, as on Discord.
     const guild: FakeGuild = { id, name, ownerId, roles: [{ id, name: '@everyone' }], members: new Map() };
     guild.members.set(this.bot.id, []);

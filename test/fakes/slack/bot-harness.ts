@@ -46,6 +46,8 @@ export interface SlackBotOptions {
   core?: HarnessOptions;
   /** Log to standard error at this level (default silent), when a test needs to be debugged. */
   logLevel?: string;
+  /** The Web API client's retries of 5xx and network errors (default 0: a test about them sets it). */
+  webApiRetries?: number;
 }
 
 /** One submitted message and what the orchestrator said. */
@@ -130,7 +132,7 @@ export class SlackBot {
       deps: { orchestrator, store: core.store, logger: createLogger(options.logLevel ?? 'silent') },
       fileHosts: [slack.host],
       rates: { ...LOOSE_RATES, ...options.rates },
-      webApiRetries: 0,
+      webApiRetries: options.webApiRetries ?? 0,
       appendIntervalMs: options.appendIntervalMs ?? 20,
       onHandled: (event) => {
         watched.handled.push(event);

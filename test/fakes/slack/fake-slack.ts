@@ -33,6 +33,13 @@ export interface MethodFault {
   retryAfter?: number;
   /** How many calls fail (default 1; Infinity: until cleared). */
   times?: number;
+  /**
+   * The call takes effect first (the message is posted, the update made) and only then fails, as when
+   * Slack did the work but the answer was lost (a 5xx from its edge).
+   */
+  afterHandling?: boolean;
+  /** Only calls whose arguments this accepts fail (default: every call of the method). */
+  matching?: (args: Readonly<Record<string, unknown>>) => boolean;
 }
 
 /** How long `waitFor` waits, and what its timeout error names. */
@@ -253,9 +260,10 @@ export class FakeSlack {
     if (call.token === undefined) return { status: 200, result: { ok: false, error: 'not_authed' } };
     if (call.token !== expected) return { status: 200, result: { ok: false, error: 'invalid_auth' } };
     const fault = this.faults.get(call.method);
-    if (fault) {
+    if (fault && (fault.matching === undefined || fault.matching(call.args))) {
       fault.times -= 1;
       if (fault.times <= 0) this.faults.delete(call.method);
+      if (fault.afterHandling) handler(call, { state: this.state, baseUrl: this.url });
       const status = fault.status ?? 200;
       const error = fault.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
       const headers = status === 429 ? { 'retry-after': String(fault.retryAfter ?? 1) } : undefined;

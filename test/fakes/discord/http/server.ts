@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { readBody } from './body.js';
 import { DiscordHttpError } from './errors.js';
+import { type ServerFaults, serverErrorBody } from './faults.js';
 import type { RateLimits } from './rate-limits.js';
 import type { RecordedCall, Recorder } from './recorder.js';
 import type { Route, RouteResponse, Router, UploadedFile } from './router.js';
@@ -22,6 +23,7 @@ export interface HttpServerDeps {
   router: Router;
   recorder: Recorder;
   limits: RateLimits;
+  faults: ServerFaults;
   token: string;
   /** The attachment host: the file at this path, if any. */
   cdn(path: string): CdnFile | undefined;
@@ -123,14 +125,19 @@ async function handle(deps: HttpServerDeps, request: IncomingMessage, response: 
     countsGlobal: route.global !== false,
   });
   if (rate.limited) return answer(429, rate.body, rate.headers, route);
+  // A server error is not one of the route's documented answers: it is not checked against the spec.
+  const fault = deps.faults.take(method, route.route);
+  if (fault && !fault.afterHandling) return answer(fault.status, serverErrorBody(fault.status), {});
 
   let result: RouteResponse;
   try {
     result = await route.handle({ params, query: url.searchParams, json: body.json, files: body.files });
   } catch (error) {
     if (!(error instanceof DiscordHttpError)) throw error;
+    if (fault) return answer(fault.status, serverErrorBody(fault.status), {});
     return answer(error.status, error.body(), rate.headers, route);
   }
+  if (fault) return answer(fault.status, serverErrorBody(fault.status), {});
   return answer(result.status, result.body, rate.headers, route);
 }
 

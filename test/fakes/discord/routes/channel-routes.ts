@@ -54,6 +54,17 @@ export function channelRoutes(ctx: FakeContext): Route[] {
         needs(channel, sendPermission(channel));
         if (request.files.length > 0) needs(channel, 'AttachFiles');
         const content = contentOf(request.json) ?? '';
+        const nonce = nonceOf(request.json);
+        // enforce_nonce: a message the same author made with this nonce lately is returned, not repeated.
+        if (nonce?.enforce) {
+          const earlier = [...world.messages.values()].find(
+            (m) =>
+              m.authorId === world.bot.id &&
+              m.nonce === nonce.value &&
+              Date.now() - m.createdAt < NONCE_WINDOW_MS,
+          );
+          if (earlier) return { status: 200, body: showMessage(ctx, earlier) };
+        }
         if (content.trim() === '' && request.files.length === 0) throw new DiscordHttpError('emptyMessage');
         if (request.files.some((f) => f.bytes.byteLength > ctx.maxUploadBytes)) {
           throw new DiscordHttpError('entityTooLarge');
@@ -64,6 +75,7 @@ export function channelRoutes(ctx: FakeContext): Route[] {
           content,
           mentions: mentionsIn(world, content),
           attachments: request.files.map((file) => storeUpload(ctx, channel.id, file)),
+          ...(nonce && { nonce: nonce.value }),
         });
         dispatchMessage(ctx, 'MESSAGE_CREATE', message);
         return { status: 200, body: showMessage(ctx, message) };
@@ -171,4 +183,17 @@ export function channelRoutes(ctx: FakeContext): Route[] {
       },
     },
   ];
+}
+
+/** Discord checks an enforced nonce against the author's messages of "the past few minutes". */
+const NONCE_WINDOW_MS = 5 * 60 * 1000;
+
+/** A message's `nonce` (at most 25 characters, as Discord checks) and whether it is enforced. */
+function nonceOf(json: unknown): { value: string; enforce: boolean } | undefined {
+  const body = json as { nonce?: unknown; enforce_nonce?: unknown } | undefined;
+  if (body?.nonce === undefined || body.nonce === null) return undefined;
+  const value = String(body.nonce);
+  if (value.length > 25)
+    throw invalidField('nonce', 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+  return { value, enforce: body.enforce_nonce === true };
 }

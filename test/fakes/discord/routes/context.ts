@@ -47,7 +47,7 @@ export function dispatchMessage(
     t,
     (session) =>
       gatewayMessagePayload(ctx.world, message, (session.intents & GatewayIntentBits.MessageContent) !== 0),
-    intent,
+    { guildId: channel?.guildId, intent },
   );
 }
 
@@ -56,7 +56,7 @@ export function dispatchThreadCreate(ctx: FakeContext, thread: FakeChannel): voi
   ctx.gateway.dispatch(
     'THREAD_CREATE',
     () => ({ ...channelPayload(ctx.world, thread), newly_created: true }),
-    GatewayIntentBits.Guilds,
+    { guildId: thread.guildId, intent: GatewayIntentBits.Guilds },
   );
 }
 
@@ -75,17 +75,21 @@ export function dispatchReaction(
   ctx.gateway.dispatch(
     'MESSAGE_REACTION_ADD',
     () => reactionAddPayload(ctx.world, channel, message, userId, emoji),
-    intent,
+    { guildId: channel.guildId, intent },
   );
 }
 
 /** MESSAGE_DELETE. */
 export function dispatchMessageDelete(ctx: FakeContext, channel: FakeChannel, message: FakeMessage): void {
-  ctx.gateway.dispatch('MESSAGE_DELETE', () => ({
-    id: message.id,
-    channel_id: channel.id,
-    ...(channel.guildId !== undefined && { guild_id: channel.guildId }),
-  }));
+  ctx.gateway.dispatch(
+    'MESSAGE_DELETE',
+    () => ({
+      id: message.id,
+      channel_id: channel.id,
+      ...(channel.guildId !== undefined && { guild_id: channel.guildId }),
+    }),
+    { guildId: channel.guildId },
+  );
 }
 
 /** The message as REST returns it. */
