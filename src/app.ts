@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create-backend.js';
 import { createProfileSource, type ProfileSource, type Profiles } from './config/profiles/index.js';
@@ -61,6 +62,9 @@ export async function createApp(
       run: config.run,
       limits: config.limits,
       logger,
+      // Unique among instances running at once (two cannot listen on one host's PORT), and the same
+      // after a restart: a restarted instance takes its conversations back without waiting.
+      instanceId: `${hostname()}:${config.port}`,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const { threadTtlDays, intervalMs } = config.cleanup;

@@ -62,6 +62,7 @@ export const DEFAULT_LIMITS = {
   streamStallMs: 120_000,
   /** Well inside the 30 s most orchestrators wait between SIGTERM and SIGKILL. */
   shutdownGraceMs: 20_000,
+  conversationLeaseMs: 30_000,
 } as const satisfies Record<string, number>;
 
 /** The values of `TOOL_DISPLAY`. */
@@ -170,6 +171,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
       STREAM_STALL_MS: positiveInt(DEFAULT_LIMITS.streamStallMs, MAX_TIMER_MS),
       SHUTDOWN_GRACE_MS: positiveInt(DEFAULT_LIMITS.shutdownGraceMs, MAX_TIMER_MS),
+      CONVERSATION_LEASE_MS: positiveInt(DEFAULT_LIMITS.conversationLeaseMs, MAX_TIMER_MS),
       MAX_ATTACHMENT_MB: positiveInt(
         DEFAULT_LIMITS.maxAttachmentMb,
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
@@ -235,6 +237,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           maxAttachmentBytes: env.MAX_ATTACHMENT_MB * mb,
           streamStallMs: env.STREAM_STALL_MS,
           shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+          conversationLeaseMs: env.CONVERSATION_LEASE_MS,
         },
         limits: {
           perUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MIN,

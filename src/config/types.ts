@@ -45,6 +45,11 @@ export interface RunConfig {
   streamStallMs: number;
   /** On SIGTERM, answers still running get this long to finish before they are stopped. */
   shutdownGraceMs: number;
+  /**
+   * How long an instance's hold on a conversation lasts unless renewed (it is renewed while it works
+   * there): how long a crashed instance's conversations wait before another instance takes them.
+   */
+  conversationLeaseMs: number;
 }
 
 /** Access and cost control; 0 turns a limit off. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Backend } from '../backends/backend.js';
 import type { LimitsConfig, RunConfig } from '../config/types.js';
 import { type ConversationKey, platformOf } from '../core/conversation.js';
@@ -10,6 +11,7 @@ import type { ReplyEvent } from '../core/reply-events.js';
 import type { RunRecord, Store } from '../store/types.js';
 import { refusalFor } from './access.js';
 import { AsyncQueue } from './async-queue.js';
+import { ConversationClaims } from './claims.js';
 import { RunLedger } from './run-ledger.js';
 import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
 
@@ -26,6 +28,12 @@ export interface OrchestratorOptions {
   logger: Logger;
   metrics?: Metrics;
   now?: () => number;
+  /**
+   * This instance, as the owner of conversation leases in a shared store. Must differ between
+   * instances running at once; stable across restarts lets a restarted instance take its
+   * conversations back at once. A random id when absent.
+   */
+  instanceId?: string;
 }
 
 /** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */
@@ -54,10 +62,19 @@ export class Orchestrator {
   private readonly intake = new Map<ConversationKey, Promise<void>>();
   private readonly now: () => number;
   private readonly metrics: Metrics;
+  private readonly claims: ConversationClaims;
+  /** Set by stop(): no conversation is taken up any more. */
+  private stopping = false;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
     this.metrics = options.metrics ?? NO_METRICS;
+    this.claims = new ConversationClaims(
+      options.store,
+      options.instanceId ?? randomUUID(),
+      options.run.conversationLeaseMs,
+      options.logger,
+    );
   }
 
   /** An adapter registers how to show replies for its platform (the first part of a conversation key). */
@@ -103,31 +120,53 @@ export class Orchestrator {
         return 'refused';
       }
     }
-    let conversation = this.conversations.get(message.key);
-    if (conversation && conversation.queue.length >= this.options.run.maxQueuedMessages) {
-      await this.renderOnce(message, [{ type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full }]);
-      return 'queue_full';
-    }
+    const conversation = this.conversations.get(message.key);
     if (conversation) {
+      if (conversation.queue.length >= this.options.run.maxQueuedMessages) return this.queueFull(message);
       conversation.queue.push(message);
       this.reportQueueDepth();
       return 'queued';
     }
-    conversation = { queue: [message], controller: undefined, idle: Promise.resolve(), resets: [] };
-    this.conversations.set(message.key, conversation);
-    conversation.idle = this.pump(message.key, conversation);
-    return 'started';
+    if (await this.claims.hold(message.key)) {
+      this.begin(message.key, { queue: [message] });
+      return 'started';
+    }
+    // Another instance is running this conversation: it takes the message into its next turn.
+    if ((await this.claims.handedOverCount(message.key)) >= this.options.run.maxQueuedMessages)
+      return this.queueFull(message);
+    await this.claims.handOver(message);
+    // It may have let go just before the message arrived: then this instance takes over.
+    if (await this.claims.hold(message.key)) this.begin(message.key, {});
+    return 'queued';
+  }
+
+  private async queueFull(message: InboundMessage): Promise<SubmitOutcome> {
+    await this.renderOnce(message, [{ type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full }]);
+    return 'queue_full';
+  }
+
+  /** Starts working in a conversation whose lease this instance holds. */
+  private begin(key: ConversationKey, work: { queue?: InboundMessage[]; resume?: RunRecord }): void {
+    const conversation: Conversation = {
+      queue: work.queue ?? [],
+      controller: undefined,
+      idle: Promise.resolve(),
+      resets: [],
+      ...(work.resume ? { resume: work.resume } : {}),
+    };
+    this.conversations.set(key, conversation);
+    conversation.idle = this.pump(key, conversation);
   }
 
   /**
-   * Picks up the runs a crashed or stopped process left unfinished (found in the store): each is
-   * re-attached at the service and its answer finished in place. Call once the adapters can render.
-   * Returns how many were resumed.
+   * Picks up what a crashed or stopped process left: runs unfinished at the service (each is
+   * re-attached and its answer finished in place) and messages handed over but never answered. Call
+   * once the adapters can render. A conversation whose lease another instance holds is left to it;
+   * one held by a dead instance is taken once that lease expires. Returns how many were picked up now.
    */
   async resumeUnfinished(): Promise<number> {
     let resumed = 0;
     for (const record of await this.options.store.runs.list()) {
-      if (this.conversations.has(record.key)) continue;
       if (record.backend !== this.options.backend.name) {
         // Made by the other backend before a configuration change: it cannot be followed from here.
         this.options.logger.warn(
@@ -137,18 +176,39 @@ export class Orchestrator {
         await this.options.store.runs.delete(record.key);
         continue;
       }
-      const conversation: Conversation = {
-        queue: [],
-        controller: undefined,
-        idle: Promise.resolve(),
-        resets: [],
-        resume: record,
-      };
-      this.conversations.set(record.key, conversation);
-      conversation.idle = this.pump(record.key, conversation);
-      resumed += 1;
+      if (await this.takeOver(record.key)) resumed += 1;
+      else void this.takeOverLater(record.key);
+    }
+    for (const key of await this.claims.waiting()) {
+      if (!this.conversations.has(key) && (await this.takeOver(key))) resumed += 1;
     }
     return resumed;
+  }
+
+  /** Holds the conversation and resumes its unfinished run or waiting messages; false if held elsewhere. */
+  private async takeOver(key: ConversationKey): Promise<boolean> {
+    if (this.conversations.has(key)) return true;
+    if (!(await this.claims.hold(key))) return false;
+    // Read after taking the lease: the instance that held it may have finished the run meanwhile.
+    const record = await this.options.store.runs.get(key);
+    if (this.conversations.has(key)) return true;
+    this.begin(key, record && record.backend === this.options.backend.name ? { resume: record } : {});
+    return true;
+  }
+
+  /** A run whose conversation another instance holds: taken over if that lease runs out (a dead instance). */
+  private async takeOverLater(key: ConversationKey): Promise<void> {
+    const leaseMs = this.options.run.conversationLeaseMs;
+    const deadline = this.now() + 3 * leaseMs;
+    try {
+      while (this.now() < deadline && !this.stopping) {
+        await new Promise((resolve) => setTimeout(resolve, leaseMs / 3).unref());
+        if (!(await this.options.store.runs.get(key))) return;
+        if (await this.takeOver(key)) return;
+      }
+    } catch (err) {
+      this.options.logger.warn({ err, conversation: key }, 'could not take over an unfinished run');
+    }
   }
 
   /** Stops the conversation's active run, if any. Queued messages still get their turn. */
@@ -190,8 +250,13 @@ export class Orchestrator {
       await Promise.race([this.idle(), graceOver]);
       clearTimeout(timer);
     }
-    for (const conversation of this.conversations.values()) {
-      conversation.queue.length = 0;
+    this.stopping = true;
+    for (const [key, conversation] of this.conversations) {
+      // Messages still waiting are left in the store: the next start (or another instance) answers them.
+      const waiting = conversation.queue.splice(0);
+      await Promise.all(waiting.map((m) => this.claims.handOver(m))).catch((err: unknown) => {
+        this.options.logger.error({ err, conversation: key }, 'could not keep the waiting messages');
+      });
       conversation.controller?.abort(reason);
     }
     await this.idle();
@@ -204,38 +269,86 @@ export class Orchestrator {
     }
   }
 
+  /**
+   * Works through the conversation while this instance holds its lease: a resumed run first, then
+   * resets and turns, taking in messages other instances handed over. When nothing is left it lets
+   * the lease go, then looks once more, so a message handed over at that moment is not stranded.
+   */
   private async pump(key: ConversationKey, conversation: Conversation): Promise<void> {
     // Let the submit() that started us return before the first turn begins.
     await Promise.resolve();
+    const stopHolding = this.claims.keepHolding(key);
     try {
-      while (conversation.queue.length > 0 || conversation.resets.length > 0 || conversation.resume) {
+      for (;;) {
         if (conversation.resume) {
           const record = conversation.resume;
           delete conversation.resume;
-          const controller = new AbortController();
-          conversation.controller = controller;
-          await this.turn([resumedMessage(record)], controller, record);
-          conversation.controller = undefined;
+          await this.runTurn(conversation, [resumedMessage(record)], record);
           continue;
         }
         if (conversation.resets.length > 0) {
-          const waiting = conversation.resets.splice(0);
-          await this.discardThread(key).catch((err: unknown) => {
-            this.options.logger.error({ err, conversation: key }, 'reset failed');
-          });
-          for (const resolve of waiting) resolve();
+          await this.doResets(key, conversation);
           continue;
         }
-        const batch = conversation.queue.splice(0);
-        this.reportQueueDepth();
-        const controller = new AbortController();
-        conversation.controller = controller;
-        await this.turn(batch, controller);
-        conversation.controller = undefined;
+        if (!this.stopping) {
+          // Messages that reached other instances join those that reached this one, in the order
+          // they were received (every instance stamps receipt on arrival).
+          const handed = await this.claims.takeHandedOver(key);
+          if (handed.length > 0) {
+            conversation.queue.push(...handed);
+            conversation.queue.sort((a, b) => a.receivedAt - b.receivedAt);
+          }
+        }
+        if (conversation.queue.length > 0) {
+          const batch = conversation.queue.splice(0);
+          this.reportQueueDepth();
+          await this.runTurn(conversation, batch);
+          continue;
+        }
+        await this.claims.release(key);
+        const more =
+          conversation.queue.length > 0 ||
+          conversation.resets.length > 0 ||
+          (!this.stopping && (await this.claims.handedOverCount(key)) > 0);
+        if (!more) break;
+        if (!(await this.claims.hold(key))) {
+          // Another instance took the conversation meanwhile: what arrived here goes to it.
+          await this.doResets(key, conversation);
+          for (const message of conversation.queue.splice(0)) await this.claims.handOver(message);
+          break;
+        }
       }
+    } catch (err) {
+      this.options.logger.error({ err, conversation: key }, 'the conversation stopped on a store error');
+      for (const resolve of conversation.resets.splice(0)) resolve();
     } finally {
+      stopHolding();
       this.conversations.delete(key);
+      await this.claims.release(key).catch(() => undefined);
     }
+  }
+
+  private async runTurn(
+    conversation: Conversation,
+    batch: InboundMessage[],
+    resume?: RunRecord,
+  ): Promise<void> {
+    const controller = new AbortController();
+    conversation.controller = controller;
+    try {
+      await this.turn(batch, controller, resume);
+    } finally {
+      conversation.controller = undefined;
+    }
+  }
+
+  private async doResets(key: ConversationKey, conversation: Conversation): Promise<void> {
+    if (conversation.resets.length === 0) return;
+    const waiting = conversation.resets.splice(0);
+    await this.discardThread(key).catch((err: unknown) => {
+      this.options.logger.error({ err, conversation: key }, 'reset failed');
+    });
+    for (const resolve of waiting) resolve();
   }
 
   /** Forgets the conversation's assistant thread here and at the service. */

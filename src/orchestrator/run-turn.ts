@@ -243,6 +243,7 @@ class TurnState {
       case 'run.created':
         // Every later log line of the turn names the run.
         this.log = this.log.child({ runId: event.checkpoint.runId });
+        this.log.info({ messages: batch.length }, 'run started');
         await this.ledger.start({
           key: this.message.key,
           backend: this.deps.backend.name,

@@ -3,6 +3,7 @@ import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
 import { createFollowRepository } from './follow-repository.js';
+import { createConversationLeaseRepository, createHandoffRepository } from './handoff-repository.js';
 import { createRateLimitRepository } from './rate-limit-repository.js';
 import { openRedisDriver } from './redis-driver.js';
 import { createRunRepository } from './run-repository.js';
@@ -54,6 +55,8 @@ function storeOn(driver: StoreDriver): Store {
     usage: createUsageRepository(driver),
     follows: createFollowRepository(driver),
     rateLimits: createRateLimitRepository(driver),
+    leases: createConversationLeaseRepository(driver),
+    handoffs: createHandoffRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

@@ -25,6 +25,19 @@ export interface StoreDriver {
   addMember(key: string, member: string): Promise<void>;
   removeMember(key: string, member: string): Promise<void>;
   members(key: string): Promise<string[]>;
+  /**
+   * Takes the lease at `key` for `owner`, or extends it when `owner` holds it already; false when
+   * someone else holds it. A lease its owner stops extending expires after `ttlMs`. Atomic on Redis.
+   */
+  lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Ends `owner`'s lease at `key`; a lease that expired or passed to someone else is left alone. */
+  endLease(key: string, owner: string): Promise<void>;
+  /** Appends `item` to the list at `key`. */
+  pushItem(key: string, item: string): Promise<void>;
+  /** Removes and returns every item of the list at `key`, oldest first, in one step. */
+  takeItems(key: string): Promise<string[]>;
+  /** How many items the list at `key` holds. */
+  countItems(key: string): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -16,6 +16,12 @@ export const storeKeys = {
   run: (key: ConversationKey) => `run:${key}`,
   /** A set of the conversation keys that have a run record, so runs can be listed on any store. */
   runIndex: () => 'runs',
+  /** Who runs the conversation now: a lease held by one instance while it has work there. */
+  conversationLease: (key: ConversationKey) => `lease:conversation:${key}`,
+  /** Messages handed over to the instance that holds the conversation's lease, oldest first. */
+  handoff: (key: ConversationKey) => `handoff:${key}`,
+  /** A set of the conversation keys that may have handed-over messages waiting. */
+  handoffIndex: () => 'handoffs',
   /** A chat thread the bot owns or follows -> `FollowRecord`. */
   follow: (key: ConversationKey) => `follow:${key}`,
   /** Requests by one subject in one fixed window. */

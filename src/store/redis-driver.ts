@@ -5,6 +5,22 @@ import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from
 import { keyvRecords } from './keyv-records.js';
 import { maskRedisUrl } from './redis-url.js';
 
+/** Take the lease if it is free, extend it if the caller holds it: one step on the server. */
+const LEASE_SCRIPT = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Delete the lease only if the caller still holds it (it may have expired and passed on). */
+const END_LEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
 /** A health check or a close that takes longer than this counts as failed. */
 const PING_TIMEOUT_MS = 2_000;
 
@@ -88,6 +104,25 @@ export async function openRedisDriver(
     removeMember: (key, member) =>
       call('remove member', key, async () => void (await client.sRem(raw(key), member))),
     members: (key) => call('list members', key, () => client.sMembers(raw(key))),
+    lease: (key, owner, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return call('lease', key, async () => {
+        const reply = await client.eval(LEASE_SCRIPT, { keys: [raw(key)], arguments: [owner, String(ttl)] });
+        return Number(reply) === 1;
+      });
+    },
+    endLease: (key, owner) =>
+      call('end lease', key, async () => {
+        await client.eval(END_LEASE_SCRIPT, { keys: [raw(key)], arguments: [owner] });
+      }),
+    pushItem: (key, item) => call('push', key, async () => void (await client.rPush(raw(key), item))),
+    takeItems: (key) =>
+      call('take items', key, async () => {
+        // LRANGE and DEL in one MULTI: an item pushed meanwhile is either taken now or left whole.
+        const [items] = await client.multi().lRange(raw(key), 0, -1).del(raw(key)).exec();
+        return (items as unknown as string[]) ?? [];
+      }),
+    countItems: (key) => call('count items', key, () => client.lLen(raw(key))),
     ping: async () => {
       if (guard.closed || !client.isReady) return false;
       return withDeadline(client.ping(), PING_TIMEOUT_MS).then(

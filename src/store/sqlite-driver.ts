@@ -71,6 +71,31 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
         return true;
       });
     },
+    lease: (key, owner, ttlMs) => {
+      const ttl = checkTtl(ttlMs);
+      return locked('lease', key, async () => {
+        const holder = await keyv.get<string>(key);
+        if (holder !== undefined && holder !== owner) return false;
+        await keyv.set(key, owner, ttl);
+        return true;
+      });
+    },
+    endLease: (key, owner) =>
+      locked('end lease', key, async () => {
+        if ((await keyv.get<string>(key)) === owner) await keyv.delete(key);
+      }),
+    pushItem: (key, item) =>
+      locked('push', key, async () => {
+        await keyv.set(key, [...((await keyv.get<string[]>(key)) ?? []), item]);
+      }),
+    takeItems: (key) =>
+      locked('take items', key, async () => {
+        const items = (await keyv.get<string[]>(key)) ?? [];
+        if (items.length > 0) await keyv.delete(key);
+        return items;
+      }),
+    countItems: (key) =>
+      locked('count items', key, async () => ((await keyv.get<string[]>(key)) ?? []).length),
     increment: (keys, amounts) => {
       checkAmounts(amounts);
       return locked('increment', keys.join(' '), async () => {

@@ -233,6 +233,46 @@ describe.each(targets)('store on $name', (target) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it('gives a conversation lease to one owner at a time, extends it, and frees it', async () => {
+    expect(await store.leases.hold(key('l'), 'a', 60_000)).toBe(true);
+    expect(await store.leases.hold(key('l'), 'b', 60_000)).toBe(false);
+    expect(await store.leases.hold(key('l'), 'a', 60_000)).toBe(true);
+    await store.leases.release(key('l'), 'b');
+    expect(await store.leases.hold(key('l'), 'b', 60_000)).toBe(false);
+    await store.leases.release(key('l'), 'a');
+    expect(await store.leases.hold(key('l'), 'b', 60_000)).toBe(true);
+  });
+
+  it('lets a lease that is not extended expire', async () => {
+    expect(await store.leases.hold(key('l2'), 'a', 100)).toBe(true);
+    await eventually(() => store.leases.hold(key('l2'), 'b', 60_000));
+    expect(await store.leases.hold(key('l2'), 'a', 60_000)).toBe(false);
+  });
+
+  it('hands messages over in order, with their files, and lists conversations with messages waiting', async () => {
+    const message = (id: string, bytes: number[] = []) => ({
+      id,
+      key: key('h'),
+      userId: 'u1',
+      text: `text ${id}`,
+      files:
+        bytes.length > 0
+          ? [{ name: 'a.bin', mimeType: 'application/octet-stream', bytes: new Uint8Array(bytes) }]
+          : [],
+      replyTo: { channel: 'c', thread: 't' },
+      receivedAt: 5,
+    });
+    expect(await store.handoffs.waiting()).toEqual([]);
+    await store.handoffs.push(message('1', [0, 255, 7]));
+    await store.handoffs.push(message('2'));
+    expect(await store.handoffs.count(key('h'))).toBe(2);
+    expect(await store.handoffs.waiting()).toEqual([key('h')]);
+    const taken = await store.handoffs.take(key('h'));
+    expect(taken).toEqual([message('1', [0, 255, 7]), message('2')]);
+    expect(await store.handoffs.take(key('h'))).toEqual([]);
+    expect(await store.handoffs.waiting()).toEqual([]);
+  });
+
   it('accumulates usage per user and per conversation for a UTC day', async () => {
     const day = new Date('2024-03-01T12:00:00Z');
     await store.usage.record(key('u'), 'alice', usage(10, 20, 5), new Date('2024-03-01T00:00:00Z'));
@@ -321,6 +361,16 @@ describe('store on redis, several instances', () => {
         Array.from({ length: 10 }, () => s.dedupe.claim('evt-multi', 60_000)),
       );
       expect((await Promise.all(claims)).filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('grants a conversation lease to exactly one of several instances', async () => {
+    const stores = await openMany();
+    try {
+      const holds = stores.map((s, i) => s.leases.hold(key('multi-lease'), `owner-${i}`, 60_000));
+      expect((await Promise.all(holds)).filter(Boolean)).toHaveLength(1);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

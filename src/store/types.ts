@@ -1,5 +1,6 @@
 import type { BackendName } from '../backends/backend.js';
 import type { ConversationKey } from '../core/conversation.js';
+import type { InboundMessage } from '../core/messages.js';
 import type { Usage } from '../core/reply-events.js';
 
 /** Conversation key -> assistant thread. */
@@ -100,6 +101,27 @@ export interface RateLimitRepository {
   hit(subject: string, windowMs: number, at: Date): Promise<number>;
 }
 
+/**
+ * The lease that makes one instance at a time run a conversation, when several share the store. The
+ * holder extends it while it works; a crashed holder's lease expires after its TTL.
+ */
+export interface ConversationLeaseRepository {
+  /** Takes the lease for `owner`, or extends it if `owner` holds it; false when another instance does. */
+  hold(key: ConversationKey, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `owner` still holds it. */
+  release(key: ConversationKey, owner: string): Promise<void>;
+}
+
+/** Messages handed over to the instance that runs their conversation (shared by all instances). */
+export interface HandoffRepository {
+  push(message: InboundMessage): Promise<void>;
+  /** Removes and returns the conversation's waiting messages, oldest first. */
+  take(key: ConversationKey): Promise<InboundMessage[]>;
+  count(key: ConversationKey): Promise<number>;
+  /** Conversations with messages waiting (for start-up, after a crash or a stop). */
+  waiting(): Promise<ConversationKey[]>;
+}
+
 /** The typed store: every persistent thing the bot keeps, behind repositories. */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -110,6 +132,8 @@ export interface Store {
   usage: UsageRepository;
   follows: FollowRepository;
   rateLimits: RateLimitRepository;
+  leases: ConversationLeaseRepository;
+  handoffs: HandoffRepository;
   /** Is the store reachable? (for /readyz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;

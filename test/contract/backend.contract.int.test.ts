@@ -188,9 +188,10 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
       if (ctx.text === 'first') await gate;
       return [text(`answer to ${ctx.userMessages.join(' & ')}`)];
     });
+    const before = h.renderer.renders.length;
     expect(await h.submit('first')).toBe('started');
     await h.renderer.waitFor(() =>
-      Boolean(h.renderer.renders.at(-1)?.events.some((e) => e.type === 'run.started')),
+      Boolean(h.renderer.renders[before]?.events.some((e) => e.type === 'run.started')),
     );
     expect(await h.submit('second')).toBe('queued');
     expect(await h.submit('third')).toBe('queued');
@@ -203,9 +204,10 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
 
   it('cancels an active run at the service', async () => {
     h.fake.setScript(() => [text('Thinking…'), hang()]);
+    const before = h.renderer.renders.length;
     await h.submit('think forever');
     await h.renderer.waitFor(() =>
-      Boolean(h.renderer.renders.at(-1)?.events.some((e) => e.type === 'text.delta')),
+      Boolean(h.renderer.renders[before]?.events.some((e) => e.type === 'text.delta')),
     );
     expect(h.orchestrator.cancel(h.key)).toBe(true);
     await h.orchestrator.idle();

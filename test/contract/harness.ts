@@ -39,6 +39,7 @@ export const TEST_RUN: RunConfig = {
   maxAttachmentBytes: 1024 * 1024,
   streamStallMs: 10_000,
   shutdownGraceMs: 0,
+  conversationLeaseMs: 5000,
 };
 
 export interface HarnessOptions {

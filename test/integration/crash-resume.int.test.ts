@@ -56,12 +56,13 @@ interface Bot {
 
 type Platform = 'discord' | 'slack';
 
+/** A restart runs on the same PORT: the same instance, which takes its conversations back at once. */
 async function startBot(
   platform: Platform,
   backend: 'responses' | 'assistants',
   store: string,
+  port: number,
 ): Promise<Bot> {
-  const port = await freePort();
   const platformEnv =
     platform === 'discord'
       ? {
@@ -161,7 +162,8 @@ async function crashTrials(
 ): Promise<void> {
   const store = `${platform}-${backend}.sqlite`;
   const chat = chats[platform];
-  let bot = await startBot(platform, backend, store);
+  const port = await freePort();
+  let bot = await startBot(platform, backend, store, port);
   try {
     for (let trial = 0; trial < trials; trial++) {
       const thread = await chat.ask(bot, trial);
@@ -173,7 +175,7 @@ async function crashTrials(
         ANSWER,
       );
 
-      bot = await startBot(platform, backend, store);
+      bot = await startBot(platform, backend, store, port);
       await chat.waitFor(
         () => thread.answers()[0] === ANSWER,
         `trial ${trial}: the whole answer after the restart`,

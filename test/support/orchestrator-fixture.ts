@@ -23,6 +23,7 @@ export const TEST_RUN_CONFIG: RunConfig = {
   maxAttachmentBytes: 1024,
   streamStallMs: 10_000,
   shutdownGraceMs: 1000,
+  conversationLeaseMs: 5000,
 };
 
 /** The conversation every orchestrator unit test talks in. */
