@@ -63,6 +63,8 @@ export class BenchBot {
   private readonly input = new PassThrough();
   private consoleDone: Promise<void> | undefined;
   slackSender: SlackSender | undefined;
+  /** The port of Slack's HTTP mode (events go to /slack/events there). */
+  slackPort: number | undefined;
 
   private constructor(
     readonly app: App,
@@ -131,6 +133,7 @@ export class BenchBot {
     for (const adapter of adapters) await adapter.start();
     if (slackAdapter) {
       const port = slackAdapter.address?.port ?? 0;
+      bot.slackPort = port;
       bot.slackSender = new SlackSender(
         `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`,
         FAKE_TEAM.signingSecret,

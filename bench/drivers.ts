@@ -116,6 +116,22 @@ export class SlackTurns implements TurnDriver {
   }
 
   async turn(c: number, text: string): Promise<TurnTimes> {
+    const before = this.answers(c)?.count ?? 0;
+    let visible: Promise<number> | undefined;
+    const sentAt = await this.deliver(c, text, () => {
+      visible = this.fake.waitFor(() => (this.answers(c)?.count ?? 0) > before && now(), {
+        timeoutMs: TIMEOUT_MS,
+        what: 'the first answer text',
+      });
+    });
+    return { sentAt, visibleAt: await (visible ?? Promise.reject(new Error('not delivered'))) };
+  }
+
+  /**
+   * Delivers a person's message (a mention starting conversation `c`, or a reply in its thread) as
+   * Slack does, signed; `beforeSend` runs just before. Resolves with when it was sent, once acknowledged.
+   */
+  async deliver(c: number, text: string, beforeSend: () => void = () => undefined): Promise<number> {
     const sender = this.bot.slackSender;
     if (!sender) throw new Error('the Slack adapter is not running');
     const where = this.threads.get(c);
@@ -135,7 +151,6 @@ export class SlackTurns implements TurnDriver {
     const first = events[0] as Record<string, string>;
     const place = where ?? { channel: String(first.channel), thread: ts };
     this.threads.set(c, place);
-    const before = this.answers(c)?.count ?? 0;
     this.fake.addUserMessage({
       channel: place.channel,
       ts,
@@ -143,15 +158,12 @@ export class SlackTurns implements TurnDriver {
       text: String(first.text),
       ...(where && { thread_ts: where.thread }),
     });
+    beforeSend();
     const sentAt = now();
-    const visible = this.fake.waitFor(() => (this.answers(c)?.count ?? 0) > before && now(), {
-      timeoutMs: TIMEOUT_MS,
-      what: 'the first answer text',
-    });
     for (const event of events) {
       const response = await sender.event(eventCallback(event));
       if (response.status !== 200) throw new Error(`Slack event refused: HTTP ${response.status}`);
     }
-    return { sentAt, visibleAt: await visible };
+    return sentAt;
   }
 }

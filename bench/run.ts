@@ -4,8 +4,11 @@ import { dirname } from 'node:path';
 import { startFakeOpenAI } from '../test/fakes/openai/index.js';
 import { baselineLatency } from './baseline/baseline-latency.js';
 import { latencyOn } from './latency.js';
+import { pacingOnDiscord } from './pacing-discord.js';
+import { pacingOnSlack } from './pacing-slack.js';
 import { type AnswerKind, requestsOfBaseline, requestsOn } from './requests.js';
 import type { BenchResults } from './results.js';
+import { measureScale } from './scale.js';
 import type { BenchSizes } from './sizes.js';
 import { type EntryKind, measureStartup } from './startup.js';
 import { now } from './stats.js';
@@ -87,6 +90,19 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
           requests: { assistants: ratio('assistants'), responses: ratio('responses') },
         },
       };
+    }
+    if (only.has('pacing')) {
+      const { conversations, words, slackTimeScale } = sizes.pacing;
+      log('3. platform calls: Discord');
+      const discord = await pacingOnDiscord(openai, conversations, words);
+      log('3. platform calls: Slack');
+      const slack = await pacingOnSlack(openai, conversations, words, slackTimeScale);
+      results.pacing = { discord, slack };
+    }
+    if (only.has('scale')) {
+      log('4. scale');
+      const { levels, tokens, tokensPerSecond } = sizes.scale;
+      results.scale = await measureScale(openai, levels, tokens, tokensPerSecond);
     }
   } finally {
     await openai.close();
