@@ -5,6 +5,8 @@ export type MultipartField = string | { filename: string; type: string; size: nu
 export interface RecordedRequest {
   /** Order of arrival, from 0. */
   index: number;
+  /** When it arrived: ms since the epoch, sub-millisecond (`performance.timeOrigin + performance.now()`). */
+  at: number;
   /** The `x-request-id` the fake answered with. */
   requestId: string;
   method: string;
@@ -25,6 +27,8 @@ export interface RecordedRequest {
 export interface SentRecord {
   /** Index of the request this answers. */
   request: number;
+  /** When it was sent: ms since the epoch, sub-millisecond (the benchmarks time the model with it). */
+  at: number;
   /** `body`: a whole JSON response; `event`: one SSE event; `bytes`: file content. */
   kind: 'body' | 'event' | 'bytes';
   status: number;
@@ -47,8 +51,8 @@ export class Recorder {
     this.changed();
   }
 
-  addSent(record: SentRecord): void {
-    this.sent.push(record);
+  addSent(record: Omit<SentRecord, 'at'>): void {
+    this.sent.push({ ...record, at: performance.timeOrigin + performance.now() });
     this.changed();
   }
 

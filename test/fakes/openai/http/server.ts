@@ -60,12 +60,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
   const { recorder, faults, router } = options;
+  const arrivedAt = performance.timeOrigin + performance.now();
   const raw = await readBody(req);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.replace(/^\/v1(?=\/|$)/, '') || '/';
   const request: RecordedRequest = {
     index: recorder.requests.length,
+    at: arrivedAt,
     requestId: `req_${randomBytes(16).toString('hex')}`,
     method,
     path,

@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import type { PlatformAdapter } from '../src/adapters/adapter.js';
+import { ConsoleAdapter } from '../src/adapters/console/console-adapter.js';
+import { createDiscordAdapter } from '../src/adapters/discord/discord-adapter.js';
+import type { RateBudgetOptions } from '../src/adapters/shared/rate-budget.js';
+import {
+  createSlackAdapter,
+  SLACK_EVENTS_PATH,
+  type SlackAdapter,
+} from '../src/adapters/slack/slack-adapter.js';
+import type { SlackRates } from '../src/adapters/slack/slack-api.js';
+import { type App, createApp } from '../src/app.js';
+import type { BackendName } from '../src/backends/backend.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { createLogger } from '../src/core/logger.js';
+import type { FakeDiscord } from '../test/fakes/discord/index.js';
+import type { FakeOpenAI } from '../test/fakes/openai/index.js';
+import { FAKE_TEAM, type FakeSlack, SlackSender } from '../test/fakes/slack/index.js';
+import { now } from './stats.js';
+
+/** Budgets wide open: for measuring the code path alone, where pacing (scenario 3) must not count. */
+export const OPEN_BUDGET: RateBudgetOptions = { perSecond: 100_000, burst: 100_000 };
+export const OPEN_SLACK_RATES: SlackRates = {
+  tier2: OPEN_BUDGET,
+  tier3: OPEN_BUDGET,
+  tier4: OPEN_BUDGET,
+  postPerChannel: OPEN_BUDGET,
+  special: OPEN_BUDGET,
+};
+
+export interface BenchBotOptions {
+  backend: BackendName;
+  openai: FakeOpenAI;
+  discord?: FakeDiscord;
+  slack?: FakeSlack;
+  console?: boolean;
+  /** Discord's shared budget (default: the adapter's own, Discord's limits). */
+  discordBudget?: RateBudgetOptions;
+  /** Slack's per-tier budgets (default: the adapter's own, Slack's limits). */
+  slackRates?: SlackRates;
+  appendIntervalMs?: number;
+  /** More environment variables, as an operator would set them. */
+  env?: Record<string, string>;
+}
+
+/** One write to the console's standard output, timed. */
+export interface ConsoleWrite {
+  at: number;
+  text: string;
+}
+
+/**
+ * The real bot, assembled as src/main.ts assembles it (config from environment variables, createApp,
+ * the adapters), pointed at the fakes over loopback. Only the adapters' testing hooks are used: the
+ * origins of the fakes and, where a scenario says so, the rate budgets.
+ */
+export class BenchBot {
+  readonly consoleWrites: ConsoleWrite[] = [];
+  private consoleListeners = new Set<() => void>();
+  private readonly input = new PassThrough();
+  private consoleDone: Promise<void> | undefined;
+  slackSender: SlackSender | undefined;
+  /** The port of Slack's HTTP mode (events go to /slack/events there). */
+  slackPort: number | undefined;
+
+  private constructor(
+    readonly app: App,
+    private readonly adapters: PlatformAdapter[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(options: BenchBotOptions): Promise<BenchBot> {
+    const dir = mkdtempSync(join(tmpdir(), 'threadloom-bench-'));
+    const env: Record<string, string> = {
+      OPENAI_API_KEY: 'bench',
+      OPENAI_BASE_URL: options.openai.url,
+      ASSISTANT_BACKEND: options.backend,
+      STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+      CONSOLE_OUTPUT_DIR: join(dir, 'output'),
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_USER_PER_MIN: '0',
+      THREAD_TTL_DAYS: '0',
+      MAX_QUEUED_MESSAGES: '100',
+      ...(options.discord && {
+        DISCORD_TOKEN: options.discord.token,
+        DISCORD_API_URL: options.discord.apiUrl,
+        DISCORD_GUILD_ID: options.discord.directory.guildId,
+        DISCORD_MESSAGE_CONTENT: 'true',
+      }),
+      ...(options.slack && {
+        SLACK_BOT_TOKEN: FAKE_TEAM.botToken,
+        SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
+        SLACK_API_URL: options.slack.apiUrl,
+      }),
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    const logger = createLogger(config.logLevel);
+    const app = await createApp(config, logger);
+    const deps = { orchestrator: app.orchestrator, store: app.store, logger };
+    const adapters: PlatformAdapter[] = [];
+    let slackAdapter: SlackAdapter | undefined;
+    if (config.discord && options.discord) {
+      adapters.push(
+        createDiscordAdapter(config.discord, {
+          toolDisplay: config.toolDisplay,
+          maxAttachmentBytes: config.run.maxAttachmentBytes,
+          limits: config.limits,
+          deps,
+          attachmentOrigins: [options.discord.origin],
+          ...(options.discordBudget && { budget: options.discordBudget }),
+        }),
+      );
+    }
+    if (config.slack && options.slack) {
+      slackAdapter = createSlackAdapter(config.slack, {
+        port: 0,
+        host: '127.0.0.1',
+        toolDisplay: config.toolDisplay,
+        maxAttachmentBytes: config.run.maxAttachmentBytes,
+        limits: config.limits,
+        deps,
+        fileHosts: [options.slack.host],
+        ...(options.slackRates && { rates: options.slackRates }),
+        ...(options.appendIntervalMs !== undefined && { appendIntervalMs: options.appendIntervalMs }),
+      });
+      adapters.push(slackAdapter);
+    }
+    const bot = new BenchBot(app, adapters, dir);
+    for (const adapter of adapters) await adapter.start();
+    if (slackAdapter) {
+      const port = slackAdapter.address?.port ?? 0;
+      bot.slackPort = port;
+      bot.slackSender = new SlackSender(
+        `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`,
+        FAKE_TEAM.signingSecret,
+      );
+    }
+    if (options.console) bot.startConsole(config.consoleOutputDir);
+    return bot;
+  }
+
+  private startConsole(outputDir: string): void {
+    const out = new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        this.consoleWrites.push({ at: now(), text: chunk.toString('utf8') });
+        for (const listener of this.consoleListeners) listener();
+        callback();
+      },
+    });
+    // As in a terminal: text is printed as it streams.
+    const adapter = new ConsoleAdapter({
+      input: this.input,
+      out,
+      status: undefined,
+      stream: true,
+      outputDir,
+      session: 'bench',
+    });
+    this.consoleDone = adapter.run(this.app.orchestrator);
+  }
+
+  /** A person types a line into the console. */
+  typeLine(text: string): void {
+    this.input.write(`${text}\n`);
+  }
+
+  /** Resolves with the first console write at or after `index` that satisfies `probe`. */
+  consoleWrite(
+    index: number,
+    probe: (w: ConsoleWrite) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<ConsoleWrite> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.consoleWrites.slice(index).find(probe);
+        if (!found) return;
+        cleanup();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error('console: timed out waiting for output'));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.consoleListeners.delete(check);
+      };
+      this.consoleListeners.add(check);
+      check();
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.app.orchestrator.idle();
+  }
+
+  async close(): Promise<void> {
+    this.input.end();
+    await this.consoleDone?.catch(() => undefined);
+    for (const adapter of this.adapters) await adapter.stop().catch(() => undefined);
+    await this.app.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,164 @@
+import type { BenchResults, TargetCheck } from './results.js';
+import { round } from './stats.js';
+
+const r = (value: number | undefined) => (value === undefined ? '–' : String(round(value)));
+
+function table(head: string[], rows: (string | number)[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+/** The results as Markdown tables: printed by `npm run bench` and pasted into the README. */
+export function renderReport(results: BenchResults): string {
+  const out: string[] = [];
+  const { meta } = results;
+  out.push(
+    `threadloom benchmarks, ${meta.date.slice(0, 10)}, size ${meta.size}: Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}` +
+      (meta.durationS === undefined ? '' : `, ${Math.round(meta.durationS)} s`),
+    '',
+  );
+  if (results.latency) {
+    const rows: (string | number)[][] = [];
+    for (const backend of ['assistants', 'responses'] as const) {
+      for (const platform of ['console', 'discord', 'slack'] as const) {
+        const f = results.latency[backend][platform];
+        rows.push([backend, platform, f.turns, r(f.p50), r(f.p95), r(f.firstTurnP50), r(f.modelTtftP50)]);
+      }
+    }
+    const b = results.baseline?.latency;
+    if (b) rows.push(['seed loop (baseline)', 'in memory', b.turns, r(b.p50), r(b.p95), '–', '–']);
+    out.push(
+      '**1. Added latency** (ms; event on the platform → first answer text there, minus the model’s own time to first token)',
+      '',
+    );
+    out.push(
+      ...table(['backend', 'adapter', 'turns', 'p50', 'p95', 'first turn p50', 'model TTFT p50'], rows),
+      '',
+    );
+  }
+  if (results.requests) {
+    const kinds = ['plain', 'image', 'functions'] as const;
+    const rows = (['assistants', 'responses'] as const).map((backend) => [
+      backend,
+      ...kinds.map((k) => r(results.requests?.[backend][k].median)),
+    ]);
+    const seed = results.baseline?.requests;
+    if (seed) rows.push(['seed loop (baseline)', ...kinds.map((k) => r(seed[k].median))]);
+    out.push('**2. Requests to the model service per answer** (existing conversation)', '');
+    out.push(
+      ...table(['backend', 'plain text', 'code-interpreter image', 'two rounds of function calls'], rows),
+      '',
+    );
+  }
+  if (results.pacing) {
+    const rows = (['discord', 'slack'] as const).map((platform) => {
+      const p = results.pacing?.[platform];
+      if (!p) return [platform];
+      return [
+        platform + (p.timeScale ? ` (×${p.timeScale} time)` : ''),
+        `${p.complete}/${p.conversations}`,
+        p.rateLimited,
+        r(p.callsPerAnswer),
+        r(p.editsPerMessagePerSecond),
+        `${r(p.callsPerSecondMean)} / ${r(p.callsPerSecondPeak)}`,
+        `${r(p.firstToLastS.p50)} / ${r(p.firstToLastS.p95)}`,
+        r(p.wallS),
+      ];
+    });
+    out.push(
+      '**3. Platform calls** (concurrent answers of 2,000 words each in one guild / workspace, real budgets)',
+      '',
+    );
+    out.push(
+      ...table(
+        [
+          'platform',
+          'complete',
+          '429s',
+          'calls / answer',
+          'edits / message / s',
+          'calls / s mean / peak',
+          'first→last text s p50 / p95',
+          'wall s',
+        ],
+        rows,
+      ),
+      '',
+    );
+  }
+  if (results.scale) {
+    const s = results.scale;
+    out.push(
+      `**4. Scale** (one process, ${s.tokensPerAnswer} tokens per answer at ${s.tokensPerSecond} tokens/s)`,
+      '',
+    );
+    out.push(
+      ...table(
+        [
+          'conversations',
+          'complete',
+          'wall s',
+          'event-loop delay p99 ms',
+          'peak RSS MB',
+          'idle RSS MB',
+          'CPU s',
+        ],
+        s.levels.map((l) => [
+          l.conversations,
+          l.completed,
+          r(l.wallS),
+          r(l.eventLoopDelayP99Ms),
+          r(l.peakRssMb),
+          r(l.idleRssMb),
+          r(l.cpuS),
+        ]),
+      ),
+      '',
+      `Growth ×${r(s.growth.conversationsRatio)} conversations: wall time ×${r(s.growth.wallRatio)}, memory above idle ×${r(s.growth.rssAboveIdleRatio)}, CPU ×${r(s.growth.cpuRatio)}.`,
+      '',
+    );
+  }
+  if (results.baseline) {
+    const { ratios } = results.baseline;
+    out.push('**5. Against the seed’s loop** (ours ÷ seed, same run; below 1 is better)', '');
+    const kinds = ['plain', 'image', 'functions'];
+    out.push(
+      ...table(
+        ['figure', 'ratio'],
+        [
+          ['added latency p50 (console, Assistants)', r(ratios.latencyP50)],
+          ['added latency p95 (console, Assistants)', r(ratios.latencyP95)],
+          ...(['assistants', 'responses'] as const).flatMap((backend) =>
+            kinds.map((k) => [`requests per answer, ${k}, ${backend}`, r(ratios.requests[backend][k])]),
+          ),
+        ],
+      ),
+      '',
+    );
+  }
+  if (results.startup) {
+    const s = results.startup;
+    out.push('**6. Start-up** (`npm start`, Discord and Slack connected to the fakes)', '');
+    out.push(
+      ...table(
+        ['starts', 'start → ready ms (median)', 'idle RSS MB'],
+        [[s.starts, r(s.startToReadyMs), r(s.idleRssMb)]],
+      ),
+      '',
+    );
+  }
+  if (results.targets) {
+    out.push('**Targets**', '');
+    out.push(
+      ...table(
+        ['figure', 'target', 'measured', 'met'],
+        results.targets.map((t: TargetCheck) => [t.what, t.target, t.measured, t.met ? 'yes' : '**no**']),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}

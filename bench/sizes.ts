@@ -1,0 +1,43 @@
+/** How big each scenario is: `full` for the published figures, `smoke` for CI (seconds, no thresholds). */
+export interface BenchSizes {
+  name: 'full' | 'smoke';
+  /** 1: turns per adapter and backend (conversations x turns each). */
+  latency: { conversations: number; turnsEach: number };
+  /** 2: measured answers per kind (after one turn that creates the conversation). */
+  requestsRepeats: number;
+  /** 3: concurrent conversations per platform, and words per answer. */
+  pacing: { conversations: number; words: number; slackTimeScale: number };
+  /** 4: the concurrency levels, tokens per answer and tokens per second. */
+  scale: { levels: number[]; tokens: number; tokensPerSecond: number };
+  /** 5: baseline turns (seed loop, 1 s polls) and how many run at once. */
+  baseline: { turns: number; concurrency: number };
+  /** 6: starts of the real process. */
+  startups: number;
+}
+
+export const SIZES: Record<BenchSizes['name'], BenchSizes> = {
+  full: {
+    name: 'full',
+    latency: { conversations: 40, turnsEach: 5 },
+    requestsRepeats: 5,
+    pacing: { conversations: 200, words: 2000, slackTimeScale: 20 },
+    scale: { levels: [10, 100, 1000], tokens: 400, tokensPerSecond: 50 },
+    baseline: { turns: 200, concurrency: 20 },
+    startups: 5,
+  },
+  smoke: {
+    name: 'smoke',
+    latency: { conversations: 2, turnsEach: 2 },
+    requestsRepeats: 1,
+    pacing: { conversations: 3, words: 60, slackTimeScale: 20 },
+    scale: { levels: [2, 4], tokens: 20, tokensPerSecond: 200 },
+    baseline: { turns: 2, concurrency: 2 },
+    startups: 1,
+  },
+};
+
+export function sizesFrom(name: string | undefined): BenchSizes {
+  if (name === undefined || name === '' || name === 'full') return SIZES.full;
+  if (name === 'smoke') return SIZES.smoke;
+  throw new Error(`BENCH_SIZE must be full or smoke, not ${name}`);
+}

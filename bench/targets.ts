@@ -1,0 +1,86 @@
+import type { BenchResults, TargetCheck } from './results.js';
+import { round } from './stats.js';
+
+const over = (v: number, limit: number, unit: string) =>
+  v <= limit ? `${round(v)} ${unit}` : `${round(v)} ${unit} (${round(v - limit)} ${unit} over)`;
+
+/** The issue's targets against what was measured. */
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const [backend, platforms] of Object.entries(results.latency ?? {})) {
+    for (const [platform, f] of Object.entries(platforms)) {
+      checks.push({
+        what: `added latency p50, ${platform}, ${backend}`,
+        target: '≤ 30 ms',
+        measured: over(f.p50, 30, 'ms'),
+        met: f.p50 <= 30,
+      });
+      checks.push({
+        what: `added latency p95, ${platform}, ${backend}`,
+        target: '≤ 100 ms',
+        measured: over(f.p95, 100, 'ms'),
+        met: f.p95 <= 100,
+      });
+    }
+  }
+  if (results.requests) {
+    const a = results.requests.assistants.plain.median;
+    const r = results.requests.responses.plain.median;
+    checks.push({
+      what: 'requests per plain answer, Assistants',
+      target: '2',
+      measured: String(a),
+      met: a <= 2,
+    });
+    checks.push({
+      what: 'requests per plain answer, Responses',
+      target: '1',
+      measured: String(r),
+      met: r <= 1,
+    });
+  }
+  for (const [platform, p] of Object.entries(results.pacing ?? {})) {
+    checks.push({
+      what: `${platform}: 429s from our pacing, ${p.conversations} answers`,
+      target: '0',
+      measured: String(p.rateLimited),
+      met: p.rateLimited === 0,
+    });
+    checks.push({
+      what: `${platform}: answers complete`,
+      target: `${p.conversations}`,
+      measured: String(p.complete),
+      met: p.complete === p.conversations,
+    });
+  }
+  const levels = results.scale?.levels ?? [];
+  const top = levels.at(-1);
+  if (results.scale && top) {
+    checks.push({
+      what: `scale: answers complete at ${top.conversations}`,
+      target: `${top.conversations}`,
+      measured: String(top.completed),
+      met: levels.every((l) => l.completed === l.conversations),
+    });
+    checks.push({
+      what: `scale: event-loop delay p99 at ${top.conversations}`,
+      target: '< 50 ms',
+      measured: over(top.eventLoopDelayP99Ms, 50, 'ms'),
+      met: top.eventLoopDelayP99Ms < 50,
+    });
+    checks.push({
+      what: `scale: peak RSS at ${top.conversations}`,
+      target: '< 400 MB',
+      measured: over(top.peakRssMb, 400, 'MB'),
+      met: top.peakRssMb < 400,
+    });
+    const g = results.scale.growth;
+    checks.push({
+      what: `scale: growth ${levels[0]?.conversations} → ${top.conversations} (time, memory)`,
+      target: 'linear or better (≤ ×1 per conversation)',
+      measured: `time ×${round(g.wallRatio / g.conversationsRatio)}, memory ×${round(g.rssAboveIdleRatio / g.conversationsRatio)} per conversation`,
+      met: g.wallRatio <= g.conversationsRatio && g.rssAboveIdleRatio <= g.conversationsRatio,
+    });
+  }
+  return checks;
+}
