@@ -306,11 +306,10 @@ export class Orchestrator {
           continue;
         }
         await this.claims.release(key);
-        const more =
-          conversation.queue.length > 0 ||
-          conversation.resets.length > 0 ||
-          (!this.stopping && (await this.claims.handedOverCount(key)) > 0);
-        if (!more) break;
+        const handed = this.stopping ? 0 : await this.claims.handedOverCount(key);
+        // Checked after the last await: a message or reset arriving up to here is seen, and from the
+        // break to the conversation's removal nothing else can run.
+        if (handed === 0 && conversation.queue.length === 0 && conversation.resets.length === 0) break;
         if (!(await this.claims.hold(key))) {
           // Another instance took the conversation meanwhile: what arrived here goes to it.
           await this.doResets(key, conversation);
