@@ -50,7 +50,8 @@ export async function createApp(
         );
       }
     });
-    // Until runs choose their profile, the model is offered the default profile's function tools.
+    // Runs carry their profile's tools; these (the default profile's) are the backend's own: the
+    // Assistants API's assistant object, and runs without a profile.
     const defaults = new Set(initial.profiles.get(initial.defaultProfile)?.functionTools);
     const functions = tools.definitions().filter((definition) => defaults.has(definition.name));
     const backend = createBackend(config, { store, functions, logger });
@@ -65,6 +66,7 @@ export async function createApp(
       // Unique among instances running at once (two cannot listen on one host's PORT), and the same
       // after a restart: a restarted instance takes its conversations back without waiting.
       instanceId: `${hostname()}:${config.port}`,
+      profiles: () => profiles.current(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const { threadTtlDays, intervalMs } = config.cleanup;

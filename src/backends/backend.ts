@@ -1,6 +1,9 @@
+import type { Profile } from '../config/profiles/types.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { InboundFile } from '../core/messages.js';
 import type { OutboundFile, RunEnding, ToolCallView, Usage } from '../core/reply-events.js';
+import type { McpToolParam } from '../tools/mcp.js';
+import type { FunctionDefinition } from '../tools/tool.js';
 
 /** Which model-service API a backend speaks. */
 export type BackendName = 'responses' | 'assistants';
@@ -84,6 +87,18 @@ export interface BackendRun extends AsyncIterable<BackendEvent> {
   cancel(): Promise<void>;
 }
 
+/**
+ * The assistant profile a run uses, resolved so that a backend needs no configuration lookups: the
+ * profile's settings, the definitions of its function tools and its `mcp` tools (Responses API only).
+ */
+export interface RunProfile extends Profile {
+  name: string;
+  /** The profile's function tools (`functionTools`), as the model is offered them. */
+  functions: readonly FunctionDefinition[];
+  /** The profile's MCP servers as Responses `mcp` tools. */
+  mcpTools: readonly McpToolParam[];
+}
+
 /** What the orchestrator asks of a backend to run one turn. */
 export interface RunRequest {
   key: ConversationKey;
@@ -101,6 +116,8 @@ export interface RunRequest {
    * so an answer can be finished in place.
    */
   resume?: RunCheckpoint;
+  /** The conversation's profile; without one, the backend's own configuration (the environment's). */
+  profile?: RunProfile;
 }
 
 /** The model-service side: one implementation per API, both passing the same contract suite. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Backend } from '../backends/backend.js';
+import type { Profiles } from '../config/profiles/types.js';
 import type { LimitsConfig, RunConfig } from '../config/types.js';
 import { type ConversationKey, platformOf } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
@@ -34,6 +35,8 @@ export interface OrchestratorOptions {
    * conversations back at once. A random id when absent.
    */
   instanceId?: string;
+  /** The assistant profiles in force (`ProfileSource.current`); passed on to every turn. */
+  profiles?: () => Profiles;
 }
 
 /** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */

@@ -1,4 +1,12 @@
-import type { Backend, BackendEvent, FileRef, RunMessage, ToolOutput } from '../backends/backend.js';
+import type {
+  Backend,
+  BackendEvent,
+  FileRef,
+  RunMessage,
+  RunProfile,
+  ToolOutput,
+} from '../backends/backend.js';
+import type { Profiles } from '../config/profiles/types.js';
 import type { RunConfig } from '../config/types.js';
 import { AssistantError, AttachmentError, errorCode, USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -6,9 +14,10 @@ import type { InboundMessage } from '../core/messages.js';
 import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
 import { applyAnnotations, createMarkerFilter } from '../render/citations.js';
 import type { RunRecord, Store } from '../store/types.js';
-import type { ToolContext, ToolResult } from '../tools/tool.js';
+import type { FunctionDefinition, ToolContext, ToolResult } from '../tools/tool.js';
 import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
+import { chooseProfile } from './profile-choice.js';
 import type { RunLedger } from './run-ledger.js';
 
 /** The part of the tool registry a turn needs. */
@@ -17,6 +26,8 @@ export interface ToolExecutor {
     call: { name: string; arguments: string },
     context: ToolContext & { timeoutMs: number },
   ): Promise<ToolResult>;
+  /** The tools there are, as declared to the model: a profile's function tools are picked from these. */
+  definitions?(): readonly FunctionDefinition[];
 }
 
 /** Everything one turn works with. */
@@ -27,6 +38,8 @@ export interface TurnDeps {
   run: RunConfig;
   logger: Logger;
   now: () => number;
+  /** The profiles in force (read per turn); without them, runs use the backend's own configuration. */
+  profiles?: () => Profiles;
 }
 
 /** Why a turn's signal was aborted. */
@@ -57,7 +70,9 @@ export async function runTurn(
     if (resume) {
       turn.log = log.child({ runId: resume.runId });
       turn.log.info('resuming a run left unfinished');
-      await runOnThread(deps, turn, batch, resume.threadId, [], signal, resume);
+      const record = await deps.store.threads.get(last.key);
+      const profile = chooseProfile(deps, last, record?.profile);
+      await runOnThread(deps, turn, batch, { threadId: resume.threadId, profile }, [], signal, resume);
     } else {
       const messages = await uploadBatch(deps, batch, emit);
       await runWithThreadRetry(deps, turn, batch, messages, signal, log);
@@ -87,9 +102,10 @@ async function runWithThreadRetry(
 ): Promise<void> {
   const last = batch.at(-1) as InboundMessage;
   for (let attempt = 1; ; attempt++) {
-    const threadId = await threadFor(deps, last);
+    const thread = await threadFor(deps, last);
+    const { threadId } = thread;
     try {
-      return await runOnThread(deps, turn, batch, threadId, messages, signal);
+      return await runOnThread(deps, turn, batch, thread, messages, signal);
     } catch (error) {
       // The thread was deleted at the service (by an operator, a cleanup, another server): start a
       // new one, once, as long as nothing of this turn has reached the user yet.
@@ -105,7 +121,7 @@ async function runOnThread(
   deps: TurnDeps,
   turn: TurnState,
   batch: readonly InboundMessage[],
-  threadId: string,
+  { threadId, profile }: TurnThread,
   messages: readonly RunMessage[],
   signal: AbortSignal,
   resume?: RunRecord,
@@ -117,6 +133,7 @@ async function runOnThread(
     messages,
     signal,
     ...(resume ? { resume: { runId: resume.runId, ...optional('position', resume.position) } } : {}),
+    ...optional('profile', profile),
   });
   for await (const event of run) {
     if (event.type === 'action.required') {
@@ -165,22 +182,38 @@ async function uploadBatch(
   return messages;
 }
 
-/** The conversation's assistant thread, created on first use (or when the backend changed). */
-async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<string> {
+/** The assistant thread a turn runs on, and the profile it runs with. */
+interface TurnThread {
+  threadId: string;
+  profile: RunProfile | undefined;
+}
+
+/**
+ * The conversation's assistant thread, created on first use (or when the backend changed), and its
+ * profile: chosen when the thread is created and kept by name on the thread record.
+ */
+async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<TurnThread> {
   const record = await deps.store.threads.get(message.key);
   const now = deps.now();
   if (record && record.backend === deps.backend.name) {
-    await deps.store.threads.set(message.key, { ...record, lastUsedAt: now });
-    return record.threadId;
+    const profile = chooseProfile(deps, message, record.profile);
+    await deps.store.threads.set(message.key, {
+      ...record,
+      lastUsedAt: now,
+      ...optional('profile', profile?.name),
+    });
+    return { threadId: record.threadId, profile };
   }
+  const profile = chooseProfile(deps, message, undefined);
   const threadId = await deps.backend.createThread(message.key);
   await deps.store.threads.set(message.key, {
     threadId,
     backend: deps.backend.name,
     createdAt: now,
     lastUsedAt: now,
+    ...optional('profile', profile?.name),
   });
-  return threadId;
+  return { threadId, profile };
 }
 
 /** Runs one round of function calls in parallel; every call gets an output, failures included. */

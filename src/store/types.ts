@@ -11,6 +11,11 @@ export interface ThreadRecord {
   lastUsedAt: number;
   /** Responses API in `previous_response` mode: the response the next one chains from. */
   lastResponseId?: string;
+  /**
+   * The assistant profile the conversation started with, by name: later turns use that profile's
+   * current definition, whatever the mapping says by then (until /reset).
+   */
+  profile?: string;
 }
 
 /** The assistant object this bot created (Assistants API), and a hash of the config it was made from. */

@@ -6,6 +6,7 @@ import type { PollingOptions } from '../../src/backends/assistants/assistants-ru
 import type { Backend, BackendName } from '../../src/backends/backend.js';
 import { ResponsesBackend } from '../../src/backends/responses/responses-backend.js';
 import { createOpenAIClient } from '../../src/backends/shared/openai-client.js';
+import type { Profiles } from '../../src/config/profiles/index.js';
 import type { AssistantConfig, RunConfig } from '../../src/config/types.js';
 import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   /** Assistants backend: how runs are polled. */
   polling?: Partial<PollingOptions>;
   assistant?: Partial<AssistantConfig>;
+  /** The profiles in force, read per turn (as the app passes `ProfileSource.current`). */
+  profiles?: () => Profiles;
 }
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
@@ -65,6 +68,7 @@ export class Harness {
     private readonly dir: string,
     private readonly tools: ToolExecutor,
     private readonly run: RunConfig,
+    private readonly profiles: (() => Profiles) | undefined,
   ) {}
 
   /**
@@ -78,6 +82,7 @@ export class Harness {
       tools: this.tools,
       run: this.run,
       logger: silentLogger(),
+      ...(this.profiles ? { profiles: this.profiles } : {}),
     });
     orchestrator.registerRenderer('test', this.renderer);
     await orchestrator.resumeUnfinished();
@@ -105,8 +110,16 @@ export class Harness {
     });
     await backend.prepare();
     const run = { ...TEST_RUN, ...options.run };
-    const orchestrator = new Orchestrator({ backend, store, tools, run, logger });
-    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run);
+    const profiles = options.profiles;
+    const orchestrator = new Orchestrator({
+      backend,
+      store,
+      tools,
+      run,
+      logger,
+      ...(profiles ? { profiles } : {}),
+    });
+    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, profiles);
     orchestrator.registerRenderer('test', harness.renderer);
     return harness;
   }

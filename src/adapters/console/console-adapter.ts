@@ -46,6 +46,8 @@ export class ConsoleAdapter implements ReplyRenderer {
         files: [],
         replyTo: { line: id },
         receivedAt: Date.now(),
+        // No channels to map: the console always gets the default profile.
+        where: { platform: 'console', channel: this.options.session, isDirect: false },
       });
       if (outcome === 'started' || outcome === 'queued') await answered;
       this.answered.delete(id);

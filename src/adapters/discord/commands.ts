@@ -17,7 +17,7 @@ import type { AdapterOrchestrator } from '../adapter.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { attachmentFacts, type CommandFacts, commandFacts } from './facts.js';
 import type { Intake } from './intake.js';
-import { dmKey, isAllowed, threadKey, threadName } from './parse.js';
+import { discordPlace, dmKey, isAllowed, threadKey, threadName } from './parse.js';
 import { DISCORD_MAX_LENGTH } from './render.js';
 
 /** The slash commands, registered at start: /ask prompt [file], /reset, /cancel, /usage; usable in servers and DMs. */
@@ -151,6 +151,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
   });
 
   let channel = facts.channelId;
+  let parentChannel = facts.parentId;
   let key = conversationOf(facts);
   if (!key) {
     try {
@@ -171,6 +172,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
       return;
     }
     key = threadKey(facts.channelId, channel);
+    parentChannel = facts.channelId;
   }
   if (!facts.isDm) await deps.intake.own(key, interaction.user.id);
   await deps.intake.submit({
@@ -180,6 +182,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
     userId: interaction.user.id,
     text: prompt,
     attachments: file ? [attachmentFacts(file)] : [],
+    where: discordPlace({ guildId: facts.place.guildId, channel, parentChannel, isDm: facts.isDm }),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
+import type { MessagePlace } from '../../core/messages.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
 import type { RateBudget } from '../shared/rate-budget.js';
@@ -22,6 +23,8 @@ export interface Question {
   userId: string;
   text: string;
   attachments: readonly AttachmentFacts[];
+  /** Where it was asked (see `discordPlace`): what chooses the conversation's profile. */
+  where: MessagePlace;
 }
 
 /** What the intake works with. */
@@ -85,6 +88,7 @@ export class Intake {
       files,
       replyTo: { ...replyTo },
       receivedAt: Date.now(),
+      where: question.where,
     });
   }
 

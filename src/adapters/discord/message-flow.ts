@@ -6,7 +6,7 @@ import type { Store } from '../../store/types.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { messageFacts } from './facts.js';
 import type { Intake } from './intake.js';
-import { decide, promptText, threadKey, threadName } from './parse.js';
+import { decide, discordPlace, promptText, threadKey, threadName } from './parse.js';
 
 /** What the message handler works with. */
 export interface MessageFlowDeps {
@@ -34,17 +34,23 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
 
   const text = promptText(facts.content, botId, facts.botRoleId);
   const question = { id: facts.id, userId: facts.authorId, text, attachments: facts.attachments };
+  const where = discordPlace({
+    guildId: facts.guildId,
+    channel: facts.channelId,
+    parentChannel: facts.parentId,
+    isDm: facts.isDm,
+  });
   // Where a failure is reported: the thread once it exists, else where the message was written.
   let here = facts.channelId;
   try {
     switch (decision.kind) {
       case 'dm':
       case 'thread-if-owned':
-        await deps.intake.submit({ ...question, key: decision.key, channel: here });
+        await deps.intake.submit({ ...question, key: decision.key, channel: here, where });
         return;
       case 'thread':
         await deps.intake.own(decision.key, facts.authorId);
-        await deps.intake.submit({ ...question, key: decision.key, channel: here });
+        await deps.intake.submit({ ...question, key: decision.key, channel: here, where });
         return;
       case 'open-thread': {
         if (text === '' && facts.attachments.length === 0) {
@@ -61,7 +67,18 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
         here = threadId;
         const key = threadKey(facts.channelId, threadId);
         await deps.intake.own(key, facts.authorId);
-        await deps.intake.submit({ ...question, key, channel: threadId });
+        await deps.intake.submit({
+          ...question,
+          key,
+          channel: threadId,
+          // The new thread is a channel of its own, opened from the one the mention was written in.
+          where: discordPlace({
+            guildId: facts.guildId,
+            channel: threadId,
+            parentChannel: facts.channelId,
+            isDm: false,
+          }),
+        });
         return;
       }
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Allowlist } from '../../config/types.js';
-import { decide, isAllowed, type MessageFacts, promptText, threadName } from './parse.js';
+import { decide, discordPlace, isAllowed, type MessageFacts, promptText, threadName } from './parse.js';
 
 const BOT = '100';
 const OPEN: Allowlist = { spaces: [], channels: [], roles: [], users: [] };
@@ -124,5 +124,33 @@ describe('threadName', () => {
   it('never splits an emoji and falls back when nothing is left', () => {
     expect(Array.from(threadName('😀'.repeat(150), 'x')).length).toBe(100);
     expect(threadName('<@123> <#456>', 'Question from alice')).toBe('Question from alice');
+  });
+});
+
+describe('where a Discord question was asked', () => {
+  it('is the guild and channel, with the parent channel for a thread', () => {
+    expect(discordPlace({ guildId: 'g1', channel: 't1', parentChannel: 'c1', isDm: false })).toEqual({
+      platform: 'discord',
+      space: 'g1',
+      channel: 't1',
+      parentChannel: 'c1',
+      isDirect: false,
+    });
+    expect(discordPlace({ guildId: 'g1', channel: 'c1', parentChannel: undefined, isDm: false })).toEqual({
+      platform: 'discord',
+      space: 'g1',
+      channel: 'c1',
+      isDirect: false,
+    });
+  });
+
+  it('is direct, without a guild, in a DM', () => {
+    expect(discordPlace({ guildId: undefined, channel: 'd1', parentChannel: undefined, isDm: true })).toEqual(
+      {
+        platform: 'discord',
+        channel: 'd1',
+        isDirect: true,
+      },
+    );
   });
 });

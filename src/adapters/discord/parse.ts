@@ -1,5 +1,6 @@
 import type { Allowlist } from '../../config/types.js';
 import { type ConversationKey, conversationKey } from '../../core/conversation.js';
+import type { MessagePlace } from '../../core/messages.js';
 
 /**
  * Deciding whether to answer a Discord message, and where: pure functions over plain facts, so the
@@ -76,6 +77,27 @@ export function dmKey(channelId: string): ConversationKey {
 /** `discord:<channel>:<thread>`. */
 export function threadKey(parentId: string, threadId: string): ConversationKey {
   return conversationKey('discord', parentId, threadId);
+}
+
+/**
+ * Where a question was asked, for choosing its profile: the guild, the channel the answer goes to (a
+ * thread is a channel on Discord) and, for a thread, the channel it was opened from. A DM has no guild.
+ */
+export function discordPlace(at: {
+  guildId: string | undefined;
+  channel: string;
+  parentChannel: string | undefined;
+  isDm: boolean;
+}): MessagePlace {
+  if (at.isDm || at.guildId === undefined)
+    return { platform: 'discord', channel: at.channel, isDirect: true };
+  return {
+    platform: 'discord',
+    space: at.guildId,
+    channel: at.channel,
+    ...(at.parentChannel === undefined ? {} : { parentChannel: at.parentChannel }),
+    isDirect: false,
+  };
 }
 
 /** Whether to answer a message, and where. Bots, system messages and anyone outside the allowlists are ignored. */

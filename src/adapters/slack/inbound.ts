@@ -13,6 +13,7 @@ import {
   isAllowed,
   isUserMessage,
   mentions,
+  placeOf,
   plainText,
   type SlackAddress,
   type SlackMessageEvent,
@@ -165,6 +166,7 @@ export class SlackInbound {
       files,
       replyTo: replyToOf(address, key),
       receivedAt: this.deps.now(),
+      where: placeOf(address),
     });
     this.deps.logger.debug({ conversation: key, outcome }, 'Slack: message submitted');
   }

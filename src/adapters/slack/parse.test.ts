@@ -6,6 +6,7 @@ import {
   isAllowed,
   isUserMessage,
   mentions,
+  placeOf,
   plainText,
   type SlackMessageEvent,
   slackKey,
@@ -49,6 +50,17 @@ describe('Slack events as threadloom reads them', () => {
     expect(surfaceOf(fixture('message-channels'))).toBe('channel');
     expect(surfaceOf({ channel: 'D123' })).toBe('dm');
     expect(surfaceOf({ channel: 'G123' })).toBe('channel');
+  });
+
+  it('places a message by team and channel, a thread in its channel, an IM as direct', () => {
+    const reply = addressOf({ ...fixture('app-mention'), ts: '2.0', thread_ts: '1.0' }, 'T1');
+    expect(placeOf(reply)).toEqual({
+      platform: 'slack',
+      space: 'T1',
+      channel: 'C0CHAN0001',
+      isDirect: false,
+    });
+    expect(placeOf(addressOf(fixture('message-im'), 'T1'))).toMatchObject({ space: 'T1', isDirect: true });
   });
 
   it('keys a conversation by team, channel and thread ts', () => {

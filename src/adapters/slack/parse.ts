@@ -4,6 +4,7 @@
  */
 import type { Allowlist } from '../../config/types.js';
 import { type ConversationKey, conversationKey } from '../../core/conversation.js';
+import type { MessagePlace } from '../../core/messages.js';
 
 /** A file shared with a message, as the Events API describes it (only what we read). */
 export interface SlackFile {
@@ -74,6 +75,19 @@ export function threadOf(event: Pick<SlackMessageEvent, 'ts' | 'thread_ts'>): st
 /** `slack:<team>:<channel>:<thread_ts>`; a ts holds a '.', which keys allow. */
 export function slackKey(team: string, channel: string, thread: string): ConversationKey {
   return conversationKey('slack', team, channel, thread);
+}
+
+/**
+ * Where a message was written, for choosing its profile: the team and the channel. Slack threads live
+ * in their channel, so the channel is what a thread inherits its profile from; IM channels are direct.
+ */
+export function placeOf(address: Pick<SlackAddress, 'team' | 'channel' | 'surface'>): MessagePlace {
+  return {
+    platform: 'slack',
+    space: address.team,
+    channel: address.channel,
+    isDirect: address.surface === 'dm',
+  };
 }
 
 /** The address of the answer to `event` in workspace `team`. */

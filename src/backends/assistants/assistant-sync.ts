@@ -19,25 +19,33 @@ export interface DesiredAssistant {
   vectorStoreIds: readonly string[];
 }
 
-/** Builds the wanted assistant from the configuration and the enabled function tools. */
-export function desiredAssistant(
-  config: AssistantConfig,
+/** An assistant's tools: the hosted ones it enables, then its function tools. */
+export function assistantTools(
+  enabled: { codeInterpreter: boolean; fileSearch: boolean },
   functions: readonly FunctionDefinition[],
-): DesiredAssistant {
+): AssistantTool[] {
   const tools: AssistantTool[] = [];
-  if (config.codeInterpreter) tools.push({ type: 'code_interpreter' });
-  if (config.fileSearch) tools.push({ type: 'file_search' });
+  if (enabled.codeInterpreter) tools.push({ type: 'code_interpreter' });
+  if (enabled.fileSearch) tools.push({ type: 'file_search' });
   for (const fn of functions) {
     tools.push({
       type: 'function',
       function: { name: fn.name, description: fn.description, parameters: fn.parameters },
     });
   }
+  return tools;
+}
+
+/** Builds the wanted assistant from the configuration and the enabled function tools. */
+export function desiredAssistant(
+  config: AssistantConfig,
+  functions: readonly FunctionDefinition[],
+): DesiredAssistant {
   return {
     name: config.name,
     model: config.model,
     instructions: config.instructions,
-    tools,
+    tools: assistantTools(config, functions),
     vectorStoreIds: config.vectorStoreIds,
   };
 }

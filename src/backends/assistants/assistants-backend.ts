@@ -10,13 +10,14 @@ import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../
 import { toOutboundFile, uploadUserFile } from '../shared/files.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
 import { DEFAULT_STREAM_STALL_MS } from '../shared/stall-watchdog.js';
-import { desiredAssistant, syncAssistant } from './assistant-sync.js';
+import { type DesiredAssistant, desiredAssistant, syncAssistant } from './assistant-sync.js';
 import {
   AssistantsRun,
   DEFAULT_CANCEL_GRACE_MS,
   DEFAULT_POLLING,
   type PollingOptions,
 } from './assistants-run.js';
+import { type IgnoredSetting, runOverrides } from './run-overrides.js';
 
 export interface AssistantsBackendOptions {
   client: OpenAI;
@@ -38,8 +39,14 @@ export class AssistantsBackend implements Backend {
   readonly name = 'assistants' as const;
   private assistantId: string | undefined;
   private readonly fileNames = new Map<string, string>();
+  /** The assistant as the environment configures it: what a profile's runs override. */
+  private readonly desired: DesiredAssistant;
+  /** `profile:setting` already logged as ignored, so each is said once. */
+  private readonly warned = new Set<string>();
 
-  constructor(private readonly options: AssistantsBackendOptions) {}
+  constructor(private readonly options: AssistantsBackendOptions) {
+    this.desired = desiredAssistant(options.assistant, options.functions);
+  }
 
   async prepare(): Promise<void> {
     if (this.assistantId) return;
@@ -51,8 +58,12 @@ export class AssistantsBackend implements Backend {
       this.assistantId = id;
       return;
     }
-    const desired = desiredAssistant(assistant, this.options.functions);
-    this.assistantId = await syncAssistant(client, this.options.assistants, desired, this.options.logger);
+    this.assistantId = await syncAssistant(
+      client,
+      this.options.assistants,
+      this.desired,
+      this.options.logger,
+    );
   }
 
   async createThread(key: ConversationKey): Promise<string> {
@@ -78,10 +89,13 @@ export class AssistantsBackend implements Backend {
 
   startRun(request: RunRequest): BackendRun {
     if (!this.assistantId) throw new Error('AssistantsBackend.prepare() was not called');
+    const { overrides, ignored } = runOverrides(request.profile, this.desired);
+    for (const setting of ignored) this.warnIgnored(request.profile?.name ?? '', setting);
     return new AssistantsRun(
       {
         client: this.options.client,
         assistantId: this.assistantId,
+        overrides,
         nameOf: (fileId) => this.fileName(fileId),
         logger: this.options.logger.child({ conversation: request.key }),
         polling: this.options.polling ?? DEFAULT_POLLING,
@@ -96,6 +110,18 @@ export class AssistantsBackend implements Backend {
     const name = ref.name ?? (await this.fileName(ref.fileId));
     const response = await callApi('download file', () => this.options.client.files.content(ref.fileId));
     return toOutboundFile(response, name);
+  }
+
+  /** Says once per profile that part of it cannot apply on this API. */
+  private warnIgnored(profile: string, setting: IgnoredSetting): void {
+    if (this.warned.has(`${profile}:${setting}`)) return;
+    this.warned.add(`${profile}:${setting}`);
+    this.options.logger.warn(
+      { profile, setting },
+      setting === 'mcp_servers'
+        ? 'MCP servers are a Responses API tool: the Assistants backend ignores them'
+        : "a run cannot choose vector stores on the Assistants API: file search uses the assistant's",
+    );
   }
 
   /** A file's name at the service, cached: citations name the same files again and again. */

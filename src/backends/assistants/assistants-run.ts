@@ -9,6 +9,7 @@ import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
+import type { RunOverrides } from './run-overrides.js';
 import { addMessages } from './thread-messages.js';
 
 /** Poll pacing when streaming is unavailable or broke: from 250 ms, doubling, up to 2 s. */
@@ -30,6 +31,8 @@ export interface PollingOptions {
 export interface AssistantsRunDeps {
   client: OpenAI;
   assistantId: string;
+  /** What the run's profile sets over the assistant (nothing for the default profile). */
+  overrides?: RunOverrides;
   nameOf: FileNamer;
   logger: Logger;
   polling: PollingOptions;
@@ -124,7 +127,7 @@ export class AssistantsRun implements BackendRun {
     try {
       const stream = await client.beta.threads.runs.create(
         threadId,
-        { assistant_id: assistantId, stream: true },
+        { assistant_id: assistantId, ...this.deps.overrides, stream: true },
         { signal: this.signal },
       );
       return { kind: 'stream', stream };
@@ -134,7 +137,11 @@ export class AssistantsRun implements BackendRun {
     }
     const run = await callApi('create run', () =>
       withRequestSignal(this.signal, (signal) =>
-        client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal }),
+        client.beta.threads.runs.create(
+          threadId,
+          { assistant_id: assistantId, ...this.deps.overrides },
+          { signal },
+        ),
       ),
     );
     yield this.created(run.id);
@@ -254,7 +261,11 @@ export class AssistantsRun implements BackendRun {
         ? newest
         : await callApi('create run', () =>
             withRequestSignal(this.signal, (signal) =>
-              client.beta.threads.runs.create(threadId, { assistant_id: assistantId }, { signal }),
+              client.beta.threads.runs.create(
+                threadId,
+                { assistant_id: assistantId, ...this.deps.overrides },
+                { signal },
+              ),
             ),
           );
     yield this.created(run.id);

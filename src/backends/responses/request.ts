@@ -4,7 +4,8 @@ import type {
   ResponseInputItem,
   Tool,
 } from 'openai/resources/responses/responses';
-import type { AssistantConfig } from '../../config/types.js';
+import type { Profile } from '../../config/profiles/types.js';
+import type { McpToolParam } from '../../tools/mcp.js';
 import type { FunctionDefinition } from '../../tools/tool.js';
 import type { RunMessage, ToolOutput } from '../backend.js';
 
@@ -12,13 +13,24 @@ import type { RunMessage, ToolOutput } from '../backend.js';
 const FILES_ONLY_TEXT = '(see the attached files)';
 
 /**
+ * What a response is made with: the run's profile, or the environment's assistant (`AssistantConfig`,
+ * which has no temperature or reasoning effort) when the run has none.
+ */
+export type ResponseSettings = Pick<
+  Profile,
+  'model' | 'instructions' | 'codeInterpreter' | 'fileSearch' | 'vectorStoreIds'
+> &
+  Partial<Pick<Profile, 'temperature' | 'reasoningEffort'>>;
+
+/**
  * The tools of one response: the Responses API has no assistant object, so model, instructions and
  * tools go with every request. File search needs vector stores; without any it is left out.
  */
 export function toolsFor(
-  assistant: AssistantConfig,
+  assistant: ResponseSettings,
   functions: readonly FunctionDefinition[],
   containerFileIds: readonly string[],
+  mcp: readonly McpToolParam[] = [],
 ): Tool[] {
   const tools: Tool[] = [];
   if (assistant.codeInterpreter) {
@@ -36,6 +48,8 @@ export function toolsFor(
       strict: false,
     });
   }
+  // Remote MCP servers: the model service calls them itself (approvals permitting).
+  for (const server of mcp) tools.push({ ...server });
   return tools;
 }
 
@@ -71,7 +85,7 @@ export type Continuation = { conversation: string } | { previousResponseId: stri
 
 /** One streamed, stored, background response: background so that a dropped stream can be resumed. */
 export function responseBody(
-  assistant: AssistantConfig,
+  assistant: ResponseSettings,
   tools: Tool[],
   input: ResponseInputItem[],
   continuation: Continuation,
@@ -79,6 +93,8 @@ export function responseBody(
   return {
     model: assistant.model,
     instructions: assistant.instructions,
+    ...(assistant.temperature === undefined ? {} : { temperature: assistant.temperature }),
+    ...(assistant.reasoningEffort === undefined ? {} : { reasoning: { effort: assistant.reasoningEffort } }),
     tools,
     input,
     stream: true,

@@ -94,8 +94,11 @@ export class ResponsesRun implements BackendRun {
   }
 
   private async *events(): AsyncGenerator<BackendEvent> {
-    const { assistant, functions } = this.deps;
-    const tools = toolsFor(assistant, functions, containerFileIds(this.request.messages));
+    // The conversation's profile, or (without one) the environment's assistant and tools.
+    const { profile } = this.request;
+    const assistant = profile ?? this.deps.assistant;
+    const functions = profile?.functions ?? this.deps.functions;
+    const tools = toolsFor(assistant, functions, containerFileIds(this.request.messages), profile?.mcpTools);
     const usage: Usage = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
     const containers = new Set<string>();
     try {

@@ -1,3 +1,4 @@
+import type { MessagePlace } from '../../core/messages.js';
 import type { HttpToolSpec } from '../../tools/http/spec.js';
 import type { McpServerSpec } from '../../tools/mcp.js';
 
@@ -46,19 +47,8 @@ export interface Profiles {
   mcpServers: readonly McpServerSpec[];
 }
 
-/** Where a message was written, for choosing its profile. */
-export interface ProfileLocation {
-  /** `discord`, `slack` (mapped in the file) or any other platform (the console: always the default). */
-  platform: string;
-  /** The Discord guild or Slack team; absent in Discord DMs. */
-  space?: string | undefined;
-  /** The channel, or the thread where a platform's threads are channels (Discord). */
-  channel: string;
-  /** The thread's parent channel, whose profile a thread inherits. */
-  parentChannel?: string | undefined;
-  /** A direct message: the `direct_messages` profile. */
-  isDirect: boolean;
-}
+/** Where a message was written, for choosing its profile: the adapters' `MessagePlace`. */
+export type ProfileLocation = MessagePlace;
 
 /** The profile chosen for a location. */
 export interface SelectedProfile {

@@ -4,6 +4,7 @@ import {
   createDiscordAdapter,
   type DiscordAdapterOptions,
 } from '../../../src/adapters/discord/discord-adapter.js';
+import type { BackendName } from '../../../src/backends/backend.js';
 import type { DiscordConfig, ToolDisplay } from '../../../src/config/types.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { isFenceBalanced } from '../../../src/render/split.js';
@@ -31,6 +32,8 @@ export interface DiscordBotOptions {
   fake?: FakeDiscordOptions;
   /** The platform-free core: run limits, backend options. */
   harness?: HarnessOptions;
+  /** The model-service API the core speaks (default: Assistants). */
+  backend?: BackendName;
   /** The adapter's testing hooks. */
   adapter?: Partial<Pick<DiscordAdapterOptions, 'budget' | 'typingRefreshMs' | 'maxUploadBytes'>>;
 }
@@ -59,7 +62,7 @@ export class DiscordBot {
 
   static async start(options: DiscordBotOptions = {}): Promise<DiscordBot> {
     const fake = await startFakeDiscord(options.fake);
-    const core = await Harness.start('assistants', options.harness);
+    const core = await Harness.start(options.backend ?? 'assistants', options.harness);
     const logs = new LogLines();
     const build = (settings: DiscordSettings = {}) =>
       createDiscordAdapter(

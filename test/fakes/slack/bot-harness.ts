@@ -6,6 +6,7 @@ import {
   type SlackAdapter,
 } from '../../../src/adapters/slack/slack-adapter.js';
 import type { SlackRates } from '../../../src/adapters/slack/slack-api.js';
+import type { BackendName } from '../../../src/backends/backend.js';
 import type { Allowlist, SlackConfig, ToolDisplay } from '../../../src/config/types.js';
 import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
@@ -44,6 +45,8 @@ export interface SlackBotOptions {
   rates?: Partial<SlackRates>;
   script?: ModelScript;
   core?: HarnessOptions;
+  /** The model-service API the core speaks (default: Assistants). */
+  backend?: BackendName;
   /** Log to standard error at this level (default silent), when a test needs to be debugged. */
   logLevel?: string;
   /** The Web API client's retries of 5xx and network errors (default 0: a test about them sets it). */
@@ -90,7 +93,7 @@ export class SlackBot {
   }
 
   static async start(options: SlackBotOptions = {}): Promise<SlackBot> {
-    const core = await Harness.start('assistants', options.core);
+    const core = await Harness.start(options.backend ?? 'assistants', options.core);
     if (options.script) core.fake.setScript(options.script);
     const slack = await FakeSlack.start();
     const watched: Watched = { submissions: [], handled: [], rendered: [] };
