@@ -61,6 +61,8 @@ export const DEFAULT_LIMITS = {
   streamStallMs: 120_000,
   /** Well inside the 30 s most orchestrators wait between SIGTERM and SIGKILL. */
   shutdownGraceMs: 20_000,
+  /** A tool call waiting for a person's approval counts as denied after ten minutes. */
+  approvalTimeoutMs: 600_000,
 } as const satisfies Record<string, number>;
 
 /** The values of `TOOL_DISPLAY`. */
@@ -144,6 +146,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       DISCORD_ALLOWED_USERS: commaList(),
       DISCORD_MESSAGE_CONTENT: flag(false),
       DISCORD_EDIT_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.discordEditIntervalMs, MAX_TIMER_MS),
+      APPROVER_ROLES: commaList(),
       SLACK_BOT_TOKEN: optionalText(),
       SLACK_SIGNING_SECRET: optionalText(),
       SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
@@ -154,6 +157,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       SLACK_ALLOWED_CHANNELS: commaList(),
       SLACK_ALLOWED_USERS: commaList(),
       SLACK_UPDATE_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.slackUpdateIntervalMs, MAX_TIMER_MS),
+      SLACK_APPROVER_USERS: commaList(),
       TOOL_DISPLAY: oneOf(TOOL_DISPLAYS, DEFAULT_PLATFORM.toolDisplay),
       PORT: positiveInt(DEFAULT_PORT, 65_535),
       STORE_URL: textOr(DEFAULT_STORE_URL).transform((value, ctx) => {
@@ -167,6 +171,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
       STREAM_STALL_MS: positiveInt(DEFAULT_LIMITS.streamStallMs, MAX_TIMER_MS),
       SHUTDOWN_GRACE_MS: positiveInt(DEFAULT_LIMITS.shutdownGraceMs, MAX_TIMER_MS),
+      APPROVAL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.approvalTimeoutMs, MAX_TIMER_MS),
       MAX_ATTACHMENT_MB: positiveInt(
         DEFAULT_LIMITS.maxAttachmentMb,
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
@@ -236,6 +241,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           dailyTokensPerConversation: env.DAILY_TOKEN_BUDGET_PER_CONVERSATION,
         },
         cleanup: { threadTtlDays: env.THREAD_TTL_DAYS, intervalMs: env.CLEANUP_INTERVAL_MS },
+        approvals: { timeoutMs: env.APPROVAL_TIMEOUT_MS },
         store: env.STORE_URL,
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
@@ -253,6 +259,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
               },
               messageContent: env.DISCORD_MESSAGE_CONTENT,
               editIntervalMs: env.DISCORD_EDIT_INTERVAL_MS,
+              approverRoles: env.APPROVER_ROLES,
             }
           : undefined,
         slack: env.SLACK_BOT_TOKEN
@@ -268,6 +275,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
                 users: env.SLACK_ALLOWED_USERS,
               },
               updateIntervalMs: env.SLACK_UPDATE_INTERVAL_MS,
+              approverUsers: env.SLACK_APPROVER_USERS,
             }
           : undefined,
       }),

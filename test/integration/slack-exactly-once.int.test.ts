@@ -65,6 +65,7 @@ describe('Slack: one answer per message', () => {
         apiUrl: bot.slack.apiUrl,
         allow: { spaces: [], channels: [], roles: [], users: [] },
         updateIntervalMs: 20,
+        approverUsers: [],
       },
       {
         port: 0,

@@ -67,6 +67,7 @@ export class DiscordBot {
           allow: { spaces: [], channels: [], roles: [], users: [] },
           messageContent: true,
           editIntervalMs: TEST_EDIT_INTERVAL_MS,
+          approverRoles: [],
           ...(typeof options.discord === 'function' ? options.discord(fake.directory) : options.discord),
         },
         {

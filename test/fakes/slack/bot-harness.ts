@@ -40,6 +40,8 @@ export interface SlackBotOptions {
   /** Socket Mode (an app token) instead of HTTP mode. */
   socketMode?: boolean;
   updateIntervalMs?: number;
+  /** SLACK_APPROVER_USERS. */
+  approverUsers?: readonly string[];
   appendIntervalMs?: number;
   rates?: Partial<SlackRates>;
   script?: ModelScript;
@@ -121,6 +123,7 @@ export class SlackBot {
       apiUrl: slack.apiUrl,
       allow: { spaces: [], channels: [], roles: [], users: [], ...options.allow },
       updateIntervalMs: options.updateIntervalMs ?? 20,
+      approverUsers: options.approverUsers ?? [],
     };
     const adapter = createSlackAdapter(config, {
       port: 0,
