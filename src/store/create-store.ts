@@ -1,4 +1,5 @@
 import type { StoreConfig } from '../config/types.js';
+import { createApprovalRepository } from './approval-repository.js';
 import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
@@ -54,6 +55,7 @@ function storeOn(driver: StoreDriver): Store {
     usage: createUsageRepository(driver),
     follows: createFollowRepository(driver),
     rateLimits: createRateLimitRepository(driver),
+    approvals: createApprovalRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };
