@@ -61,6 +61,7 @@ export async function createApp(
       run: config.run,
       limits: config.limits,
       logger,
+      approvalTimeoutMs: config.approvals.timeoutMs,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const { threadTtlDays, intervalMs } = config.cleanup;

@@ -7,6 +7,8 @@ import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
 import { applyAnnotations, createMarkerFilter } from '../render/citations.js';
 import type { RunRecord, Store } from '../store/types.js';
 import type { ToolContext, ToolResult } from '../tools/tool.js';
+import { type ApprovalsRound, approveMcpCalls, runApprovedTool } from './approval-round.js';
+import type { Approvals } from './approvals.js';
 import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
 import type { RunLedger } from './run-ledger.js';
@@ -17,6 +19,8 @@ export interface ToolExecutor {
     call: { name: string; arguments: string },
     context: ToolContext & { timeoutMs: number },
   ): Promise<ToolResult>;
+  /** Whether calls of this tool wait for a person's approval (none do when absent). */
+  requiresApproval?(name: string): boolean;
 }
 
 /** Everything one turn works with. */
@@ -27,6 +31,10 @@ export interface TurnDeps {
   run: RunConfig;
   logger: Logger;
   now: () => number;
+  /** Tool calls that need a person's approval wait here. */
+  approvals: Approvals;
+  /** Stops the run's deadline while a call waits for approval; returns the release. */
+  holdTimer?: () => () => void;
 }
 
 /** Why a turn's signal was aborted. */
@@ -74,6 +82,7 @@ export async function runTurn(
     turn.log.error({ err: error, code }, 'turn failed');
     emit({ type: 'error', code, text: USER_MESSAGES[code] });
   }
+  await deps.approvals.forget(last.key);
   return 'ended';
 }
 
@@ -118,9 +127,25 @@ async function runOnThread(
     signal,
     ...(resume ? { resume: { runId: resume.runId, ...optional('position', resume.position) } } : {}),
   });
+  const round: ApprovalsRound = {
+    approvals: deps.approvals,
+    key: last.key,
+    requesterId: last.userId,
+    emit: turn.emit,
+    signal,
+    ...(deps.holdTimer ? { holdTimer: deps.holdTimer } : {}),
+  };
   for await (const event of run) {
     if (event.type === 'action.required') {
-      run.submitToolOutputs(await runToolRound(deps, last, event.calls, turn.emit, signal));
+      const outputs = await runToolRound(deps, last, event.calls, round);
+      // Shutdown while a call waited for approval: nothing goes to the service; the approval stays
+      // pending and the next start takes it up again.
+      if (outputs !== 'suspended') run.submitToolOutputs(outputs);
+      continue;
+    }
+    if (event.type === 'approval.required') {
+      const answers = await approveMcpCalls(round, event.requests);
+      if (answers !== 'suspended') run.submitApprovals(answers);
       continue;
     }
     await turn.handle(event, threadId, batch, signal);
@@ -183,17 +208,25 @@ async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<strin
   return threadId;
 }
 
-/** Runs one round of function calls in parallel; every call gets an output, failures included. */
+/**
+ * Runs one round of function calls in parallel; every call gets an output, failures included. Calls
+ * of tools that need approval run only once a person approved them. `suspended`: shutdown came while
+ * a call waited for approval.
+ */
 async function runToolRound(
   deps: TurnDeps,
   message: InboundMessage,
   calls: readonly { callId: string; name: string; arguments: string }[],
-  emit: (event: ReplyEvent) => void,
-  signal: AbortSignal,
-): Promise<ToolOutput[]> {
+  round: ApprovalsRound,
+): Promise<ToolOutput[] | 'suspended'> {
+  const { emit, signal } = round;
   emit({ type: 'status', text: `Calling ${calls.map((c) => c.name).join(', ')}…` });
-  return Promise.all(
-    calls.map(async (call) => {
+  const outputs = await Promise.all(
+    calls.map(async (call): Promise<ToolOutput | 'suspended'> => {
+      if (deps.tools.requiresApproval?.(call.name)) {
+        const refused = await runApprovedTool(round, call);
+        if (refused !== 'approved') return refused;
+      }
       const result = await deps.tools.execute(call, {
         signal,
         key: message.key,
@@ -214,6 +247,7 @@ async function runToolRound(
       return { callId: call.callId, output: result.output };
     }),
   );
+  return outputs.some((o) => o === 'suspended') ? 'suspended' : (outputs as ToolOutput[]);
 }
 
 /** Per-turn bookkeeping: citation filters per message, files already delivered, the ending. */
@@ -233,7 +267,7 @@ class TurnState {
   ) {}
 
   async handle(
-    event: Exclude<BackendEvent, { type: 'action.required' }>,
+    event: Exclude<BackendEvent, { type: 'action.required' | 'approval.required' }>,
     threadId: string,
     batch: readonly InboundMessage[],
     signal: AbortSignal,

@@ -82,6 +82,7 @@ describe('Slack: one answer per message', () => {
             cancel: () => false,
             reset: () => Promise.resolve(),
             isBusy: () => false,
+            decide: () => Promise.reject(new Error('the second instance must not decide')),
           },
         },
         webApiRetries: 0,

@@ -115,6 +115,7 @@ export class SlackBot {
       cancel: (key) => core.orchestrator.cancel(key),
       reset: (key) => core.orchestrator.reset(key),
       isBusy: (key) => core.orchestrator.isBusy(key),
+      decide: (approvalId, decider) => core.orchestrator.decide(approvalId, decider),
     };
     const config: SlackConfig = {
       botToken: FAKE_TEAM.botToken,
