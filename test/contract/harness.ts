@@ -48,6 +48,8 @@ export interface HarnessOptions {
   /** Assistants backend: how runs are polled. */
   polling?: Partial<PollingOptions>;
   assistant?: Partial<AssistantConfig>;
+  /** APPROVAL_TIMEOUT_MS (default: the orchestrator's). */
+  approvalTimeoutMs?: number;
 }
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
@@ -64,6 +66,7 @@ export class Harness {
     private readonly dir: string,
     private readonly tools: ToolExecutor,
     private readonly run: RunConfig,
+    private readonly approvals: { approvalTimeoutMs?: number } = {},
   ) {}
 
   /**
@@ -77,6 +80,7 @@ export class Harness {
       tools: this.tools,
       run: this.run,
       logger: silentLogger(),
+      ...this.approvals,
     });
     orchestrator.registerRenderer('test', this.renderer);
     await orchestrator.resumeUnfinished();
@@ -104,8 +108,10 @@ export class Harness {
     });
     await backend.prepare();
     const run = { ...TEST_RUN, ...options.run };
-    const orchestrator = new Orchestrator({ backend, store, tools, run, logger });
-    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run);
+    const approvals =
+      options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs };
+    const orchestrator = new Orchestrator({ backend, store, tools, run, logger, ...approvals });
+    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, approvals);
     orchestrator.registerRenderer('test', harness.renderer);
     return harness;
   }
