@@ -15,7 +15,7 @@ import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
-import { BUILT_IN_TOOLS, createToolRegistry } from '../../src/tools/index.js';
+import { BUILT_IN_TOOLS, createToolRegistry, type FunctionTool } from '../../src/tools/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/index.js';
 import { RecordingRenderer } from '../support/recording-renderer.js';
 
@@ -50,6 +50,8 @@ export interface HarnessOptions {
   assistant?: Partial<AssistantConfig>;
   /** APPROVAL_TIMEOUT_MS (default: the orchestrator's). */
   approvalTimeoutMs?: number;
+  /** Function tools offered besides the built-in ones (all enabled), e.g. one that needs approval. */
+  tools?: readonly FunctionTool[];
 }
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
@@ -91,7 +93,11 @@ export class Harness {
     const fake = await startFakeOpenAI({ pollAfterMs: 10 });
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
     const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
-    const tools = createToolRegistry(BUILT_IN_TOOLS, TEST_ASSISTANT.functionTools);
+    const extra = options.tools ?? [];
+    const tools = createToolRegistry(
+      [...BUILT_IN_TOOLS, ...extra],
+      [...TEST_ASSISTANT.functionTools, ...extra.map((t) => t.name)],
+    );
     const client = createOpenAIClient(
       { apiKey: 'test', baseURL: fake.url },
       { maxRetries: options.maxRetries ?? 0 },

@@ -1,4 +1,11 @@
-import { type APIMessage, type APIThreadChannel, type REST, Routes } from 'discord.js';
+import {
+  type APIMessage,
+  type APIThreadChannel,
+  ButtonStyle,
+  ComponentType,
+  type REST,
+  Routes,
+} from 'discord.js';
 import { MessageGoneError } from '../shared/live-text.js';
 import { isMessageGone } from './discord-errors.js';
 
@@ -9,15 +16,35 @@ export interface UploadFile {
   contentType?: string;
 }
 
+/** A button under a message; clicks arrive as MESSAGE_COMPONENT interactions carrying `customId`. */
+export interface MessageButton {
+  customId: string;
+  label: string;
+  style: 'success' | 'danger';
+}
+
 /**
  * The Discord calls the adapter makes, by channel and message id only: replies are addressed by ids
  * kept in the store, so whichever process runs a queued message can answer it, with no cache needed.
  */
 export interface DiscordPort {
-  /** Posts a message; resolves with its id. */
-  post(channelId: string, content: string, files?: readonly UploadFile[]): Promise<string>;
-  /** Throws MessageGoneError when the message was deleted (10008) or can no longer be edited (30046). */
-  edit(channelId: string, messageId: string, content: string): Promise<void>;
+  /** Posts a message (with a row of buttons, when given); resolves with its id. */
+  post(
+    channelId: string,
+    content: string,
+    files?: readonly UploadFile[],
+    buttons?: readonly MessageButton[],
+  ): Promise<string>;
+  /**
+   * Edits a message's content, and its buttons when given (`[]` removes them). Throws
+   * MessageGoneError when the message was deleted (10008) or can no longer be edited (30046).
+   */
+  edit(
+    channelId: string,
+    messageId: string,
+    content: string,
+    buttons?: readonly MessageButton[],
+  ): Promise<void>;
   remove(channelId: string, messageId: string): Promise<void>;
   typing(channelId: string): Promise<void>;
   react(channelId: string, messageId: string, emoji: string): Promise<void>;
@@ -32,12 +59,31 @@ const NO_PINGS = { parse: [] } as const;
 /** Threads the bot opens are archived after a day without messages. */
 const AUTO_ARCHIVE_MINUTES = 1440;
 
+/** Buttons as one action row of a message body; no `components` field when undefined. */
+function componentsOf(buttons: readonly MessageButton[] | undefined) {
+  if (buttons === undefined) return {};
+  if (buttons.length === 0) return { components: [] };
+  return {
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: buttons.map((b) => ({
+          type: ComponentType.Button,
+          custom_id: b.customId,
+          label: b.label,
+          style: b.style === 'success' ? ButtonStyle.Success : ButtonStyle.Danger,
+        })),
+      },
+    ],
+  };
+}
+
 /** The port over discord.js's REST client (rate-limit queues, retries and all). */
 export function createRestPort(rest: REST): DiscordPort {
   return {
-    async post(channelId, content, files = []) {
+    async post(channelId, content, files = [], buttons) {
       const message = (await rest.post(Routes.channelMessages(channelId), {
-        body: { content, allowed_mentions: NO_PINGS },
+        body: { content, allowed_mentions: NO_PINGS, ...componentsOf(buttons) },
         files: files.map((f) => ({
           name: f.name,
           data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
@@ -46,10 +92,10 @@ export function createRestPort(rest: REST): DiscordPort {
       })) as APIMessage;
       return message.id;
     },
-    async edit(channelId, messageId, content) {
+    async edit(channelId, messageId, content, buttons) {
       try {
         await rest.patch(Routes.channelMessage(channelId, messageId), {
-          body: { content, allowed_mentions: NO_PINGS },
+          body: { content, allowed_mentions: NO_PINGS, ...componentsOf(buttons) },
         });
       } catch (error) {
         if (isMessageGone(error)) throw new MessageGoneError('message gone or frozen', { cause: error });
