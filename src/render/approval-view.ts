@@ -1,4 +1,12 @@
+import type { DecideResult } from '../core/approval.js';
 import type { ApprovalOutcome, ReplyEvent } from '../core/reply-events.js';
+
+/** What the user who clicked is told when the click did not count (only they see it). */
+export const APPROVAL_REFUSALS: Record<Exclude<DecideResult, 'accepted'>, string> = {
+  not_allowed: 'Only the person who asked, or an approver, can decide this.',
+  already_decided: 'This was already decided.',
+  unknown: 'This request is no longer waiting for a decision.',
+};
 
 /** An approval prompt, as the adapters get it. */
 export type ApprovalRequested = Extract<ReplyEvent, { type: 'approval.requested' }>;

@@ -1,15 +1,7 @@
 import { type ButtonInteraction, type GuildMember, MessageFlags } from 'discord.js';
-import type { DecideResult } from '../../core/approval.js';
-import { parseApprovalAction } from '../../render/approval-view.js';
+import { APPROVAL_REFUSALS, parseApprovalAction } from '../../render/approval-view.js';
 import type { AdapterOrchestrator } from '../adapter.js';
 import { roleIdsOf } from './facts.js';
-
-/** What the user who clicked is told when the click did not count (only they see it). */
-export const APPROVAL_REFUSALS: Record<Exclude<DecideResult, 'accepted'>, string> = {
-  not_allowed: 'Only the person who asked, or an approver, can decide this.',
-  already_decided: 'This was already decided.',
-  unknown: 'This request is no longer waiting for a decision.',
-};
 
 /**
  * A click on Approve or Deny under an approval prompt. A counted click is acknowledged as a message
