@@ -67,6 +67,7 @@ export async function createApp(
       // after a restart: a restarted instance takes its conversations back without waiting.
       instanceId: `${hostname()}:${config.port}`,
       profiles: () => profiles.current(),
+      approvalTimeoutMs: config.approvals.timeoutMs,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const { threadTtlDays, intervalMs } = config.cleanup;

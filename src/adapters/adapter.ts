@@ -1,3 +1,4 @@
+import type { DecideResult, Decider } from '../core/approval.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -11,6 +12,8 @@ export interface AdapterOrchestrator {
   cancel(key: ConversationKey): boolean;
   reset(key: ConversationKey): Promise<void>;
   isBusy(key: ConversationKey): boolean;
+  /** A click on Approve or Deny of a tool call waiting for approval (see `approval.requested`). */
+  decide(approvalId: string, decider: Decider): Promise<DecideResult>;
 }
 
 /** What every adapter is built with. */

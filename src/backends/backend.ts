@@ -54,6 +54,21 @@ export interface ToolOutput {
   output: string;
 }
 
+/** An MCP tool call the model service holds until a person approves it (Responses: `mcp_approval_request`). */
+export interface McpApprovalRequest {
+  /** The approval request's id, answered by `approval_request_id`. */
+  id: string;
+  serverLabel: string;
+  name: string;
+  arguments: string;
+}
+
+/** A person's decision on an MCP approval request, for the next request to the service. */
+export interface McpApprovalAnswer {
+  requestId: string;
+  approve: boolean;
+}
+
 /** Where a run is, so that it can be picked up again after a crash or a dropped stream. */
 export interface RunCheckpoint {
   runId: string;
@@ -76,6 +91,12 @@ export type BackendEvent =
    * exactly these calls' outputs, before it pulls the next event.
    */
   | { type: 'action.required'; calls: readonly FunctionCall[] }
+  /**
+   * The run waits for a decision on these MCP calls. The consumer must call `submitApprovals` once,
+   * with an answer for each, before it pulls the next event. Comes before an `action.required` of
+   * the same round, whose outputs then go to the service together with the answers.
+   */
+  | { type: 'approval.required'; requests: readonly McpApprovalRequest[] }
   | { type: 'usage'; usage: Usage }
   /** Always the last event. */
   | { type: 'ended'; ending: RunEnding };
@@ -83,6 +104,8 @@ export type BackendEvent =
 /** One run in progress: iterate it for events; it ends with exactly one `ended` event. */
 export interface BackendRun extends AsyncIterable<BackendEvent> {
   submitToolOutputs(outputs: readonly ToolOutput[]): void;
+  /** Answers an `approval.required` event (only the Responses API asks). */
+  submitApprovals(answers: readonly McpApprovalAnswer[]): void;
   /** Asks the service to cancel; the iteration then ends with a `cancelled` ending. */
   cancel(): Promise<void>;
 }

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       },
       limits: { perUserPerMinute: 20, dailyTokensPerUser: 0, dailyTokensPerConversation: 0 },
       cleanup: { threadTtlDays: 30, intervalMs: 3_600_000 },
+      approvals: { timeoutMs: 600_000 },
       store: { kind: 'sqlite', path: './data/threadloom.sqlite' },
       port: 3000,
       consoleOutputDir: './output',
@@ -110,6 +111,9 @@ describe('loadConfig', () => {
         DAILY_TOKEN_BUDGET_PER_CONVERSATION: '20000',
         THREAD_TTL_DAYS: '7',
         CLEANUP_INTERVAL_MS: '600000',
+        APPROVAL_TIMEOUT_MS: '90000',
+        APPROVER_ROLES: 'r2, r3',
+        SLACK_APPROVER_USERS: 'U2',
         PROFILES_FILE: '/etc/threadloom/profiles.yaml',
       },
       (path) => {
@@ -146,6 +150,7 @@ describe('loadConfig', () => {
       },
       limits: { perUserPerMinute: 0, dailyTokensPerUser: 50_000, dailyTokensPerConversation: 20_000 },
       cleanup: { threadTtlDays: 7, intervalMs: 600_000 },
+      approvals: { timeoutMs: 90_000 },
       store: { kind: 'redis', url: 'redis://127.0.0.1:6379/2' },
       port: 8080,
       consoleOutputDir: '/tmp/out',
@@ -158,6 +163,7 @@ describe('loadConfig', () => {
         messageContent: true,
         editIntervalMs: 1200,
         shards: { ids: [1, 3], count: 4 },
+        approverRoles: ['r2', 'r3'],
       },
       slack: {
         botToken: 'xoxb-bot',
@@ -166,6 +172,7 @@ describe('loadConfig', () => {
         apiUrl: 'http://127.0.0.1:9001/api/',
         allow: { spaces: ['T1'], channels: ['C1', 'C2'], roles: [], users: ['U1'] },
         updateIntervalMs: 2000,
+        approverUsers: ['U2'],
       },
       profiles: {
         file: '/etc/threadloom/profiles.yaml',
@@ -245,6 +252,7 @@ describe('loadConfig', () => {
       messageContent: false,
       editIntervalMs: 1000,
       shards: undefined,
+      approverRoles: [],
     });
   });
 
@@ -256,6 +264,7 @@ describe('loadConfig', () => {
       apiUrl: undefined,
       allow: { spaces: [], channels: [], roles: [], users: [] },
       updateIntervalMs: 1500,
+      approverUsers: [],
     });
   });
 

@@ -63,6 +63,8 @@ export const DEFAULT_LIMITS = {
   /** Well inside the 30 s most orchestrators wait between SIGTERM and SIGKILL. */
   shutdownGraceMs: 20_000,
   conversationLeaseMs: 30_000,
+  /** A tool call waiting for a person's approval counts as denied after ten minutes. */
+  approvalTimeoutMs: 600_000,
 } as const satisfies Record<string, number>;
 
 /** The values of `TOOL_DISPLAY`. */
@@ -148,6 +150,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       DISCORD_EDIT_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.discordEditIntervalMs, MAX_TIMER_MS),
       DISCORD_SHARD_IDS: shardIds(),
       DISCORD_SHARD_COUNT: shardCount(),
+      APPROVER_ROLES: commaList(),
       SLACK_BOT_TOKEN: optionalText(),
       SLACK_SIGNING_SECRET: optionalText(),
       SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
@@ -158,6 +161,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       SLACK_ALLOWED_CHANNELS: commaList(),
       SLACK_ALLOWED_USERS: commaList(),
       SLACK_UPDATE_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.slackUpdateIntervalMs, MAX_TIMER_MS),
+      SLACK_APPROVER_USERS: commaList(),
       TOOL_DISPLAY: oneOf(TOOL_DISPLAYS, DEFAULT_PLATFORM.toolDisplay),
       PORT: positiveInt(DEFAULT_PORT, 65_535),
       STORE_URL: textOr(DEFAULT_STORE_URL).transform((value, ctx) => {
@@ -172,6 +176,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       STREAM_STALL_MS: positiveInt(DEFAULT_LIMITS.streamStallMs, MAX_TIMER_MS),
       SHUTDOWN_GRACE_MS: positiveInt(DEFAULT_LIMITS.shutdownGraceMs, MAX_TIMER_MS),
       CONVERSATION_LEASE_MS: positiveInt(DEFAULT_LIMITS.conversationLeaseMs, MAX_TIMER_MS),
+      APPROVAL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.approvalTimeoutMs, MAX_TIMER_MS),
       MAX_ATTACHMENT_MB: positiveInt(
         DEFAULT_LIMITS.maxAttachmentMb,
         Math.floor(Number.MAX_SAFE_INTEGER / mb),
@@ -245,6 +250,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
           dailyTokensPerConversation: env.DAILY_TOKEN_BUDGET_PER_CONVERSATION,
         },
         cleanup: { threadTtlDays: env.THREAD_TTL_DAYS, intervalMs: env.CLEANUP_INTERVAL_MS },
+        approvals: { timeoutMs: env.APPROVAL_TIMEOUT_MS },
         store: env.STORE_URL,
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
@@ -266,6 +272,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
                 env.DISCORD_SHARD_IDS && env.DISCORD_SHARD_COUNT
                   ? { ids: env.DISCORD_SHARD_IDS, count: env.DISCORD_SHARD_COUNT }
                   : undefined,
+              approverRoles: env.APPROVER_ROLES,
             }
           : undefined,
         slack: env.SLACK_BOT_TOKEN
@@ -281,6 +288,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
                 users: env.SLACK_ALLOWED_USERS,
               },
               updateIntervalMs: env.SLACK_UPDATE_INTERVAL_MS,
+              approverUsers: env.SLACK_APPROVER_USERS,
             }
           : undefined,
       }),

@@ -70,6 +70,12 @@ export interface CleanupConfig {
   intervalMs: number;
 }
 
+/** Tool calls that need a person's approval before they run. */
+export interface ApprovalsConfig {
+  /** No decision within this long counts as denied. */
+  timeoutMs: number;
+}
+
 /** Who may use the bot on a platform; an empty list allows everyone. */
 export interface Allowlist {
   /** Discord guilds or Slack teams (workspaces). */
@@ -89,6 +95,8 @@ export interface DiscordConfig {
   messageContent: boolean;
   /** A streaming answer message is edited at most this often. */
   editIntervalMs: number;
+  /** Role ids whose members may approve or deny any tool call (besides the user who asked). */
+  approverRoles: readonly string[];
   /** The gateway shards this process runs, of how many in all; undefined: every shard (one process). */
   shards: DiscordShards | undefined;
 }
@@ -112,6 +120,8 @@ export interface SlackConfig {
   allow: Allowlist;
   /** A streaming answer message is updated at most this often (chat.update fallback). */
   updateIntervalMs: number;
+  /** User ids who may approve or deny any tool call (besides the user who asked). */
+  approverUsers: readonly string[];
 }
 
 /** How much of the assistant's tool work chat users see. */
@@ -128,6 +138,7 @@ export interface AppConfig {
   run: RunConfig;
   limits: LimitsConfig;
   cleanup: CleanupConfig;
+  approvals: ApprovalsConfig;
   store: StoreConfig;
   /** HTTP port for Slack's HTTP mode and health endpoints. */
   port: number;

@@ -47,6 +47,9 @@ export interface Usage {
   reasoningTokens: number;
 }
 
+/** What became of a tool call that waited for a person: `timeout` and `cancelled` count as denied. */
+export type ApprovalOutcome = 'approved' | 'denied' | 'timeout' | 'cancelled';
+
 export type ReplyEvent =
   /** The run started; `messageIds` are the user messages it answers (several when queued ones were batched). */
   | { type: 'run.started'; runId: string; messageIds: readonly string[] }
@@ -60,6 +63,25 @@ export type ReplyEvent =
   | { type: 'tool'; call: ToolCallView }
   | { type: 'file'; file: OutboundFile }
   | { type: 'usage'; usage: Usage }
+  /**
+   * A tool call waits for a person's decision: show what it will do with Approve and Deny controls
+   * that carry `approvalId`, and pass a click to `decide`. The same call (a resumed run) keeps its id.
+   */
+  | {
+      type: 'approval.requested';
+      approvalId: string;
+      tool: string;
+      /** MCP calls: the server's label. */
+      server?: string;
+      /** The model's raw JSON arguments. */
+      arguments: string;
+      /** The user who asked; the configured approvers may decide too. */
+      requesterId: string;
+      /** Epoch ms: no decision by then counts as denied. */
+      expiresAt: number;
+    }
+  /** The call was decided (or timed out, or its run stopped): show the outcome, remove the controls. */
+  | { type: 'approval.decided'; approvalId: string; outcome: ApprovalOutcome; by?: string }
   /** A message the user should see that is not part of the answer (queued, queue full, attachment refused). */
   | { type: 'notice'; text: string }
   /** The run is over. `notice` is a short user-facing line for every ending but `completed`. */

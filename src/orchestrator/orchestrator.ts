@@ -11,9 +11,11 @@ import type { AnswerJournal, ReplyRenderer } from '../core/renderer.js';
 import type { ReplyEvent } from '../core/reply-events.js';
 import type { RunRecord, Store } from '../store/types.js';
 import { refusalFor } from './access.js';
+import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
 import { AsyncQueue } from './async-queue.js';
 import { ConversationClaims } from './claims.js';
 import { RunLedger } from './run-ledger.js';
+import { RunTimer } from './run-timer.js';
 import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
 
 /** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
@@ -37,6 +39,10 @@ export interface OrchestratorOptions {
   instanceId?: string;
   /** The assistant profiles in force (`ProfileSource.current`); passed on to every turn. */
   profiles?: () => Profiles;
+  /** APPROVAL_TIMEOUT_MS: a tool call waiting for approval counts as denied after this. */
+  approvalTimeoutMs?: number;
+  /** Testing hook: how often a waiting approval looks at the store. */
+  approvalPollMs?: number;
 }
 
 /** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */
@@ -68,6 +74,7 @@ export class Orchestrator {
   private readonly claims: ConversationClaims;
   /** Set by stop(): no conversation is taken up any more. */
   private stopping = false;
+  private readonly approvals: Approvals;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
@@ -78,6 +85,20 @@ export class Orchestrator {
       options.run.conversationLeaseMs,
       options.logger,
     );
+    this.approvals = new Approvals(options.store.approvals, {
+      timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+      now: this.now,
+      logger: options.logger,
+      ...(options.approvalPollMs === undefined ? {} : { pollMs: options.approvalPollMs }),
+    });
+  }
+
+  /**
+   * A person's Approve or Deny on a tool call waiting for approval: recorded once, if they are the
+   * user who asked or an approver (the adapter says which), and the waiting call goes on.
+   */
+  decide(approvalId: string, decider: Decider): Promise<DecideResult> {
+    return this.approvals.decide(approvalId, decider);
   }
 
   /** An adapter registers how to show replies for its platform (the first part of a conversation key). */
@@ -378,15 +399,16 @@ export class Orchestrator {
     );
     const events = new AsyncQueue<ReplyEvent>();
     const rendering = this.render(last, events, ledger);
-    const timer = setTimeout(
+    const timer = new RunTimer(
       () => controller.abort('timeout' satisfies AbortReason),
       this.options.run.timeoutMs,
+      this.now,
     );
     const observe = this.observer();
     let outcome: Awaited<ReturnType<typeof runTurn>> = 'ended';
     try {
       outcome = await runTurn(
-        { ...this.options, now: this.now },
+        { ...this.options, now: this.now, approvals: this.approvals, holdTimer: () => timer.hold() },
         batch,
         (event) => {
           observe(event);
@@ -397,7 +419,7 @@ export class Orchestrator {
         resume,
       );
     } finally {
-      clearTimeout(timer);
+      timer.clear();
       events.close();
       await rendering;
       // Only once the answer is on the platform: a crash before this point resumes the run. A run

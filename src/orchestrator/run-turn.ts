@@ -15,6 +15,8 @@ import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
 import { applyAnnotations, createMarkerFilter } from '../render/citations.js';
 import type { RunRecord, Store } from '../store/types.js';
 import type { FunctionDefinition, ToolContext, ToolResult } from '../tools/tool.js';
+import { type ApprovalsRound, approveMcpCalls, runApprovedTool } from './approval-round.js';
+import type { Approvals } from './approvals.js';
 import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
 import { chooseProfile } from './profile-choice.js';
@@ -28,6 +30,8 @@ export interface ToolExecutor {
   ): Promise<ToolResult>;
   /** The tools there are, as declared to the model: a profile's function tools are picked from these. */
   definitions?(): readonly FunctionDefinition[];
+  /** Whether calls of this tool wait for a person's approval (none do when absent). */
+  requiresApproval?(name: string): boolean;
 }
 
 /** Everything one turn works with. */
@@ -40,6 +44,10 @@ export interface TurnDeps {
   now: () => number;
   /** The profiles in force (read per turn); without them, runs use the backend's own configuration. */
   profiles?: () => Profiles;
+  /** Tool calls that need a person's approval wait here. */
+  approvals: Approvals;
+  /** Stops the run's deadline while a call waits for approval; returns the release. */
+  holdTimer?: () => () => void;
 }
 
 /** Why a turn's signal was aborted. */
@@ -89,6 +97,7 @@ export async function runTurn(
     turn.log.error({ err: error, code }, 'turn failed');
     emit({ type: 'error', code, text: USER_MESSAGES[code] });
   }
+  await deps.approvals.forget(last.key);
   return 'ended';
 }
 
@@ -135,9 +144,25 @@ async function runOnThread(
     ...(resume ? { resume: { runId: resume.runId, ...optional('position', resume.position) } } : {}),
     ...optional('profile', profile),
   });
+  const round: ApprovalsRound = {
+    approvals: deps.approvals,
+    key: last.key,
+    requesterId: last.userId,
+    emit: turn.emit,
+    signal,
+    ...(deps.holdTimer ? { holdTimer: deps.holdTimer } : {}),
+  };
   for await (const event of run) {
     if (event.type === 'action.required') {
-      run.submitToolOutputs(await runToolRound(deps, last, event.calls, turn.emit, signal));
+      const outputs = await runToolRound(deps, last, event.calls, round);
+      // Shutdown while a call waited for approval: nothing goes to the service; the approval stays
+      // pending and the next start takes it up again.
+      if (outputs !== 'suspended') run.submitToolOutputs(outputs);
+      continue;
+    }
+    if (event.type === 'approval.required') {
+      const answers = await approveMcpCalls(round, event.requests);
+      if (answers !== 'suspended') run.submitApprovals(answers);
       continue;
     }
     await turn.handle(event, threadId, batch, signal);
@@ -216,17 +241,25 @@ async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<TurnT
   return { threadId, profile };
 }
 
-/** Runs one round of function calls in parallel; every call gets an output, failures included. */
+/**
+ * Runs one round of function calls in parallel; every call gets an output, failures included. Calls
+ * of tools that need approval run only once a person approved them. `suspended`: shutdown came while
+ * a call waited for approval.
+ */
 async function runToolRound(
   deps: TurnDeps,
   message: InboundMessage,
   calls: readonly { callId: string; name: string; arguments: string }[],
-  emit: (event: ReplyEvent) => void,
-  signal: AbortSignal,
-): Promise<ToolOutput[]> {
+  round: ApprovalsRound,
+): Promise<ToolOutput[] | 'suspended'> {
+  const { emit, signal } = round;
   emit({ type: 'status', text: `Calling ${calls.map((c) => c.name).join(', ')}…` });
-  return Promise.all(
-    calls.map(async (call) => {
+  const outputs = await Promise.all(
+    calls.map(async (call): Promise<ToolOutput | 'suspended'> => {
+      if (deps.tools.requiresApproval?.(call.name)) {
+        const refused = await runApprovedTool(round, call);
+        if (refused !== 'approved') return refused;
+      }
       const result = await deps.tools.execute(call, {
         signal,
         key: message.key,
@@ -247,6 +280,7 @@ async function runToolRound(
       return { callId: call.callId, output: result.output };
     }),
   );
+  return outputs.some((o) => o === 'suspended') ? 'suspended' : (outputs as ToolOutput[]);
 }
 
 /** Per-turn bookkeeping: citation filters per message, files already delivered, the ending. */
@@ -266,7 +300,7 @@ class TurnState {
   ) {}
 
   async handle(
-    event: Exclude<BackendEvent, { type: 'action.required' }>,
+    event: Exclude<BackendEvent, { type: 'action.required' | 'approval.required' }>,
     threadId: string,
     batch: readonly InboundMessage[],
     signal: AbortSignal,

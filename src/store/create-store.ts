@@ -1,4 +1,5 @@
 import type { StoreConfig } from '../config/types.js';
+import { createApprovalRepository } from './approval-repository.js';
 import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
@@ -57,6 +58,7 @@ function storeOn(driver: StoreDriver): Store {
     rateLimits: createRateLimitRepository(driver),
     leases: createConversationLeaseRepository(driver),
     handoffs: createHandoffRepository(driver),
+    approvals: createApprovalRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

@@ -22,6 +22,12 @@ export const storeKeys = {
   handoff: (key: ConversationKey) => `handoff:${key}`,
   /** A set of the conversation keys that may have handed-over messages waiting. */
   handoffIndex: () => 'handoffs',
+  /** Approval id -> `ApprovalRecord`. */
+  approval: (id: string) => `approval:${id}`,
+  /** The mark that makes an approval's decision once-only. */
+  approvalDecided: (id: string) => `approval-decided:${id}`,
+  /** A set of one conversation's approval ids, to forget them when its turn ends. */
+  approvalIndex: (key: ConversationKey) => `approvals:${key}`,
   /** A chat thread the bot owns or follows -> `FollowRecord`. */
   follow: (key: ConversationKey) => `follow:${key}`,
   /** Requests by one subject in one fixed window. */

@@ -213,6 +213,33 @@ describe.each(targets)('store on $name', (target) => {
     expect((await store.runs.list()).map((r) => r.key).sort()).toEqual(threads.slice(10).map(key).sort());
   });
 
+  it('keeps pending approvals, decides each once, and forgets a conversation’s approvals', async () => {
+    const pending = {
+      id: 'ap1',
+      key: key('a'),
+      callId: 'call_1',
+      tool: 'refund',
+      arguments: '{"order":7}',
+      requesterId: 'u1',
+      requestedAt: 1,
+      expiresAt: 2,
+    };
+    expect(await store.approvals.open(pending)).toEqual(pending);
+    // Opening the same approval again (a resumed run) returns what is recorded.
+    expect(await store.approvals.open({ ...pending, requestedAt: 5 })).toEqual(pending);
+    await store.approvals.open({ ...pending, id: 'ap2', callId: 'call_2' });
+    const results = await Promise.all(
+      ['u1', 'u2', 'u3'].map((by) => store.approvals.decide('ap1', { outcome: 'approved', by, at: 3 })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.approvals.get('ap1'))?.decision).toMatchObject({ outcome: 'approved' });
+    expect(await store.approvals.decide('ap1', { outcome: 'timeout', at: 4 })).toBe(false);
+    expect(await store.approvals.decide('missing', { outcome: 'timeout', at: 4 })).toBe(false);
+    await store.approvals.deleteFor(key('a'));
+    expect(await store.approvals.get('ap1')).toBeUndefined();
+    expect(await store.approvals.get('ap2')).toBeUndefined();
+  });
+
   it('claims a mark once, and other marks independently', async () => {
     expect(await store.dedupe.claim('evt-1', 60_000)).toBe(true);
     expect(await store.dedupe.claim('evt-1', 60_000)).toBe(false);

@@ -44,6 +44,37 @@ export interface RunRecord {
   posted?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What became of a tool call that waited for approval. */
+export type ApprovalDecision =
+  | { outcome: 'approved' | 'denied'; by: string; at: number }
+  /** Nobody decided within the approval timeout: counts as denied. */
+  | { outcome: 'timeout'; at: number }
+  /** The run was stopped (cancelled, timed out) while the call waited. */
+  | { outcome: 'cancelled'; at: number };
+
+/**
+ * A tool call waiting for (or given) a person's decision: a function tool marked `require_approval`,
+ * or an MCP call the model service asked approval for. Kept until the turn ends, so a restart finds it.
+ */
+export interface ApprovalRecord {
+  /** Derived from the conversation and the call id: the same call always gets the same approval. */
+  id: string;
+  key: ConversationKey;
+  /** The function call id, or the MCP approval request id. */
+  callId: string;
+  tool: string;
+  /** MCP calls: the server's label. */
+  server?: string;
+  /** The model's raw JSON arguments. */
+  arguments: string;
+  /** The user whose message the run answers: they may decide, as may the configured approvers. */
+  requesterId: string;
+  requestedAt: number;
+  /** No decision by then counts as denied. */
+  expiresAt: number;
+  decision?: ApprovalDecision;
+}
+
 /** Token totals for one day (UTC). */
 export interface UsageTotals extends Usage {
   runs: number;
@@ -127,6 +158,19 @@ export interface HandoffRepository {
   waiting(): Promise<ConversationKey[]>;
 }
 
+export interface ApprovalRepository {
+  get(id: string): Promise<ApprovalRecord | undefined>;
+  /** Records a new pending approval; an approval with this id already recorded is returned instead. */
+  open(record: ApprovalRecord): Promise<ApprovalRecord>;
+  /**
+   * Records the decision, once: true when this call recorded it, false when the approval was already
+   * decided (or is unknown). Atomic across instances on Redis.
+   */
+  decide(id: string, decision: ApprovalDecision): Promise<boolean>;
+  /** Every approval of the conversation (its turn ended). */
+  deleteFor(key: ConversationKey): Promise<void>;
+}
+
 /** The typed store: every persistent thing the bot keeps, behind repositories. */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -139,6 +183,7 @@ export interface Store {
   rateLimits: RateLimitRepository;
   leases: ConversationLeaseRepository;
   handoffs: HandoffRepository;
+  approvals: ApprovalRepository;
   /** Is the store reachable? (for /readyz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -16,7 +16,7 @@ import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
-import { BUILT_IN_TOOLS, createToolRegistry } from '../../src/tools/index.js';
+import { BUILT_IN_TOOLS, createToolRegistry, type FunctionTool } from '../../src/tools/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/index.js';
 import { RecordingRenderer } from '../support/recording-renderer.js';
 
@@ -52,6 +52,10 @@ export interface HarnessOptions {
   assistant?: Partial<AssistantConfig>;
   /** The profiles in force, read per turn (as the app passes `ProfileSource.current`). */
   profiles?: () => Profiles;
+  /** APPROVAL_TIMEOUT_MS (default: the orchestrator's). */
+  approvalTimeoutMs?: number;
+  /** Function tools offered besides the built-in ones (all enabled), e.g. one that needs approval. */
+  tools?: readonly FunctionTool[];
 }
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
@@ -69,6 +73,7 @@ export class Harness {
     private readonly tools: ToolExecutor,
     private readonly run: RunConfig,
     private readonly profiles: (() => Profiles) | undefined,
+    private readonly approvals: { approvalTimeoutMs?: number } = {},
   ) {}
 
   /**
@@ -83,6 +88,7 @@ export class Harness {
       run: this.run,
       logger: silentLogger(),
       ...(this.profiles ? { profiles: this.profiles } : {}),
+      ...this.approvals,
     });
     orchestrator.registerRenderer('test', this.renderer);
     await orchestrator.resumeUnfinished();
@@ -93,7 +99,11 @@ export class Harness {
     const fake = await startFakeOpenAI({ pollAfterMs: 10 });
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
     const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
-    const tools = createToolRegistry(BUILT_IN_TOOLS, TEST_ASSISTANT.functionTools);
+    const extra = options.tools ?? [];
+    const tools = createToolRegistry(
+      [...BUILT_IN_TOOLS, ...extra],
+      [...TEST_ASSISTANT.functionTools, ...extra.map((t) => t.name)],
+    );
     const client = createOpenAIClient(
       { apiKey: 'test', baseURL: fake.url },
       { maxRetries: options.maxRetries ?? 0 },
@@ -111,6 +121,8 @@ export class Harness {
     await backend.prepare();
     const run = { ...TEST_RUN, ...options.run };
     const profiles = options.profiles;
+    const approvals =
+      options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs };
     const orchestrator = new Orchestrator({
       backend,
       store,
@@ -118,8 +130,9 @@ export class Harness {
       run,
       logger,
       ...(profiles ? { profiles } : {}),
+      ...approvals,
     });
-    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, profiles);
+    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, profiles, approvals);
     orchestrator.registerRenderer('test', harness.renderer);
     return harness;
   }

@@ -65,6 +65,7 @@ describe('Slack: one answer per message', () => {
         apiUrl: bot.slack.apiUrl,
         allow: { spaces: [], channels: [], roles: [], users: [] },
         updateIntervalMs: 20,
+        approverUsers: [],
       },
       {
         port: 0,
@@ -81,6 +82,7 @@ describe('Slack: one answer per message', () => {
             cancel: () => false,
             reset: () => Promise.resolve(),
             isBusy: () => false,
+            decide: () => Promise.reject(new Error('the second instance must not decide')),
           },
         },
         webApiRetries: 0,

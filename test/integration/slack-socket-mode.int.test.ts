@@ -72,6 +72,7 @@ describe('Slack start-up', () => {
         apiUrl: bot.slack.apiUrl,
         allow: { spaces: [], channels: [], roles: [], users: [] },
         updateIntervalMs: 20,
+        approverUsers: [],
       },
       {
         port: 0,

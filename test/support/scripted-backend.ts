@@ -3,6 +3,7 @@ import type {
   BackendEvent,
   BackendRun,
   FileRef,
+  McpApprovalAnswer,
   RunRequest,
   ToolOutput,
   UploadedFile,
@@ -15,6 +16,8 @@ import type { OutboundFile } from '../../src/core/reply-events.js';
 export interface RunIO {
   readonly request: RunRequest;
   outputs: readonly ToolOutput[] | undefined;
+  /** The answers to its last `approval.required`. */
+  approvals: readonly McpApprovalAnswer[] | undefined;
 }
 
 export type RunScript = (io: RunIO) => AsyncGenerator<BackendEvent, void, undefined>;
@@ -55,13 +58,16 @@ export class ScriptedBackend implements Backend {
 
   startRun(request: RunRequest): BackendRun {
     this.runs.push(request);
-    const io: RunIO = { request, outputs: undefined };
+    const io: RunIO = { request, outputs: undefined, approvals: undefined };
     const generator = this.goneThreads.has(request.threadId) ? gone(request.threadId) : this.script(io);
     const submitted = this.submitted;
     return {
       submitToolOutputs(outputs) {
         io.outputs = outputs;
         submitted.push(outputs);
+      },
+      submitApprovals(answers) {
+        io.approvals = answers;
       },
       async cancel() {},
       [Symbol.asyncIterator]: () => generator,

@@ -13,22 +13,53 @@ export interface ConsoleAdapterOptions extends ConsoleOutput {
   session: string;
 }
 
+/** The console's one user: they asked, so they decide every approval. */
+const CONSOLE_USER = 'console';
+
+/** Input lines, one at a time; a line looked at but not taken is still there for the next look. */
+class Lines {
+  private readonly iterator: AsyncIterator<string>;
+  private next: Promise<string | undefined> | undefined;
+
+  constructor(input: NodeJS.ReadableStream) {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    this.iterator = lines[Symbol.asyncIterator]();
+  }
+
+  /** The next line, without taking it; undefined at the end of input. */
+  peek(): Promise<string | undefined> {
+    this.next ??= this.iterator.next().then((r) => (r.done ? undefined : r.value));
+    return this.next;
+  }
+
+  take(): void {
+    this.next = undefined;
+  }
+}
+
 /**
  * The terminal adapter and scripting interface: one user message per input line, answered in order
- * (the next line waits for the answer), `/reset` starts a new conversation. Resolves at end of input
- * once the last answer is written.
+ * (the next line waits for the answer), `/reset` starts a new conversation. A tool call that needs
+ * approval asks y/n and the next line answers it (the end of input answers no). Resolves at end of
+ * input once the last answer is written.
  */
 export class ConsoleAdapter implements ReplyRenderer {
   private readonly answered = new Map<string, () => void>();
+  /** Approval prompts shown and not yet settled, oldest first. */
+  private readonly prompts: string[] = [];
+  private changed: (() => void) | undefined;
 
   constructor(private readonly options: ConsoleAdapterOptions) {}
 
   async run(orchestrator: ConsoleOrchestrator): Promise<void> {
     orchestrator.registerRenderer('console', this);
     const key = conversationKey('console', this.options.session);
-    const lines = createInterface({ input: this.options.input, crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = new Lines(this.options.input);
     let count = 0;
-    for await (const raw of lines) {
+    for (;;) {
+      const raw = await lines.peek();
+      lines.take();
+      if (raw === undefined) break;
       const text = raw.trim();
       if (text.length === 0) continue;
       if (text === '/reset') {
@@ -41,7 +72,7 @@ export class ConsoleAdapter implements ReplyRenderer {
       const outcome = await orchestrator.submit({
         id,
         key,
-        userId: 'console',
+        userId: CONSOLE_USER,
         text,
         files: [],
         replyTo: { line: id },
@@ -49,7 +80,8 @@ export class ConsoleAdapter implements ReplyRenderer {
         // No channels to map: the console always gets the default profile.
         where: { platform: 'console', channel: this.options.session, isDirect: false },
       });
-      if (outcome === 'started' || outcome === 'queued') await answered;
+      if (outcome === 'started' || outcome === 'queued')
+        await this.answerPrompts(orchestrator, lines, answered);
       this.answered.delete(id);
     }
     await orchestrator.idle();
@@ -57,10 +89,56 @@ export class ConsoleAdapter implements ReplyRenderer {
 
   async render(replyTo: Readonly<Record<string, string>>, events: AsyncIterable<ReplyEvent>): Promise<void> {
     try {
-      await renderToConsole(events, this.options);
+      await renderToConsole(events, this.options, {
+        asked: (approvalId) => {
+          this.prompts.push(approvalId);
+          this.changed?.();
+        },
+        settled: (approvalId) => {
+          const at = this.prompts.indexOf(approvalId);
+          if (at >= 0) this.prompts.splice(at, 1);
+          this.changed?.();
+        },
+      });
     } finally {
       const line = replyTo.line;
       if (line) this.answered.get(line)?.();
     }
+  }
+
+  /** Until the answer is written, input lines answer the approval prompts it shows. */
+  private async answerPrompts(
+    orchestrator: ConsoleOrchestrator,
+    lines: Lines,
+    answered: Promise<void>,
+  ): Promise<void> {
+    let done = false;
+    void answered.then(() => {
+      done = true;
+      this.changed?.();
+    });
+    while (!done) {
+      const change = new Promise<'changed'>((resolve) => {
+        this.changed = () => resolve('changed');
+      });
+      const prompt = this.prompts[0];
+      if (prompt === undefined) {
+        await change;
+        continue;
+      }
+      // A prompt that times out while we wait for input leaves the line for what comes next.
+      const line = await Promise.race([lines.peek(), change]);
+      if (line === 'changed') continue;
+      if (line !== undefined) lines.take();
+      const word = line?.trim().toLowerCase();
+      const approve = word === 'y' || word === 'yes';
+      if (line !== undefined && !approve && word !== 'n' && word !== 'no') {
+        this.options.out.write('[approval] Please answer y or n.\n');
+        continue;
+      }
+      this.prompts.shift();
+      await orchestrator.decide(prompt, { userId: CONSOLE_USER, isApprover: false, approve });
+    }
+    this.changed = undefined;
   }
 }

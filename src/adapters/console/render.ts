@@ -12,10 +12,25 @@ export interface ConsoleOutput {
   outputDir: string;
 }
 
+/** Told of approval prompts as they come and go, so the adapter can read the y/n answer. */
+export interface ApprovalPrompts {
+  asked(approvalId: string): void;
+  settled(approvalId: string): void;
+}
+
+/** How a decided approval reads in the terminal. */
+const OUTCOMES: Record<Extract<ReplyEvent, { type: 'approval.decided' }>['outcome'], string> = {
+  approved: 'approved',
+  denied: 'denied',
+  timeout: 'no answer in time: denied',
+  cancelled: 'the run stopped: not run',
+};
+
 /** Renders one run's reply events as terminal text; files are saved and announced by path. */
 export async function renderToConsole(
   events: AsyncIterable<ReplyEvent>,
   output: ConsoleOutput,
+  prompts?: ApprovalPrompts,
 ): Promise<void> {
   const write = (text: string) => output.out.write(text);
   let streamed = '';
@@ -49,6 +64,16 @@ export async function renderToConsole(
         break;
       case 'error':
         write(`[error] ${event.text}\n`);
+        break;
+      case 'approval.requested': {
+        const tool = event.server === undefined ? event.tool : `${event.server}/${event.tool}`;
+        write(`[approval] ${tool}(${event.arguments}) needs your approval. Run it? [y/n]\n`);
+        prompts?.asked(event.approvalId);
+        break;
+      }
+      case 'approval.decided':
+        prompts?.settled(event.approvalId);
+        write(`[approval] ${OUTCOMES[event.outcome]}\n`);
         break;
       case 'run.started':
       case 'usage':

@@ -18,6 +18,7 @@ import { USER_MESSAGES } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { RateBudget, type RateBudgetOptions } from '../shared/rate-budget.js';
+import { handleApprovalButton } from './approval-buttons.js';
 import { DISCORD_ATTACHMENT_ORIGINS } from './attachments.js';
 import { handleCommand, registerCommands } from './commands.js';
 import { connectError, describeError } from './discord-errors.js';
@@ -237,6 +238,13 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isButton()) {
+      await handleApprovalButton(interaction, {
+        orchestrator: this.options.deps.orchestrator,
+        approverRoles: this.config.approverRoles,
+      });
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     try {
       await handleCommand(interaction, {

@@ -33,7 +33,8 @@ async function parentOf(channel: TextBasedChannel | null): Promise<string | unde
   return fetched.parentId ?? undefined;
 }
 
-function roleIdsOf(member: GuildMember | { roles: string[] } | null | undefined): string[] {
+/** The role ids of a guild member, cached (GuildMember) or as the API sent it. */
+export function roleIdsOf(member: GuildMember | { roles: string[] } | null | undefined): string[] {
   if (!member) return [];
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }

@@ -3,6 +3,14 @@ import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import { type AnswerJournal, NO_JOURNAL, type ReplyRenderer } from '../../core/renderer.js';
 import type { Citation, OutboundFile, ReplyEvent } from '../../core/reply-events.js';
+import {
+  type ApprovalRequested,
+  approvalAction,
+  outcomeLine,
+  prettyArguments,
+  timeLeft,
+  toolLabel,
+} from '../../render/approval-view.js';
 import { formatFootnotes } from '../../render/citations.js';
 import { splitMessage } from '../../render/split.js';
 import { toolMessage } from '../../render/tool-view.js';
@@ -83,6 +91,8 @@ class Answer {
   private readonly texts = new Map<string, { live: LiveText<string>; streamed: string; done: boolean }>();
   private readonly posted: string[] = [];
   private stopButton: Promise<string | undefined> | undefined;
+  /** Approval prompts shown by this answer: approval id -> the message and its text. */
+  private readonly approvals = new Map<string, { messageId: string | undefined; text: string }>();
   private readonly target: MessageTarget<string>;
 
   constructor(
@@ -173,11 +183,47 @@ class Answer {
         await this.finishTexts();
         await this.post(`⚠️ ${event.text}`);
         return;
+      case 'approval.requested':
+        return this.askApproval(event);
+      case 'approval.decided': {
+        const shown = this.approvals.get(event.approvalId);
+        if (!shown?.messageId) return;
+        const line = outcomeLine(event.outcome, event.by, (id) => `<@${id}>`);
+        await this.options.budget.acquire();
+        await this.options.port.edit(this.channel, shown.messageId, `${shown.text}\n${line}`, []);
+        return;
+      }
       case 'status':
       case 'run.started':
       case 'usage':
         return;
     }
+  }
+
+  /**
+   * What the tool will do, with Approve and Deny buttons. A resumed run's prompt is already there
+   * (the journal says where): it is not posted again.
+   */
+  private async askApproval(event: ApprovalRequested): Promise<void> {
+    const part = `approval:${event.approvalId}`;
+    const text = approvalText(event);
+    const existing = this.journal.posted[part]?.[0];
+    this.approvals.set(event.approvalId, { messageId: existing, text });
+    if (existing !== undefined) return;
+    await this.options.budget.acquire();
+    const id = await this.options.port.post(
+      this.channel,
+      text,
+      [],
+      [
+        { customId: approvalAction(event.approvalId, true), label: 'Approve', style: 'success' },
+        { customId: approvalAction(event.approvalId, false), label: 'Deny', style: 'danger' },
+      ],
+    );
+    this.posted.push(id);
+    this.options.answers.set(id, this.key);
+    this.approvals.set(event.approvalId, { messageId: id, text });
+    this.journal.record(part, [id]);
   }
 
   private text(messageId: string) {
@@ -290,6 +336,16 @@ function withFootnotes(text: string, citations: readonly Citation[]): string {
   if (citations.length === 0) return text;
   const notes = formatFootnotes(citations).replace(/https?:\/\/\S+/g, (url) => `<${url}>`);
   return `${text}\n\n${notes}`;
+}
+
+/** The prompt: who asked, which tool, its arguments, who may decide and until when. */
+function approvalText(event: ApprovalRequested): string {
+  const head = `🔐 <@${event.requesterId}>, the assistant wants to run \`${toolLabel(event)}\` with:\n`;
+  const tail =
+    `\nOnly <@${event.requesterId}> or an approver can decide; ` +
+    `no decision within ${timeLeft(event.expiresAt, Date.now())} counts as a no.`;
+  const room = DISCORD_MAX_LENGTH - head.length - tail.length - 120;
+  return `${head}\`\`\`json\n${prettyArguments(event.arguments, room).replace(/```/g, "'''")}\n\`\`\`${tail}`;
 }
 
 /** A name Discord keeps as it is; pictures without an extension become .png. */

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type APIMessage, type APIThreadChannel, HTTPError, type REST, Routes } from 'discord.js';
+import {
+  type APIMessage,
+  type APIThreadChannel,
+  ButtonStyle,
+  ComponentType,
+  HTTPError,
+  type REST,
+  Routes,
+} from 'discord.js';
 import { MessageGoneError } from '../shared/live-text.js';
 import { isMessageGone } from './discord-errors.js';
 
@@ -11,15 +19,35 @@ export interface UploadFile {
   contentType?: string;
 }
 
+/** A button under a message; clicks arrive as MESSAGE_COMPONENT interactions carrying `customId`. */
+export interface MessageButton {
+  customId: string;
+  label: string;
+  style: 'success' | 'danger';
+}
+
 /**
  * The Discord calls the adapter makes, by channel and message id only: replies are addressed by ids
  * kept in the store, so whichever process runs a queued message can answer it, with no cache needed.
  */
 export interface DiscordPort {
-  /** Posts a message; resolves with its id. */
-  post(channelId: string, content: string, files?: readonly UploadFile[]): Promise<string>;
-  /** Throws MessageGoneError when the message was deleted (10008) or can no longer be edited (30046). */
-  edit(channelId: string, messageId: string, content: string): Promise<void>;
+  /** Posts a message (with a row of buttons, when given); resolves with its id. */
+  post(
+    channelId: string,
+    content: string,
+    files?: readonly UploadFile[],
+    buttons?: readonly MessageButton[],
+  ): Promise<string>;
+  /**
+   * Edits a message's content, and its buttons when given (`[]` removes them). Throws
+   * MessageGoneError when the message was deleted (10008) or can no longer be edited (30046).
+   */
+  edit(
+    channelId: string,
+    messageId: string,
+    content: string,
+    buttons?: readonly MessageButton[],
+  ): Promise<void>;
   remove(channelId: string, messageId: string): Promise<void>;
   typing(channelId: string): Promise<void>;
   react(channelId: string, messageId: string, emoji: string): Promise<void>;
@@ -33,6 +61,25 @@ const NO_PINGS = { parse: [] } as const;
 
 /** Threads the bot opens are archived after a day without messages. */
 const AUTO_ARCHIVE_MINUTES = 1440;
+
+/** Buttons as one action row of a message body; no `components` field when undefined. */
+function componentsOf(buttons: readonly MessageButton[] | undefined) {
+  if (buttons === undefined) return {};
+  if (buttons.length === 0) return { components: [] };
+  return {
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: buttons.map((b) => ({
+          type: ComponentType.Button,
+          custom_id: b.customId,
+          label: b.label,
+          style: b.style === 'success' ? ButtonStyle.Success : ButtonStyle.Danger,
+        })),
+      },
+    ],
+  };
+}
 
 /**
  * discord.js retries a 5xx at once, three times; when Discord is still failing after that, posts and
@@ -52,13 +99,13 @@ export function createRestPort(rest: REST, options: RestPortOptions = {}): Disco
   const backoff = options.serverErrorBackoffMs ?? SERVER_ERROR_BACKOFF_MS;
   const riding = <T>(call: () => Promise<T>) => rideOutServerErrors(call, backoff);
   return {
-    post(channelId, content, files = []) {
+    post(channelId, content, files = [], buttons) {
       // Every try of this message carries the same nonce: when Discord had made the message before
       // failing, the enforced nonce makes it return that message instead of posting it twice.
       const nonce = messageNonce();
       return riding(async () => {
         const message = (await rest.post(Routes.channelMessages(channelId), {
-          body: { content, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true },
+          body: { content, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true, ...componentsOf(buttons) },
           files: files.map((f) => ({
             name: f.name,
             data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
@@ -68,11 +115,11 @@ export function createRestPort(rest: REST, options: RestPortOptions = {}): Disco
         return message.id;
       });
     },
-    async edit(channelId, messageId, content) {
+    async edit(channelId, messageId, content, buttons) {
       try {
         await riding(() =>
           rest.patch(Routes.channelMessage(channelId, messageId), {
-            body: { content, allowed_mentions: NO_PINGS },
+            body: { content, allowed_mentions: NO_PINGS, ...componentsOf(buttons) },
           }),
         );
       } catch (error) {

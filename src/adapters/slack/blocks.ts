@@ -19,6 +19,10 @@ export const MAX_FALLBACK_TEXT = 3_000;
 /** The action id of the Stop button; its value is the conversation key to cancel. */
 export const STOP_ACTION_ID = 'threadloom_stop';
 
+/** The action ids of an approval prompt's buttons; their value is the approval id. */
+export const APPROVE_ACTION_ID = 'threadloom_approve';
+export const DENY_ACTION_ID = 'threadloom_deny';
+
 /** A Slack block, as plain JSON. */
 export type Block = Readonly<Record<string, unknown>>;
 
@@ -58,6 +62,48 @@ export function workingBody(status: string, key: string): { text: string; blocks
       },
     ],
   };
+}
+
+/**
+ * A tool call waiting for approval: what it will do, and Approve / Deny buttons (left out once it is
+ * decided, when `outcome` is the line that says how).
+ */
+export function approvalBody(
+  prompt: { title: string; code: string; note: string },
+  approvalId: string,
+  outcome?: string,
+): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${prompt.title}\n\`\`\`${prompt.code}\`\`\`` } },
+  ];
+  if (outcome === undefined) {
+    blocks.push(
+      { type: 'context', elements: [{ type: 'mrkdwn', text: prompt.note }] },
+      {
+        type: 'actions',
+        block_id: 'approval',
+        elements: [
+          {
+            type: 'button',
+            action_id: APPROVE_ACTION_ID,
+            text: { type: 'plain_text', text: 'Approve' },
+            style: 'primary',
+            value: approvalId,
+          },
+          {
+            type: 'button',
+            action_id: DENY_ACTION_ID,
+            text: { type: 'plain_text', text: 'Deny' },
+            style: 'danger',
+            value: approvalId,
+          },
+        ],
+      },
+    );
+  } else {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] });
+  }
+  return { text: outcome === undefined ? prompt.title : `${prompt.title} ${outcome}`, blocks };
 }
 
 /** A short line that is not part of the answer (a notice, an ending, an error). */

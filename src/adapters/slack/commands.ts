@@ -1,5 +1,6 @@
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
+import { APPROVAL_REFUSALS } from '../../render/approval-view.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
 import { type Block, MAX_MARKDOWN_LENGTH } from './blocks.js';
@@ -41,6 +42,8 @@ export interface CommandDeps {
   recent: RecentConversations;
   isAllowed: (origin: Origin) => boolean;
   now: () => number;
+  /** SLACK_APPROVER_USERS: they may decide any approval, besides the user who asked. */
+  approverUsers: readonly string[];
 }
 
 /**
@@ -142,6 +145,19 @@ export class SlackCommands {
     if (!this.deps.isAllowed(origin) || !value.startsWith(`slack:${origin.team}:${origin.channel}:`)) return;
     if (!this.deps.orchestrator.cancel(value as ConversationKey))
       await respond('That answer has already ended.');
+  }
+
+  /**
+   * Approve or Deny under an approval prompt: the value is the approval id. A click that did not count
+   * (not the asker nor an approver, decided already, over) is answered privately.
+   */
+  async onApproval(origin: Origin, approvalId: string, approve: boolean, respond: Respond): Promise<void> {
+    const result = await this.deps.orchestrator.decide(approvalId, {
+      userId: origin.user,
+      isApprover: this.deps.approverUsers.includes(origin.user),
+      approve,
+    });
+    if (result !== 'accepted') await respond(APPROVAL_REFUSALS[result]);
   }
 
   /** The assistant view opened a thread: offer prompts. */

@@ -1,6 +1,6 @@
 import type { App, Context } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
-import { STOP_ACTION_ID } from './blocks.js';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID, STOP_ACTION_ID } from './blocks.js';
 import type { SlackCommands } from './commands.js';
 import type { Envelope, SlackInbound } from './inbound.js';
 import type { BotIdentity, SlackMessageEvent } from './parse.js';
@@ -119,6 +119,19 @@ export function registerListeners(app: App, { inbound, commands, logger, onHandl
     });
     handled({ kind: `action:${STOP_ACTION_ID}`, outcome: 'done' });
   });
+
+  for (const actionId of [APPROVE_ACTION_ID, DENY_ACTION_ID]) {
+    app.action(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const b = body as unknown as ActionBody;
+      const origin = { team: b.team?.id ?? '', channel: b.channel?.id ?? '', user: b.user?.id ?? '' };
+      const approvalId = (action as { value?: string }).value ?? '';
+      await commands.onApproval(origin, approvalId, actionId === APPROVE_ACTION_ID, async (text) => {
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      });
+      handled({ kind: `action:${actionId}`, outcome: 'done' });
+    });
+  }
 
   // The one error sink for listeners: logged with its code; users already heard back where it mattered.
   app.error(async (error) => {

@@ -3,9 +3,16 @@ import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { type AnswerJournal, NO_JOURNAL, type ReplyRenderer } from '../../core/renderer.js';
 import type { Citation, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
+import {
+  type ApprovalRequested,
+  outcomeLine,
+  prettyArguments,
+  timeLeft,
+  toolLabel,
+} from '../../render/approval-view.js';
 import { formatFootnotes } from '../../render/citations.js';
 import { toolMessage } from '../../render/tool-view.js';
-import { MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
+import { approvalBody, escapeMrkdwn, MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
 import { type Answer, FallbackAnswer } from './fallback-answer.js';
 import type { SlackAddress } from './parse.js';
 import { addressFromReplyTo } from './reply-to.js';
@@ -69,6 +76,8 @@ class RunInThread {
   private readonly log: Logger;
   /** Part of the answer could not be posted: the user is told once, at the end. */
   private failed = false;
+  /** Approval prompts of this run: approval id -> the message and what it shows. */
+  private readonly approvals = new Map<string, { ts: string | undefined; prompt: ApprovalPrompt }>();
 
   constructor(
     private readonly options: SlackRendererOptions,
@@ -138,9 +147,36 @@ class RunInThread {
       case 'error':
         await this.closeAnswers();
         return this.attempt('the error', () => this.post(noticeBody(event.text, ':warning:')));
+      case 'approval.requested':
+        return this.attempt('an approval prompt', () => this.askApproval(event));
+      case 'approval.decided': {
+        const shown = this.approvals.get(event.approvalId);
+        if (shown?.ts === undefined) return;
+        const line = outcomeLine(event.outcome, event.by, (id) => `<@${id}>`);
+        const ts = shown.ts;
+        return this.attempt('an approval outcome', () =>
+          this.options.api.call('chat.update', {
+            channel: this.address.channel,
+            ts,
+            ...approvalBody(shown.prompt, event.approvalId, line),
+          }),
+        );
+      }
       case 'usage':
         return;
     }
+  }
+
+  /** What the tool will do, with Approve and Deny; a resumed run's prompt is already there. */
+  private async askApproval(event: ApprovalRequested): Promise<void> {
+    const part = `approval:${event.approvalId}`;
+    const prompt = approvalPrompt(event);
+    const existing = this.journal.posted[part]?.[0];
+    this.approvals.set(event.approvalId, { ts: existing, prompt });
+    if (existing !== undefined) return;
+    const ts = await this.post(approvalBody(prompt, event.approvalId));
+    this.approvals.set(event.approvalId, { ts, prompt });
+    this.journal.record(part, [ts]);
   }
 
   /** Whatever is still streaming is kept as it stands; the working line goes. */
@@ -232,6 +268,23 @@ class RunInThread {
     });
     return String(result.ts);
   }
+}
+
+/** The parts of an approval prompt: who asked for which tool, its arguments, who may decide. */
+interface ApprovalPrompt {
+  title: string;
+  code: string;
+  note: string;
+}
+
+function approvalPrompt(event: ApprovalRequested): ApprovalPrompt {
+  return {
+    title: `:lock: <@${event.requesterId}>, the assistant wants to run \`${escapeMrkdwn(toolLabel(event))}\` with:`,
+    code: escapeMrkdwn(prettyArguments(event.arguments, 2500).replace(/```/g, "'''")),
+    note:
+      `Only <@${event.requesterId}> or an approver can decide; ` +
+      `no decision within ${timeLeft(event.expiresAt, Date.now())} counts as a no.`,
+  };
 }
 
 /** The answer with its sources as numbered footnotes under it. */

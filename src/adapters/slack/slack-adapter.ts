@@ -122,6 +122,7 @@ export class SlackAdapter implements PlatformAdapter {
       recent,
       isAllowed: allowed,
       now,
+      approverUsers: config.approverUsers,
     });
     this.renderer = new SlackRenderer({
       api: this.api,

@@ -66,6 +66,10 @@ export class AssistantsRun implements BackendRun {
     this.outputs = outputs;
   }
 
+  submitApprovals(): void {
+    // The Assistants API has no MCP tools: it never asks for approvals.
+  }
+
   async cancel(): Promise<void> {
     const runId = this.runId;
     if (!runId) return;

@@ -1,6 +1,6 @@
 import type { Response, ResponseOutputItem, ResponseOutputText } from 'openai/resources/responses/responses';
 import type { RunEnding, Usage } from '../../core/reply-events.js';
-import type { Annotation, BackendEvent, FileRef, FunctionCall } from '../backend.js';
+import type { Annotation, BackendEvent, FileRef, FunctionCall, McpApprovalRequest } from '../backend.js';
 
 /**
  * The service counts annotation positions in code points (it is written in Python); JavaScript
@@ -92,6 +92,15 @@ export function functionCallsOf(response: Pick<Response, 'output'>): FunctionCal
   return response.output.flatMap((item) =>
     item.type === 'function_call'
       ? [{ callId: item.call_id, name: item.name, arguments: item.arguments }]
+      : [],
+  );
+}
+
+/** The MCP calls a finished response holds until a person approves them (`mcp_approval_request` items). */
+export function mcpApprovalRequestsOf(response: Pick<Response, 'output'>): McpApprovalRequest[] {
+  return response.output.flatMap((item) =>
+    item.type === 'mcp_approval_request'
+      ? [{ id: item.id, serverLabel: item.server_label, name: item.name, arguments: item.arguments }]
       : [],
   );
 }

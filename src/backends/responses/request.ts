@@ -7,7 +7,7 @@ import type {
 import type { Profile } from '../../config/profiles/types.js';
 import type { McpToolParam } from '../../tools/mcp.js';
 import type { FunctionDefinition } from '../../tools/tool.js';
-import type { RunMessage, ToolOutput } from '../backend.js';
+import type { McpApprovalAnswer, RunMessage, ToolOutput } from '../backend.js';
 
 /** Text sent when a message carries only files: the API refuses empty input text. */
 const FILES_ONLY_TEXT = '(see the attached files)';
@@ -73,6 +73,15 @@ export function userInput(messages: readonly RunMessage[]): ResponseInputItem[] 
 /** The answers to a round of function calls, for the next response. */
 export function toolOutputInput(outputs: readonly ToolOutput[]): ResponseInputItem[] {
   return outputs.map((o) => ({ type: 'function_call_output', call_id: o.callId, output: o.output }));
+}
+
+/** A person's decisions on MCP approval requests, for the next response. */
+export function approvalInput(answers: readonly McpApprovalAnswer[]): ResponseInputItem[] {
+  return answers.map((a) => ({
+    type: 'mcp_approval_response',
+    approval_request_id: a.requestId,
+    approve: a.approve,
+  }));
 }
 
 /** Data files of the turn, for the code interpreter's container. */

@@ -8,13 +8,21 @@ import type { Logger } from '../../core/logger.js';
 import type { Usage } from '../../core/reply-events.js';
 import type { ThreadRepository } from '../../store/types.js';
 import type { FunctionDefinition } from '../../tools/tool.js';
-import type { BackendEvent, BackendRun, RunRequest, ToolOutput } from '../backend.js';
+import type { BackendEvent, BackendRun, McpApprovalAnswer, RunRequest, ToolOutput } from '../backend.js';
 import { baseName, mimeTypeOf } from '../shared/mime.js';
 import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
-import { containersOf, functionCallsOf, itemEvents, responseEnding, responseUsage } from './map-output.js';
 import {
+  containersOf,
+  functionCallsOf,
+  itemEvents,
+  mcpApprovalRequestsOf,
+  responseEnding,
+  responseUsage,
+} from './map-output.js';
+import {
+  approvalInput,
   type Continuation,
   containerFileIds,
   responseBody,
@@ -64,6 +72,7 @@ export class ResponsesRun implements BackendRun {
   private responseId: string | undefined;
   private lastSequence = -1;
   private outputs: readonly ToolOutput[] | undefined;
+  private approvals: readonly McpApprovalAnswer[] | undefined;
   private readonly reportedItems = new Set<string>();
   private readonly startedAt = Math.floor(Date.now() / 1000);
 
@@ -74,6 +83,10 @@ export class ResponsesRun implements BackendRun {
 
   submitToolOutputs(outputs: readonly ToolOutput[]): void {
     this.outputs = outputs;
+  }
+
+  submitApprovals(answers: readonly McpApprovalAnswer[]): void {
+    this.approvals = answers;
   }
 
   async cancel(): Promise<void> {
@@ -117,12 +130,24 @@ export class ResponsesRun implements BackendRun {
         }
         const ending = responseEnding(response) ?? { kind: 'failed', code: 'unknown_status' };
         const calls = functionCallsOf(response);
-        if (ending.kind === 'completed' && calls.length > 0) {
-          this.outputs = undefined;
-          yield { type: 'action.required', calls };
-          if (!this.outputs)
-            throw new Error('the response asked for function calls but no outputs were submitted');
-          input = toolOutputInput(this.outputs);
+        const requests = mcpApprovalRequestsOf(response);
+        if (ending.kind === 'completed' && (calls.length > 0 || requests.length > 0)) {
+          input = [];
+          if (requests.length > 0) {
+            // MCP calls the service holds for approval: the decisions go into the next response.
+            this.approvals = undefined;
+            yield { type: 'approval.required', requests };
+            if (!this.approvals)
+              throw new Error('the response asked for approvals but no decisions were submitted');
+            input.push(...approvalInput(this.approvals));
+          }
+          if (calls.length > 0) {
+            this.outputs = undefined;
+            yield { type: 'action.required', calls };
+            if (!this.outputs)
+              throw new Error('the response asked for function calls but no outputs were submitted');
+            input.push(...toolOutputInput(this.outputs));
+          }
           continue;
         }
         yield* this.uncitedContainerFiles(containers);

@@ -74,6 +74,7 @@ export class DiscordBot {
           messageContent: true,
           editIntervalMs: TEST_EDIT_INTERVAL_MS,
           shards: undefined,
+          approverRoles: [],
           ...(typeof options.discord === 'function' ? options.discord(fake.directory) : options.discord),
           ...settings,
         },

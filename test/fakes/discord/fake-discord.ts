@@ -9,7 +9,13 @@ import { type RecordedCall, type RecordedDownload, Recorder, type SentBody } fro
 import { Router } from './http/router.js';
 import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
 import { interactionToken, snowflake, snowflakeOnShard } from './ids.js';
-import { guildCreatePayload, guildsOn, interactionPayload, readyPayload } from './payloads.js';
+import {
+  componentInteractionPayload,
+  guildCreatePayload,
+  guildsOn,
+  interactionPayload,
+  readyPayload,
+} from './payloads.js';
 import { appRoutes } from './routes/app-routes.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import {
@@ -212,6 +218,7 @@ export class FakeDiscord {
     const interaction: FakeInteraction = {
       id: snowflake(),
       token: interactionToken(),
+      kind: 'command',
       name: input.name,
       options,
       attachments,
@@ -225,6 +232,38 @@ export class FakeDiscord {
     };
     this.world.interactions.set(interaction.id, interaction);
     this.gateway.dispatch('INTERACTION_CREATE', () => interactionPayload(this.world, interaction), {
+      guildId: interaction.guildId,
+    });
+    return interaction;
+  }
+
+  /** A user clicks a button of a message (MESSAGE_COMPONENT); the bot has `interactionAckMs` to answer. */
+  clickButton(input: { messageId: string; customId: string; userId: string }): FakeInteraction {
+    const message = this.message(input.messageId);
+    const buttons = message.components.flatMap((row) => (row.components ?? []) as { custom_id?: string }[]);
+    if (!buttons.some((b) => b.custom_id === input.customId)) {
+      throw new Error(`fake Discord: message ${message.id} has no button ${input.customId}`);
+    }
+    const channel = this.channel(message.channelId);
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: interactionToken(),
+      kind: 'component',
+      customId: input.customId,
+      messageId: message.id,
+      name: '',
+      options: [],
+      attachments: [],
+      channelId: channel.id,
+      guildId: channel.guildId,
+      userId: input.userId,
+      createdAt: Date.now(),
+      acknowledged: undefined,
+      ephemeral: false,
+      originalMessageId: undefined,
+    };
+    this.world.interactions.set(interaction.id, interaction);
+    this.gateway.dispatch('INTERACTION_CREATE', () => componentInteractionPayload(this.world, interaction), {
       guildId: interaction.guildId,
     });
     return interaction;

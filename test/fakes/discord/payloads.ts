@@ -5,6 +5,7 @@ import {
   type APIDMChannel,
   type APIGuildMember,
   type APIMessage,
+  type APIMessageComponentInteraction,
   type APIRole,
   type APITextChannel,
   type APIThreadChannel,
@@ -14,6 +15,7 @@ import {
   ApplicationIntegrationType,
   type ChannelFlags,
   ChannelType,
+  ComponentType,
   type GatewayGuildCreateDispatchData,
   type GatewayMessageCreateDispatchData,
   type GatewayMessageReactionAddDispatchData,
@@ -104,7 +106,7 @@ export function messagePayload(world: World, message: FakeMessage): APIMessage {
     mention_everyone: false,
     attachments: message.attachments.map(attachmentPayload),
     embeds: [],
-    components: [],
+    components: structuredClone(message.components) as unknown as NonNullable<APIMessage['components']>,
     timestamp: iso(message.createdAt),
     edited_timestamp: message.editedAt === undefined ? null : iso(message.editedAt),
     flags: message.flags,
@@ -326,6 +328,51 @@ export function interactionPayload(
       options: interaction.options as APIApplicationCommandInteractionDataBasicOption[],
       ...(interaction.attachments.length > 0 && { resolved: { attachments } }),
     },
+  };
+  if (!guild) {
+    return {
+      ...common,
+      channel: dmPayload(world, channel),
+      authorizing_integration_owners: { [ApplicationIntegrationType.UserInstall]: interaction.userId },
+      context: InteractionContextType.BotDM,
+      user: userPayload(world.user(interaction.userId)),
+    };
+  }
+  return {
+    ...common,
+    channel:
+      channel.type === ChannelType.PublicThread ? threadPayload(world, channel) : textChannelPayload(channel),
+    authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guild.id },
+    context: InteractionContextType.Guild,
+    guild_id: guild.id,
+    guild: { id: guild.id, locale: Locale.EnglishUS, features: [] },
+    guild_locale: Locale.EnglishUS,
+    member: { ...memberPayload(world, guild, interaction.userId), permissions: ALL_PERMISSIONS },
+  };
+}
+
+/** INTERACTION_CREATE for a button click (MESSAGE_COMPONENT), with the message the button is on. */
+export function componentInteractionPayload(
+  world: World,
+  interaction: FakeInteraction,
+): APIMessageComponentInteraction {
+  const channel = world.channels.get(interaction.channelId);
+  const message = world.messages.get(interaction.messageId ?? '');
+  if (!channel || !message) throw new Error(`fake Discord: no message ${interaction.messageId}`);
+  const guild = interaction.guildId === undefined ? undefined : world.guild(interaction.guildId);
+  const common = {
+    id: interaction.id,
+    application_id: world.bot.id,
+    type: InteractionType.MessageComponent as const,
+    token: interaction.token,
+    version: 1 as const,
+    locale: Locale.EnglishUS,
+    app_permissions: ALL_PERMISSIONS,
+    entitlements: [],
+    attachment_size_limit: 10 * 1024 * 1024,
+    channel_id: interaction.channelId,
+    message: messagePayload(world, message),
+    data: { custom_id: interaction.customId ?? '', component_type: ComponentType.Button as const },
   };
   if (!guild) {
     return {

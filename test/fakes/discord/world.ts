@@ -108,12 +108,19 @@ export interface FakeMessage {
   reactions: Map<string, Set<string>>;
   /** The `nonce` it was created with, if any. */
   nonce?: string;
+  /** Message components (action rows of buttons) as Discord shows them, ids assigned. */
+  components: Record<string, unknown>[];
 }
 
-/** A slash command a user ran, and how the bot answered it. */
+/** A slash command a user ran or a button a user clicked, and how the bot answered it. */
 export interface FakeInteraction {
   id: string;
   token: string;
+  /** `command`: a slash command (type 2); `component`: a button click (MESSAGE_COMPONENT, type 3). */
+  kind: 'command' | 'component';
+  /** Buttons: the clicked button's custom_id and the message it is on. */
+  customId?: string;
+  messageId?: string;
   name: string;
   options: { name: string; type: number; value: string | number | boolean }[];
   attachments: FakeAttachment[];
@@ -121,8 +128,8 @@ export interface FakeInteraction {
   guildId: string | undefined;
   userId: string;
   createdAt: number;
-  /** How the bot answered the interaction callback, if it did. */
-  acknowledged: 'deferred' | 'replied' | undefined;
+  /** How the bot answered the interaction callback, if it did (`updated`: types 6 and 7 on a button). */
+  acknowledged: 'deferred' | 'replied' | 'updated' | undefined;
   ephemeral: boolean;
   originalMessageId: string | undefined;
 }
@@ -206,6 +213,7 @@ export class World {
       webhookId: undefined,
       threadId: undefined,
       reactions: new Map(),
+      components: [],
       ...input,
     };
     this.messages.set(message.id, message);

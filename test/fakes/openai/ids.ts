@@ -12,10 +12,10 @@ export function newId(prefix: 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call
 
 /**
  * A Responses / Conversations / Containers id: the prefix and 48 hex digits, as the service writes
- * them (`resp_68af40...`, `conv_...`, `msg_...`, `fc_...`, `ci_...`, `fs_...`, `cntr_...`, `cfile_...`).
+ * them (`resp_68af40...`, `conv_...`, `msg_...`, `fc_...`, `ci_...`, `fs_...`, `cntr_...`, `cfile_...`, `mcpr_...`).
  */
 export function newHexId(
-  prefix: 'resp' | 'conv' | 'msg' | 'fc' | 'fco' | 'ci' | 'fs' | 'cntr' | 'cfile',
+  prefix: 'resp' | 'conv' | 'msg' | 'fc' | 'fco' | 'ci' | 'fs' | 'cntr' | 'cfile' | 'mcpr' | 'mcpa',
 ): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;
 }

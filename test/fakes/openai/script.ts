@@ -79,6 +79,25 @@ export interface FunctionCallsStep {
   calls: readonly FunctionCallSpec[];
 }
 
+export interface McpApprovalRequestSpec {
+  serverLabel: string;
+  name: string;
+  /** Raw JSON text, or an object that is serialised. */
+  arguments: string | Record<string, unknown>;
+  /** Fixed request id; generated (`mcpr_...`) when absent. */
+  id?: string;
+}
+
+/**
+ * MCP tool calls the service holds until the client approves them (Responses API only: the Assistants
+ * API has no MCP tools). Ends the round: the next request must answer each with an
+ * `mcp_approval_response`. Must be last.
+ */
+export interface McpApprovalRequestsStep {
+  type: 'mcp_approval_requests';
+  requests: readonly McpApprovalRequestSpec[];
+}
+
 /** The model is slow: nothing happens for `ms` (Infinity: until the run is cancelled or expires). */
 export interface WaitStep {
   type: 'wait';
@@ -106,6 +125,7 @@ export type ScriptStep =
   | CodeInterpreterStep
   | FileSearchStep
   | FunctionCallsStep
+  | McpApprovalRequestsStep
   | WaitStep
   | EndStep;
 
@@ -147,6 +167,15 @@ export interface SubmittedToolOutput {
   output: string;
 }
 
+/** An MCP approval request of the previous round with the client's decision on it. */
+export interface SubmittedApproval {
+  requestId: string;
+  serverLabel: string;
+  name: string;
+  arguments: string;
+  approve: boolean;
+}
+
 /** What the model sees when it is asked to act. */
 export interface ScriptContext {
   /** 1 on the turn's first model call, n + 1 after the n-th round of function outputs. */
@@ -159,6 +188,8 @@ export interface ScriptContext {
   files: readonly AttachedFile[];
   /** The previous round's function calls and their outputs; empty in round 1. */
   toolOutputs: readonly SubmittedToolOutput[];
+  /** Responses API: the previous round's MCP approval requests and the decisions; empty or absent otherwise. */
+  approvals?: readonly SubmittedApproval[];
   instructions: string;
   tools: readonly DeclaredTool[];
   /** Everything said before this turn in the thread or conversation, oldest first. */
@@ -176,7 +207,9 @@ export async function playRound(script: ModelScript, context: ScriptContext): Pr
   const round: ScriptRound = isStepList(result) ? { steps: result } : result;
   round.steps.forEach((step, i) => {
     const last = i === round.steps.length - 1;
-    if ((step.type === 'function_calls' || step.type === 'end') && !last) {
+    const ends =
+      step.type === 'function_calls' || step.type === 'mcp_approval_requests' || step.type === 'end';
+    if (ends && !last) {
       throw new Error(`fake script: a '${step.type}' step must be the last of its round (step ${i})`);
     }
     if (step.type === 'function_calls' && step.calls.length === 0) {
@@ -262,6 +295,19 @@ export function functionCall(
   callId?: string,
 ): FunctionCallsStep {
   return functionCalls({ name, arguments: args, ...(callId !== undefined && { callId }) });
+}
+
+/** One MCP call held for approval (Responses API); the next request must approve or deny it. */
+export function mcpApprovalRequest(
+  serverLabel: string,
+  name: string,
+  args: McpApprovalRequestSpec['arguments'],
+  id?: string,
+): McpApprovalRequestsStep {
+  return {
+    type: 'mcp_approval_requests',
+    requests: [{ serverLabel, name, arguments: args, ...(id !== undefined && { id }) }],
+  };
 }
 
 /** Nothing happens for `ms`; `hang()` waits until the run is cancelled or expires. */

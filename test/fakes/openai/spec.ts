@@ -112,6 +112,14 @@ function applyKnownDeviations(schemas: JsonObject): void {
   if (!isObject(inputItem) || !Array.isArray(inputItem.oneOf)) throw new Error('spec: InputItem is no oneOf');
   inputItem.anyOf = inputItem.oneOf;
   delete inputItem.oneOf;
+  // An `mcp_approval_response` input item names the request it answers by `approval_request_id` (what
+  // the SDK sends and the service reads); the document also requires a `request_id` it never defines.
+  for (const name of ['MCPApprovalResponse', 'MCPApprovalResponseResource']) {
+    const schema = schemas[name];
+    if (!isObject(schema) || !Array.isArray(schema.required))
+      throw new Error(`spec: ${name} has no required`);
+    schema.required = schema.required.filter((field) => field !== 'request_id');
+  }
   // A response carries `usage: null` until it ends (response.created, in_progress, a queued
   // background response); the document only has the object.
   const responseParts = (schemas.Response as JsonObject | undefined)?.allOf;

@@ -41,6 +41,8 @@ export interface SlackBotOptions {
   /** Socket Mode (an app token) instead of HTTP mode. */
   socketMode?: boolean;
   updateIntervalMs?: number;
+  /** SLACK_APPROVER_USERS. */
+  approverUsers?: readonly string[];
   appendIntervalMs?: number;
   rates?: Partial<SlackRates>;
   script?: ModelScript;
@@ -118,6 +120,7 @@ export class SlackBot {
       cancel: (key) => core.orchestrator.cancel(key),
       reset: (key) => core.orchestrator.reset(key),
       isBusy: (key) => core.orchestrator.isBusy(key),
+      decide: (approvalId, decider) => core.orchestrator.decide(approvalId, decider),
     };
     const config: SlackConfig = {
       botToken: FAKE_TEAM.botToken,
@@ -126,6 +129,7 @@ export class SlackBot {
       apiUrl: slack.apiUrl,
       allow: { spaces: [], channels: [], roles: [], users: [], ...options.allow },
       updateIntervalMs: options.updateIntervalMs ?? 20,
+      approverUsers: options.approverUsers ?? [],
     };
     const adapter = createSlackAdapter(config, {
       port: 0,

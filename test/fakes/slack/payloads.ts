@@ -100,3 +100,24 @@ export function stopAction(fields: {
   if (fields.user) payload.user = { id: fields.user, name: 'someone', team_id: FAKE_TEAM.teamId };
   return payload;
 }
+
+/** A click on an approval prompt's Approve or Deny (`block_actions`); `value` is the approval id. */
+export function approvalAction(fields: {
+  actionId: 'threadloom_approve' | 'threadloom_deny';
+  value: string;
+  response_url: string;
+  channel?: string;
+  user?: string;
+}): Json {
+  const payload = stopAction(fields);
+  const action = (payload.actions as Json[])[0] as Json;
+  action.action_id = fields.actionId;
+  action.block_id = 'approval';
+  action.text = {
+    type: 'plain_text',
+    text: fields.actionId === 'threadloom_approve' ? 'Approve' : 'Deny',
+    emoji: true,
+  };
+  action.style = fields.actionId === 'threadloom_approve' ? 'primary' : 'danger';
+  return payload;
+}

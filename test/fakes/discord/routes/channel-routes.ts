@@ -4,6 +4,7 @@ import type { Route, RouteRequest } from '../http/router.js';
 import { channelPayload } from '../payloads.js';
 import type { FakeChannel, FakeMessage, FakePermission } from '../world.js';
 import {
+  componentsOf,
   contentOf,
   dispatchMessage,
   dispatchMessageDelete,
@@ -76,6 +77,7 @@ export function channelRoutes(ctx: FakeContext): Route[] {
           mentions: mentionsIn(world, content),
           attachments: request.files.map((file) => storeUpload(ctx, channel.id, file)),
           ...(nonce && { nonce: nonce.value }),
+          components: componentsOf(request.json) ?? [],
         });
         dispatchMessage(ctx, 'MESSAGE_CREATE', message);
         return { status: 200, body: showMessage(ctx, message) };
@@ -107,6 +109,8 @@ export function channelRoutes(ctx: FakeContext): Route[] {
           message.content = content;
           message.mentions = mentionsIn(world, content);
         }
+        const components = componentsOf(request.json);
+        if (components !== undefined) message.components = components;
         message.editedAt = Date.now();
         dispatchMessage(ctx, 'MESSAGE_UPDATE', message);
         return { status: 200, body: showMessage(ctx, message) };

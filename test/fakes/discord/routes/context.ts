@@ -113,6 +113,42 @@ export function contentOf(json: unknown): string | undefined {
   return content;
 }
 
+/**
+ * `components` of a message body as Discord keeps them: action rows of buttons (the only kind the
+ * fake knows), each numbered with an `id` as Discord numbers them. Undefined when the body has none.
+ */
+export function componentsOf(json: unknown): Record<string, unknown>[] | undefined {
+  const components = (json as { components?: unknown } | undefined)?.components;
+  if (components === undefined || components === null) return undefined;
+  if (!Array.isArray(components)) throw invalidField('components', 'BASE_TYPE_LIST', 'Must be a list.');
+  if (components.length > 5)
+    throw invalidField('components', 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
+  let id = 0;
+  return components.map((row: { type?: unknown; components?: unknown }, i) => {
+    if (row?.type !== 1 || !Array.isArray(row.components)) {
+      throw invalidField(
+        `components.${i}`,
+        'UNION_TYPE_CHOICES',
+        'Value of field "type" must be one of (1,).',
+      );
+    }
+    const rowId = ++id;
+    const buttons = row.components.map((button: Record<string, unknown>, j) => {
+      const customId = button?.custom_id;
+      if (
+        button?.type !== 2 ||
+        typeof customId !== 'string' ||
+        customId.length === 0 ||
+        customId.length > 100
+      ) {
+        throw invalidField(`components.${i}.components.${j}`, 'COMPONENT_INVALID', 'Invalid button.');
+      }
+      return { ...button, id: ++id };
+    });
+    return { type: 1, id: rowId, components: buttons };
+  });
+}
+
 /** Users mentioned as `<@id>` or `<@!id>` in the content, that the fake knows. */
 export function mentionsIn(world: World, content: string): string[] {
   const ids = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1] as string);

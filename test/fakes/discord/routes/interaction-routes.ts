@@ -3,6 +3,7 @@ import { DiscordHttpError, invalidField } from '../http/errors.js';
 import type { Route, RouteRequest } from '../http/router.js';
 import type { FakeInteraction, FakeMessage } from '../world.js';
 import {
+  componentsOf,
   contentOf,
   dispatchMessage,
   type FakeContext,
@@ -78,6 +79,26 @@ export function interactionRoutes(ctx: FakeContext): Route[] {
         const body = (request.json ?? {}) as { type?: unknown; data?: { flags?: unknown } };
         const flags = typeof body.data?.flags === 'number' ? body.data.flags & MessageFlags.Ephemeral : 0;
         let message: FakeMessage;
+        if (
+          interaction.kind === 'component' &&
+          (body.type === InteractionResponseType.DeferredMessageUpdate ||
+            body.type === InteractionResponseType.UpdateMessage)
+        ) {
+          // A button's message is updated in place (7), or will be later (6): no new message.
+          const clicked = world.messages.get(interaction.messageId ?? '');
+          if (!clicked || clicked.deleted) throw new DiscordHttpError('unknownMessage');
+          if (body.type === InteractionResponseType.UpdateMessage) {
+            const content = contentOf(body.data);
+            if (content !== undefined) clicked.content = content;
+            const components = componentsOf(body.data);
+            if (components !== undefined) clicked.components = components;
+            clicked.editedAt = Date.now();
+            dispatchMessage(ctx, 'MESSAGE_UPDATE', clicked);
+          }
+          interaction.acknowledged = 'updated';
+          interaction.originalMessageId = clicked.id;
+          return { status: 204 };
+        }
         if (body.type === InteractionResponseType.DeferredChannelMessageWithSource) {
           message = respond(interaction, '', flags | MessageFlags.Loading, request);
           interaction.acknowledged = 'deferred';
@@ -87,7 +108,13 @@ export function interactionRoutes(ctx: FakeContext): Route[] {
           message = respond(interaction, content, flags, request);
           interaction.acknowledged = 'replied';
         } else {
-          throw invalidField('type', 'BASE_TYPE_CHOICES', 'Value must be one of {4, 5}.');
+          throw invalidField(
+            'type',
+            'BASE_TYPE_CHOICES',
+            interaction.kind === 'component'
+              ? 'Value must be one of {4, 5, 6, 7}.'
+              : 'Value must be one of {4, 5}.',
+          );
         }
         interaction.ephemeral = flags !== 0;
         interaction.originalMessageId = message.id;

@@ -171,6 +171,8 @@ export class RunEngine {
           else if (step.type === 'file_search') await playFileSearch(scope, step);
           else if (step.type === 'wait') await pause(step.ms, scope.signal);
           else if (step.type === 'function_calls') calls = step;
+          else if (step.type === 'mcp_approval_requests')
+            throw new Error('fake script: MCP approval requests exist only in the Responses API');
           else ending = step.ending;
         }
         flushImages(scope);

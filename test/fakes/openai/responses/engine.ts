@@ -9,6 +9,7 @@ import {
   playRound,
   type ScriptEnding,
   type ScriptUsage,
+  type SubmittedApproval,
   type SubmittedToolOutput,
 } from '../script.js';
 import type { ContainerRecord, ContainerStore } from './containers.js';
@@ -18,10 +19,18 @@ import {
   playCode,
   playFileSearch,
   playFunctionCalls,
+  playMcpApprovalRequests,
   playText,
 } from './item-player.js';
 import { isTerminal, type ResponseRecord, type ResponsesState } from './state.js';
-import { type EventBody, type FunctionCallItem, presentResponse, type StreamEvent, usageOf } from './wire.js';
+import {
+  type EventBody,
+  type FunctionCallItem,
+  type McpApprovalRequestItem,
+  presentResponse,
+  type StreamEvent,
+  usageOf,
+} from './wire.js';
 
 export interface ResponseEngineOptions {
   state: ResponsesState;
@@ -38,6 +47,7 @@ export interface RoundInput {
   instructions: string;
   tools: readonly DeclaredTool[];
   toolOutputs: readonly SubmittedToolOutput[];
+  approvals: readonly SubmittedApproval[];
 }
 
 const OPEN_ITEM = new Set(['in_progress', 'interpreting', 'searching']);
@@ -133,6 +143,7 @@ export class ResponseEngine {
     const { turn } = record;
     let ending: ScriptEnding | undefined;
     let calls: FunctionCallItem[] = [];
+    let approvals: McpApprovalRequestItem[] = [];
     let usage: ScriptUsage | undefined;
     try {
       await pause(0, scope.signal);
@@ -156,6 +167,9 @@ export class ResponseEngine {
         else if (step.type === 'function_calls') {
           await flushCitations(scope);
           calls = playFunctionCalls(scope, step);
+        } else if (step.type === 'mcp_approval_requests') {
+          await flushCitations(scope);
+          approvals = playMcpApprovalRequests(scope, step);
         } else ending = step.ending;
       }
       await flushCitations(scope);
@@ -172,7 +186,7 @@ export class ResponseEngine {
       ...input.toolOutputs.map((o) => o.output),
     ];
     usage ??= { inputTokens: estimateTokens(said.join('\n')), outputTokens: scope.outputTokens };
-    this.#finish(record, ending, calls, usage);
+    this.#finish(record, ending, calls, approvals, usage);
   }
 
   /** The terminal transition: open items end incomplete, the conversation gets the output and unlocks. */
@@ -180,10 +194,12 @@ export class ResponseEngine {
     record: ResponseRecord,
     ending: ScriptEnding | undefined,
     calls: FunctionCallItem[],
+    approvals: McpApprovalRequestItem[],
     usage: ScriptUsage,
   ): void {
     const { response } = record;
-    for (const item of response.output) if (OPEN_ITEM.has(item.status)) item.status = 'incomplete';
+    for (const item of response.output)
+      if ('status' in item && OPEN_ITEM.has(item.status)) item.status = 'incomplete';
     response.usage = usageOf(
       usage.inputTokens,
       usage.outputTokens,
@@ -208,6 +224,7 @@ export class ResponseEngine {
       response.error = { code: 'server_error', message: 'The response expired before it could complete.' };
     } else response.status = 'cancelled';
     record.pendingCalls = response.status === 'completed' ? calls : [];
+    record.pendingApprovals = response.status === 'completed' ? approvals : [];
     const conversation =
       record.conversationId && this.#options.state.conversations.get(record.conversationId);
     if (conversation) {

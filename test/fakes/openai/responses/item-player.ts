@@ -8,6 +8,7 @@ import {
   type FileSearchStep,
   type FunctionCallsStep,
   type GeneratedFile,
+  type McpApprovalRequestsStep,
   type TextStep,
 } from '../script.js';
 import type { ContainerFile, ContainerRecord, ContainerStore } from './containers.js';
@@ -19,6 +20,7 @@ import {
   type EventBody,
   type FileSearchCallItem,
   type FunctionCallItem,
+  type McpApprovalRequestItem,
   type OutputAnnotation,
   type OutputItem,
   type OutputMessageItem,
@@ -239,6 +241,26 @@ export async function playFileSearch(scope: PlayScope, step: FileSearchStep): Pr
 }
 
 /** Function calls: each an item whose arguments stream in; the response then ends, waiting for outputs. */
+/** MCP calls held for approval: each an `mcp_approval_request` item, added and done at once. */
+export function playMcpApprovalRequests(
+  scope: PlayScope,
+  step: McpApprovalRequestsStep,
+): McpApprovalRequestItem[] {
+  return step.requests.map((spec) => {
+    const item: McpApprovalRequestItem = {
+      id: spec.id ?? newHexId('mcpr'),
+      type: 'mcp_approval_request',
+      server_label: spec.serverLabel,
+      name: spec.name,
+      arguments: typeof spec.arguments === 'string' ? spec.arguments : JSON.stringify(spec.arguments),
+    };
+    const output_index = addItem(scope, item);
+    doneItem(scope, output_index, item);
+    scope.outputTokens += estimateTokens(item.arguments);
+    return item;
+  });
+}
+
 export function playFunctionCalls(scope: PlayScope, step: FunctionCallsStep): FunctionCallItem[] {
   return step.calls.map((spec) => {
     const args = argumentsText(spec);

@@ -10,6 +10,7 @@ import {
   type InputMessageItem,
   type InputPart,
   itemText,
+  type McpApprovalResponseItem,
   type OutputMessageItem,
   type StoredItem,
 } from './wire.js';
@@ -149,6 +150,8 @@ export interface ParsedInput {
   outputs: FunctionCallOutputItem[];
   /** `function_call` items the input carries itself (a stateless client's tool round). */
   calls: FunctionCallItem[];
+  /** `mcp_approval_response` items: the client's decisions on held MCP calls. */
+  approvals: McpApprovalResponseItem[];
 }
 
 function textOf(value: unknown, param: string): string {
@@ -202,7 +205,15 @@ function assistantMessage(content: unknown, param: string): OutputMessageItem {
  * parameter errors name (a conversation's `items` take the same items).
  */
 export function parseInput(raw: unknown, files: FileStore, name = 'input'): ParsedInput {
-  const parsed: ParsedInput = { items: [], userMessages: [], history: [], files: [], outputs: [], calls: [] };
+  const parsed: ParsedInput = {
+    items: [],
+    userMessages: [],
+    history: [],
+    files: [],
+    outputs: [],
+    calls: [],
+    approvals: [],
+  };
   const list = typeof raw === 'string' ? [{ role: 'user', content: raw }] : (raw ?? []);
   expectType(list, 'array', name);
   (list as unknown[]).forEach((value, i) => {
@@ -252,8 +263,29 @@ export function parseInput(raw: unknown, files: FileStore, name = 'input'): Pars
       };
       parsed.items.push(item);
       parsed.calls.push(item);
+    } else if (type === 'mcp_approval_response') {
+      const approve = requireField(entry, 'approve', `${param}.`);
+      expectType(approve, 'boolean', `${param}.approve`);
+      const reason = entry.reason ?? null;
+      if (reason !== null) expectType(reason, 'string', `${param}.reason`);
+      const item: McpApprovalResponseItem = {
+        id: newHexId('mcpa'),
+        type: 'mcp_approval_response',
+        approval_request_id: textOf(
+          requireField(entry, 'approval_request_id', `${param}.`),
+          `${param}.approval_request_id`,
+        ),
+        approve: approve as boolean,
+        reason: reason as string | null,
+      };
+      parsed.items.push(item);
+      parsed.approvals.push(item);
     } else {
-      invalidValue(type, ['message', 'function_call', 'function_call_output'], `${param}.type`);
+      invalidValue(
+        type,
+        ['message', 'function_call', 'function_call_output', 'mcp_approval_response'],
+        `${param}.type`,
+      );
     }
   });
   splitTurn(parsed);

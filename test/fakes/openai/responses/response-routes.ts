@@ -198,6 +198,7 @@ export function responseRoutes(deps: ResponseRouteDeps): Route[] {
       instructions: response.instructions ?? '',
       tools: tools.declared,
       toolOutputs: planned.toolOutputs,
+      approvals: planned.approvals,
     };
     if (flags.stream) return streamResponse(record, engine, -1, () => engine.start(record, round));
     engine.start(record, round);

@@ -1,6 +1,13 @@
 import { badRequest, FakeApiError } from '../http/errors.js';
 import type { ScriptContext } from '../script.js';
-import type { FunctionCallItem, ResponseStatus, StoredItem, StreamEvent, WireResponse } from './wire.js';
+import type {
+  FunctionCallItem,
+  McpApprovalRequestItem,
+  ResponseStatus,
+  StoredItem,
+  StreamEvent,
+  WireResponse,
+} from './wire.js';
 
 /** Receives every stream event of a response, in order; `undefined` once the response is over. */
 export type ResponseListener = (event: StreamEvent | undefined) => void;
@@ -29,6 +36,8 @@ export interface ResponseRecord {
   round: number;
   /** The function calls a completed response ended with: the next response must answer them. */
   pendingCalls: FunctionCallItem[];
+  /** The MCP approval requests a completed response ended with: the next response must answer them. */
+  pendingApprovals: McpApprovalRequestItem[];
   /** Resolves when the response has reached its final status. */
   finished: Promise<void>;
   markFinished(): void;
@@ -55,7 +64,7 @@ export interface ConversationRecord {
 export function newRecord(
   fields: Omit<
     ResponseRecord,
-    'events' | 'listeners' | 'abort' | 'pendingCalls' | 'finished' | 'markFinished'
+    'events' | 'listeners' | 'abort' | 'pendingCalls' | 'pendingApprovals' | 'finished' | 'markFinished'
   >,
 ): ResponseRecord {
   let markFinished = () => {};
@@ -68,6 +77,7 @@ export function newRecord(
     listeners: new Set(),
     abort: new AbortController(),
     pendingCalls: [],
+    pendingApprovals: [],
     finished,
     markFinished: () => markFinished(),
   };

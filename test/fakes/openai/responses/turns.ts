@@ -1,6 +1,6 @@
 import type { FileStore } from '../files/file-store.js';
 import { badRequest } from '../http/errors.js';
-import type { SubmittedToolOutput } from '../script.js';
+import type { SubmittedApproval, SubmittedToolOutput } from '../script.js';
 import type { ContainerStore } from './containers.js';
 import type { ParsedInput, ParsedTools } from './request.js';
 import type { ConversationRecord, ResponseRecord, ResponsesState, TurnBase } from './state.js';
@@ -41,6 +41,7 @@ export interface PlannedTurn {
   turn: TurnBase;
   round: number;
   toolOutputs: SubmittedToolOutput[];
+  approvals: SubmittedApproval[];
 }
 
 /**
@@ -75,7 +76,26 @@ export function planTurn(
       output: outputText(output.output),
     };
   });
-  if (previous && pending.length > 0) {
+  const held = previous?.pendingApprovals ?? [];
+  for (const request of held) {
+    if (!input.approvals.some((a) => a.approval_request_id === request.id)) {
+      throw badRequest(`No approval response found for MCP approval request ${request.id}.`, 'input');
+    }
+  }
+  const approvals = input.approvals.map((answer) => {
+    const request = held.find((r) => r.id === answer.approval_request_id);
+    if (!request) {
+      throw badRequest(`No MCP approval request found with id ${answer.approval_request_id}.`, 'input');
+    }
+    return {
+      requestId: request.id,
+      serverLabel: request.server_label,
+      name: request.name,
+      arguments: request.arguments,
+      approve: answer.approve,
+    };
+  });
+  if (previous && (pending.length > 0 || held.length > 0)) {
     const userMessages = [...previous.turn.userMessages, ...input.userMessages];
     const turn: TurnBase = {
       ...previous.turn,
@@ -83,7 +103,7 @@ export function planTurn(
       text: userMessages.join('\n'),
       files: [...previous.turn.files, ...input.files],
     };
-    return { turn, round: previous.round + 1, toolOutputs };
+    return { turn, round: previous.round + 1, toolOutputs, approvals };
   }
   const turn: TurnBase = {
     userMessages: input.userMessages,
@@ -92,7 +112,7 @@ export function planTurn(
     history: [...history(), ...input.history],
   };
   // A stateless client answering calls it sent back itself is in the round after them.
-  return { turn, round: toolOutputs.length > 0 ? 2 : 1, toolOutputs };
+  return { turn, round: toolOutputs.length > 0 ? 2 : 1, toolOutputs, approvals };
 }
 
 /**

@@ -96,10 +96,33 @@ export interface FileSearchCallItem {
   results: FileSearchResultItem[] | null;
 }
 
-export type OutputItem = OutputMessageItem | FunctionCallItem | CodeInterpreterCallItem | FileSearchCallItem;
+/** An MCP call the service holds until the client approves it. */
+export interface McpApprovalRequestItem {
+  id: string;
+  type: 'mcp_approval_request';
+  server_label: string;
+  name: string;
+  arguments: string;
+}
+
+/** The client's decision on an MCP approval request. */
+export interface McpApprovalResponseItem {
+  id: string;
+  type: 'mcp_approval_response';
+  approval_request_id: string;
+  approve: boolean;
+  reason: string | null;
+}
+
+export type OutputItem =
+  | OutputMessageItem
+  | FunctionCallItem
+  | CodeInterpreterCallItem
+  | FileSearchCallItem
+  | McpApprovalRequestItem;
 
 /** Anything a conversation or a response's input holds. */
-export type StoredItem = InputMessageItem | OutputItem | FunctionCallOutputItem;
+export type StoredItem = InputMessageItem | OutputItem | FunctionCallOutputItem | McpApprovalResponseItem;
 
 export interface ResponseUsage {
   input_tokens: number;
