@@ -9,7 +9,7 @@ import { createOpenAIClient } from '../../src/backends/shared/openai-client.js';
 import type { Profiles } from '../../src/config/profiles/index.js';
 import type { AssistantConfig, RunConfig } from '../../src/config/types.js';
 import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { type Logger, silentLogger } from '../../src/core/logger.js';
 import type { InboundFile, InboundMessage } from '../../src/core/messages.js';
 import type { ReplyEvent } from '../../src/core/reply-events.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
@@ -45,6 +45,8 @@ export const TEST_RUN: RunConfig = {
 
 export interface HarnessOptions {
   run?: Partial<RunConfig>;
+  /** Where the bot's logs go (silent unless a test reads them). */
+  logger?: Logger;
   /** The SDK's own retries (429, 5xx); 0 unless a test is about them. */
   maxRetries?: number;
   /** Assistants backend: how runs are polled. */
@@ -108,7 +110,7 @@ export class Harness {
       { apiKey: 'test', baseURL: fake.url },
       { maxRetries: options.maxRetries ?? 0 },
     );
-    const logger = silentLogger();
+    const logger = options.logger ?? silentLogger();
     const backend = createTestBackend(backendName, {
       client,
       assistant: { ...TEST_ASSISTANT, ...options.assistant, backend: backendName },

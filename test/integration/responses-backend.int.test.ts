@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/core/logger.js';
 import type { RunRecord } from '../../src/store/types.js';
 import { answerText, Harness, ofType } from '../contract/harness.js';
 import {
@@ -192,6 +194,33 @@ describe('responses backend: resilience', () => {
     expect(resumes.length).toBeGreaterThan(0);
     expect(resumes[0]?.query.starting_after).toMatch(/^\d+$/);
     expect(ofType(events, 'done')).toEqual([{ type: 'done', ending: { kind: 'completed' } }]);
+  });
+
+  it('names the conversation and the run on every log line of a turn', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().trim().split('\n'));
+        done();
+      },
+    });
+    const bot = await Harness.start('responses', { logger: createLogger('debug', sink) });
+    h = bot;
+    bot.fake.setScript(() => [text('A cut answer, resumed.', { chunkSize: 3, delayMs: 2 })]);
+    bot.fake.streamUnavailable = { cutAfterEvents: 8, how: 'destroy' };
+    await bot.ask('tell me');
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const turn = logged.filter((l) => l.conversation === bot.key);
+    // The dropped stream was logged, and resumed; every line from the run's start on names it.
+    expect(turn.some((l) => /dropped|broke/.test(String(l.msg)))).toBe(true);
+    const started = turn.findIndex((l) => l.msg === 'run started');
+    expect(started).toBeGreaterThanOrEqual(0);
+    for (const line of logged.slice(logged.indexOf(turn[started] as Record<string, unknown>))) {
+      expect(line, String(line.msg)).toMatchObject({
+        conversation: h.key,
+        runId: expect.stringMatching(/^resp_/),
+      });
+    }
   });
 
   it('gives up a stream that goes silent and resumes it, ending in the full answer', async () => {

@@ -17,11 +17,15 @@ export interface SlackRates {
   special: RateBudgetOptions;
 }
 
-/** Slack's published limits, with a little burst so a fresh answer does not wait. */
+/**
+ * Slack's published limits less a tenth, with a little burst so a fresh answer does not wait. The
+ * tenth is headroom: calls released on time here can still arrive bunched up at Slack (connection
+ * reuse, network jitter), and a bucket paced at exactly the limit then meets an occasional 429.
+ */
 export const DEFAULT_SLACK_RATES = {
-  tier2: { perSecond: 20 / 60, burst: 3 },
-  tier3: { perSecond: 50 / 60, burst: 5 },
-  tier4: { perSecond: 100 / 60, burst: 10 },
+  tier2: { perSecond: (0.9 * 20) / 60, burst: 3 },
+  tier3: { perSecond: (0.9 * 50) / 60, burst: 5 },
+  tier4: { perSecond: (0.9 * 100) / 60, burst: 10 },
   postPerChannel: { perSecond: 1, burst: 3 },
   special: { perSecond: 5, burst: 10 },
 } as const satisfies SlackRates;

@@ -51,6 +51,8 @@ type Source = { kind: 'stream'; stream: AbortableStream<AssistantStreamEvent> } 
  */
 export class AssistantsRun implements BackendRun {
   private runId: string | undefined;
+  /** The run's logger: every line names the conversation, and the run once it is known. */
+  private log: Logger;
   private outputs: readonly ToolOutput[] | undefined;
   private readonly reportedSteps = new Set<string>();
   private readonly reportedMessages = new Set<string>();
@@ -60,7 +62,9 @@ export class AssistantsRun implements BackendRun {
   constructor(
     private readonly deps: AssistantsRunDeps,
     private readonly request: RunRequest,
-  ) {}
+  ) {
+    this.log = deps.logger;
+  }
 
   submitToolOutputs(outputs: readonly ToolOutput[]): void {
     this.outputs = outputs;
@@ -97,9 +101,10 @@ export class AssistantsRun implements BackendRun {
         // Re-attached after a restart: the run's steps are polled from its first one, so every
         // message it wrote is reported whole (the renderer edits what was already posted).
         this.runId = resume.runId;
+        this.log = this.deps.logger.child({ runId: this.runId });
         source = { kind: 'poll' };
       } else {
-        await addMessages(this.deps.client, this.request, this.deps.logger);
+        await addMessages(this.deps.client, this.request, this.log);
         source = yield* this.start();
       }
       for (;;) {
@@ -119,7 +124,7 @@ export class AssistantsRun implements BackendRun {
       // Once our signal is aborted, whatever failed (the SDK's abort error, a cut stream, a sleep)
       // failed because of it: the run is to be cancelled, not reported as broken.
       if (!this.signal.aborted) throw toAssistantError(error, 'assistant run');
-      this.deps.logger.debug({ err: error }, 'run aborted');
+      this.log.debug({ err: error }, 'run aborted');
       yield* this.endAfterAbort();
     }
   }
@@ -137,7 +142,7 @@ export class AssistantsRun implements BackendRun {
       return { kind: 'stream', stream };
     } catch (error) {
       if (!streamingUnavailable(error)) throw error;
-      this.deps.logger.warn({ status: (error as APIError).status }, 'streaming unavailable; polling the run');
+      this.log.warn({ status: (error as APIError).status }, 'streaming unavailable; polling the run');
     }
     const run = await callApi('create run', () =>
       withRequestSignal(this.signal, (signal) =>
@@ -154,6 +159,7 @@ export class AssistantsRun implements BackendRun {
 
   private created(runId: string): BackendEvent {
     this.runId = runId;
+    this.log = this.deps.logger.child({ runId: this.runId });
     return { type: 'run.created', checkpoint: { runId } };
   }
 
@@ -161,7 +167,7 @@ export class AssistantsRun implements BackendRun {
     stream: AbortableStream<AssistantStreamEvent>,
   ): AsyncGenerator<BackendEvent, Outcome> {
     const announcedSteps = new Set<string>();
-    const stalled = () => this.deps.logger.warn({ runId: this.runId }, 'the run stream went silent; polling');
+    const stalled = () => this.log.warn({ runId: this.runId }, 'the run stream went silent; polling');
     try {
       for await (const event of watchForStalls(stream, this.deps.stallMs, stalled)) {
         switch (event.event) {
@@ -212,16 +218,16 @@ export class AssistantsRun implements BackendRun {
             yield* this.end(event.data);
             return { kind: 'ended' };
           case 'error':
-            this.deps.logger.warn({ error: event.data }, 'the run stream reported an error; polling');
+            this.log.warn({ error: event.data }, 'the run stream reported an error; polling');
             return { kind: 'broken' };
           default:
             break;
         }
       }
-      this.deps.logger.warn({ runId: this.runId }, 'the run stream ended early; polling');
+      this.log.warn({ runId: this.runId }, 'the run stream ended early; polling');
     } catch (error) {
       if (this.signal.aborted) throw error;
-      this.deps.logger.warn({ err: error, runId: this.runId }, 'the run stream broke; polling');
+      this.log.warn({ err: error, runId: this.runId }, 'the run stream broke; polling');
     }
     return { kind: 'broken' };
   }
@@ -350,7 +356,7 @@ export class AssistantsRun implements BackendRun {
     } catch (error) {
       // Refused (e.g. the run expired while the tools ran): polling will show how the run ended.
       if (this.signal.aborted || !(error instanceof APIError && error.status === 400)) throw error;
-      this.deps.logger.warn({ err: error, runId }, 'tool outputs refused; checking the run');
+      this.log.warn({ err: error, runId }, 'tool outputs refused; checking the run');
     }
     return { kind: 'poll' };
   }
@@ -376,7 +382,7 @@ export class AssistantsRun implements BackendRun {
           delay = Math.min(this.deps.polling.maxMs, delay * 2);
         }
       } catch (error) {
-        this.deps.logger.warn({ err: error, runId }, 'could not confirm the cancellation');
+        this.log.warn({ err: error, runId }, 'could not confirm the cancellation');
       }
     }
     yield { type: 'ended', ending: { kind: 'cancelled' } };

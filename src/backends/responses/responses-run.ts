@@ -70,6 +70,8 @@ const delayFor = (retry: ResponsesRetryOptions, attempt: number) =>
  */
 export class ResponsesRun implements BackendRun {
   private responseId: string | undefined;
+  /** The run's logger: every line names the conversation, and the run once it is known. */
+  private log: Logger;
   private lastSequence = -1;
   private outputs: readonly ToolOutput[] | undefined;
   private approvals: readonly McpApprovalAnswer[] | undefined;
@@ -79,7 +81,9 @@ export class ResponsesRun implements BackendRun {
   constructor(
     private readonly deps: ResponsesRunDeps,
     private readonly request: RunRequest,
-  ) {}
+  ) {
+    this.log = deps.logger;
+  }
 
   submitToolOutputs(outputs: readonly ToolOutput[]): void {
     this.outputs = outputs;
@@ -158,7 +162,7 @@ export class ResponsesRun implements BackendRun {
     } catch (error) {
       // Once our signal is aborted, whatever failed failed because of it: cancel, do not report.
       if (!this.signal.aborted) throw toAssistantError(error, 'response');
-      this.deps.logger.debug({ err: error }, 'response aborted');
+      this.log.debug({ err: error }, 'response aborted');
       yield* this.endAfterAbort();
     }
   }
@@ -186,6 +190,7 @@ export class ResponsesRun implements BackendRun {
     firstOfTurn: boolean,
   ): AsyncGenerator<BackendEvent, Response> {
     this.responseId = undefined;
+    this.log = this.deps.logger;
     this.lastSequence = -1;
     return yield* this.follow(await this.create(body), firstOfTurn);
   }
@@ -197,6 +202,7 @@ export class ResponsesRun implements BackendRun {
    */
   private async *reattach(id: string): AsyncGenerator<BackendEvent, Response> {
     this.responseId = id;
+    this.log = this.deps.logger.child({ runId: this.responseId });
     this.lastSequence = 0;
     let stream: AbortableStream<ResponseStreamEvent>;
     try {
@@ -207,7 +213,7 @@ export class ResponsesRun implements BackendRun {
       );
     } catch (error) {
       if (this.signal.aborted) throw error;
-      this.deps.logger.warn({ err: error, responseId: id }, 'could not stream the resumed response; polling');
+      this.log.warn({ err: error, responseId: id }, 'could not stream the resumed response; polling');
       return yield* this.pollToEnd(id);
     }
     return yield* this.follow(stream, false);
@@ -227,7 +233,7 @@ export class ResponsesRun implements BackendRun {
       if (attempt >= this.deps.retry.resumeAttempts) return yield* this.pollToEnd(this.responseId);
       await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
       const id = this.responseId;
-      this.deps.logger.warn(
+      this.log.warn(
         { responseId: id, after: this.lastSequence },
         'response stream dropped; resuming',
       );
@@ -239,7 +245,7 @@ export class ResponsesRun implements BackendRun {
         );
       } catch (error) {
         if (this.signal.aborted) throw error;
-        this.deps.logger.warn({ err: error, responseId: id }, 'could not resume the stream; polling');
+        this.log.warn({ err: error, responseId: id }, 'could not resume the stream; polling');
         return yield* this.pollToEnd(id);
       }
     }
@@ -253,7 +259,7 @@ export class ResponsesRun implements BackendRun {
       } catch (error) {
         const locked = error instanceof APIError && error.code === 'conversation_locked';
         if (!locked || attempt + 1 >= this.deps.retry.lockedAttempts) throw error;
-        this.deps.logger.warn({ attempt }, 'conversation locked by another request; retrying');
+        this.log.warn({ attempt }, 'conversation locked by another request; retrying');
         await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
       }
     }
@@ -265,7 +271,7 @@ export class ResponsesRun implements BackendRun {
     firstOfTurn: boolean,
   ): AsyncGenerator<BackendEvent, Response | undefined> {
     const stalled = () =>
-      this.deps.logger.warn({ responseId: this.responseId }, 'the response stream went silent; resuming');
+      this.log.warn({ responseId: this.responseId }, 'the response stream went silent; resuming');
     try {
       for await (const event of watchForStalls(stream, this.deps.stallMs, stalled)) {
         if (event.sequence_number <= this.lastSequence) continue;
@@ -274,6 +280,7 @@ export class ResponsesRun implements BackendRun {
           case 'response.created':
             if (this.responseId) break;
             this.responseId = event.response.id;
+            this.log = this.deps.logger.child({ runId: this.responseId });
             yield {
               type: firstOfTurn ? 'run.created' : 'checkpoint',
               checkpoint: { runId: event.response.id, position: String(event.sequence_number) },
@@ -308,7 +315,7 @@ export class ResponsesRun implements BackendRun {
           case 'response.failed':
             return event.response;
           case 'error':
-            this.deps.logger.warn({ code: event.code }, 'the response stream reported an error');
+            this.log.warn({ code: event.code }, 'the response stream reported an error');
             return undefined;
           default:
             break;
@@ -316,7 +323,7 @@ export class ResponsesRun implements BackendRun {
       }
     } catch (error) {
       if (this.signal.aborted) throw error;
-      this.deps.logger.warn({ err: error, responseId: this.responseId }, 'the response stream broke');
+      this.log.warn({ err: error, responseId: this.responseId }, 'the response stream broke');
     }
     return undefined;
   }
@@ -379,7 +386,7 @@ export class ResponsesRun implements BackendRun {
           await sleep(delayFor(this.deps.retry, attempt));
         }
       } catch (error) {
-        this.deps.logger.warn({ err: error, responseId: id }, 'could not confirm the cancellation');
+        this.log.warn({ err: error, responseId: id }, 'could not confirm the cancellation');
       }
     }
     yield { type: 'ended', ending: { kind: 'cancelled' } };
