@@ -49,6 +49,8 @@ export function approvalIdOf(key: ConversationKey, callId: string): string {
  */
 export class Approvals {
   private readonly wake = new Map<string, () => void>();
+  /** Per conversation, the last prompt being opened: the next one waits for it. */
+  private readonly opening = new Map<ConversationKey, Promise<void>>();
 
   constructor(
     private readonly repository: ApprovalRepository,
@@ -64,6 +66,32 @@ export class Approvals {
     emit: (event: ReplyEvent) => void,
     signal: AbortSignal,
   ): Promise<ApprovalResult> {
+    // Calls of one round are asked about in the order the model made them, though each waits on the
+    // store first: prompts are opened one after the other per conversation.
+    const previous = this.opening.get(call.key) ?? Promise.resolve();
+    const opened = previous.then(() => this.ask(call, emit));
+    const settled = opened.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.opening.set(call.key, settled);
+    void settled.then(() => {
+      if (this.opening.get(call.key) === settled) this.opening.delete(call.key);
+    });
+    const record = await opened;
+    const decision = record.decision ?? (await this.until(record, signal));
+    if (decision === undefined) return 'suspended';
+    emit({
+      type: 'approval.decided',
+      approvalId: record.id,
+      outcome: decision.outcome,
+      ...('by' in decision ? { by: decision.by } : {}),
+    });
+    return decision;
+  }
+
+  /** Opens the approval (or finds the one the call already has) and shows the prompt. */
+  private async ask(call: ApprovalCall, emit: (event: ReplyEvent) => void): Promise<ApprovalRecord> {
     const now = this.options.now();
     const record = await this.repository.open({
       id: approvalIdOf(call.key, call.callId),
@@ -85,15 +113,7 @@ export class Approvals {
       requesterId: record.requesterId,
       expiresAt: record.expiresAt,
     });
-    const decision = record.decision ?? (await this.until(record, signal));
-    if (decision === undefined) return 'suspended';
-    emit({
-      type: 'approval.decided',
-      approvalId: record.id,
-      outcome: decision.outcome,
-      ...('by' in decision ? { by: decision.by } : {}),
-    });
-    return decision;
+    return record;
   }
 
   /** A person's click: recorded once, if they may decide and the approval is still pending. */

@@ -144,14 +144,11 @@ export class Orchestrator {
         return 'refused';
       }
     }
-    const conversation = this.conversations.get(message.key);
-    if (conversation) {
-      if (conversation.queue.length >= this.options.run.maxQueuedMessages) return this.queueFull(message);
-      conversation.queue.push(message);
-      this.reportQueueDepth();
-      return 'queued';
-    }
-    if (await this.claims.hold(message.key)) {
+    if (this.conversations.has(message.key)) return this.enqueue(message);
+    const held = await this.claims.hold(message.key);
+    // The lease is per instance: a resumed run may have started here while we waited for it.
+    if (this.conversations.has(message.key)) return this.enqueue(message);
+    if (held) {
       this.begin(message.key, { queue: [message] });
       return 'started';
     }
@@ -160,7 +157,17 @@ export class Orchestrator {
       return this.queueFull(message);
     await this.claims.handOver(message);
     // It may have let go just before the message arrived: then this instance takes over.
-    if (await this.claims.hold(message.key)) this.begin(message.key, {});
+    if ((await this.claims.hold(message.key)) && !this.conversations.has(message.key))
+      this.begin(message.key, {});
+    return 'queued';
+  }
+
+  /** Queues a message behind the conversation's run going here. */
+  private enqueue(message: InboundMessage): Promise<SubmitOutcome> | SubmitOutcome {
+    const conversation = this.conversations.get(message.key) as Conversation;
+    if (conversation.queue.length >= this.options.run.maxQueuedMessages) return this.queueFull(message);
+    conversation.queue.push(message);
+    this.reportQueueDepth();
     return 'queued';
   }
 

@@ -233,10 +233,7 @@ export class ResponsesRun implements BackendRun {
       if (attempt >= this.deps.retry.resumeAttempts) return yield* this.pollToEnd(this.responseId);
       await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
       const id = this.responseId;
-      this.log.warn(
-        { responseId: id, after: this.lastSequence },
-        'response stream dropped; resuming',
-      );
+      this.log.warn({ responseId: id, after: this.lastSequence }, 'response stream dropped; resuming');
       try {
         stream = await this.deps.client.responses.retrieve(
           id,
