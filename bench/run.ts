@@ -102,7 +102,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     if (only.has('scale')) {
       log('4. scale');
       const { levels, tokens, tokensPerSecond } = sizes.scale;
-      results.scale = await measureScale(openai, levels, tokens, tokensPerSecond);
+      results.scale = await measureScale(openai, levels, tokens, tokensPerSecond, options.entry);
     }
   } finally {
     await openai.close();

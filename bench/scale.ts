@@ -11,6 +11,7 @@ import {
   SlackSender,
 } from '../test/fakes/slack/index.js';
 import { until } from './pacing-discord.js';
+import type { EntryKind } from './startup.js';
 import { now, sleep } from './stats.js';
 
 /** Scenario 4 at one concurrency level. */
@@ -63,10 +64,11 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
 }
 
 /** One level: a fresh bot process, `n` mentions at once, every answer streamed whole. */
-async function level(openai: FakeOpenAI, n: number, tokens: number): Promise<ScaleLevel> {
+async function level(openai: FakeOpenAI, n: number, tokens: number, entry: EntryKind): Promise<ScaleLevel> {
   const slack = await FakeSlack.start();
-  const child = fork(join(ROOT, 'bench/scale-bot.ts'), [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
+  // `dist`: compiled as production runs (`npm run bench` builds it), so tsx's own memory is not counted.
+  const child = fork(join(ROOT, entry === 'dist' ? 'dist/bench/scale-bot.js' : 'bench/scale-bot.ts'), [], {
+    execArgv: entry === 'dist' ? [] : ['--import', import.meta.resolve('tsx')],
     env: {
       ...process.env,
       BENCH_SCALE_SETUP: JSON.stringify({
@@ -133,6 +135,7 @@ export async function measureScale(
   levels: readonly number[],
   tokens: number,
   tokensPerSecond: number,
+  entry: EntryKind,
 ): Promise<ScaleFigures> {
   const answer = Array.from({ length: tokens }, (_, i) => `w${i % 100}`).join(' ');
   const perDelta = 5;
@@ -141,7 +144,7 @@ export async function measureScale(
     text(answer, { chunkSize: chunk, delayMs: Math.round((1000 * perDelta) / tokensPerSecond) }),
   ]);
   const results: ScaleLevel[] = [];
-  for (const n of levels) results.push(await level(openai, n, tokens));
+  for (const n of levels) results.push(await level(openai, n, tokens, entry));
   const first = results[0];
   const last = results.at(-1);
   const ratio = (a: number, b: number) => a / b;
