@@ -1,52 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { Backend } from '../backends/backend.js';
-import type { Profiles } from '../config/profiles/types.js';
-import type { LimitsConfig, RunConfig } from '../config/types.js';
-import { type ConversationKey, platformOf } from '../core/conversation.js';
+import type { ConversationKey } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import { type Metrics, NO_METRICS } from '../core/metrics.js';
-import type { AnswerJournal, ReplyRenderer } from '../core/renderer.js';
-import type { ReplyEvent } from '../core/reply-events.js';
-import type { RunRecord, Store } from '../store/types.js';
+import type { ReplyRenderer } from '../core/renderer.js';
+import type { RunRecord } from '../store/types.js';
 import { refusalFor } from './access.js';
 import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
-import { AsyncQueue } from './async-queue.js';
 import { ConversationClaims } from './claims.js';
-import { RunLedger } from './run-ledger.js';
-import { RunTimer } from './run-timer.js';
-import { type AbortReason, runTurn, type ToolExecutor } from './run-turn.js';
+import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
+import { playTurn } from './play-turn.js';
+import { ReplyRouter } from './reply-router.js';
+import { resumedMessage } from './run-ledger.js';
+import type { AbortReason } from './run-turn.js';
 
 /** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 
-export interface OrchestratorOptions {
-  backend: Backend;
-  store: Store;
-  tools: ToolExecutor;
-  run: RunConfig;
-  /** Access and cost limits; none when absent. */
-  limits?: LimitsConfig;
-  logger: Logger;
-  metrics?: Metrics;
-  now?: () => number;
-  /**
-   * This instance, as the owner of conversation leases in a shared store. Must differ between
-   * instances running at once; stable across restarts lets a restarted instance take its
-   * conversations back at once. A random id when absent.
-   */
-  instanceId?: string;
-  /** The assistant profiles in force (`ProfileSource.current`); passed on to every turn. */
-  profiles?: () => Profiles;
-  /** APPROVAL_TIMEOUT_MS: a tool call waiting for approval counts as denied after this. */
-  approvalTimeoutMs?: number;
-  /** Testing hook: how often a waiting approval looks at the store. */
-  approvalPollMs?: number;
-}
-
-/** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */
-export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused';
+export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 
 interface Conversation {
   queue: InboundMessage[];
@@ -65,7 +36,7 @@ interface Conversation {
  * batched into the next run, reply events streamed to the adapter that owns the conversation.
  */
 export class Orchestrator {
-  private readonly renderers = new Map<string, ReplyRenderer>();
+  private readonly router: ReplyRouter;
   private readonly conversations = new Map<ConversationKey, Conversation>();
   /** Per conversation, the last submitted message's intake: the next one waits for it. */
   private readonly intake = new Map<ConversationKey, Promise<void>>();
@@ -79,6 +50,7 @@ export class Orchestrator {
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
     this.metrics = options.metrics ?? NO_METRICS;
+    this.router = new ReplyRouter(options.logger);
     this.claims = new ConversationClaims(
       options.store,
       options.instanceId ?? randomUUID(),
@@ -103,7 +75,7 @@ export class Orchestrator {
 
   /** An adapter registers how to show replies for its platform (the first part of a conversation key). */
   registerRenderer(platform: string, renderer: ReplyRenderer): void {
-    this.renderers.set(platform, renderer);
+    this.router.register(platform, renderer);
   }
 
   /**
@@ -140,7 +112,7 @@ export class Orchestrator {
         new Date(this.now()),
       );
       if (refusal) {
-        await this.renderOnce(message, [{ type: 'error', code: refusal.code, text: refusal.text }]);
+        await this.router.renderOnce(message, [{ type: 'error', code: refusal.code, text: refusal.text }]);
         return 'refused';
       }
     }
@@ -172,7 +144,9 @@ export class Orchestrator {
   }
 
   private async queueFull(message: InboundMessage): Promise<SubmitOutcome> {
-    await this.renderOnce(message, [{ type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full }]);
+    await this.router.renderOnce(message, [
+      { type: 'error', code: 'queue_full', text: USER_MESSAGES.queue_full },
+    ]);
     return 'queue_full';
   }
 
@@ -366,7 +340,17 @@ export class Orchestrator {
     const controller = new AbortController();
     conversation.controller = controller;
     try {
-      await this.turn(batch, controller, resume);
+      await playTurn(
+        {
+          deps: { ...this.options, now: this.now, approvals: this.approvals },
+          router: this.router,
+          metrics: this.metrics,
+          timeoutMs: this.options.run.timeoutMs,
+        },
+        batch,
+        controller,
+        resume,
+      );
     } finally {
       conversation.controller = undefined;
     }
@@ -392,115 +376,9 @@ export class Orchestrator {
     });
   }
 
-  private async turn(
-    batch: InboundMessage[],
-    controller: AbortController,
-    resume?: RunRecord,
-  ): Promise<void> {
-    const last = batch.at(-1);
-    if (!last) return;
-    const ledger = new RunLedger(
-      this.options.store.runs,
-      this.options.logger.child({ conversation: last.key }),
-      resume,
-    );
-    const events = new AsyncQueue<ReplyEvent>();
-    const rendering = this.render(last, events, ledger);
-    const timer = new RunTimer(
-      () => controller.abort('timeout' satisfies AbortReason),
-      this.options.run.timeoutMs,
-      this.now,
-    );
-    const observe = this.observer();
-    let outcome: Awaited<ReturnType<typeof runTurn>> = 'ended';
-    try {
-      outcome = await runTurn(
-        { ...this.options, now: this.now, approvals: this.approvals, holdTimer: () => timer.hold() },
-        batch,
-        (event) => {
-          observe(event);
-          events.push(event);
-        },
-        controller.signal,
-        ledger,
-        resume,
-      );
-    } finally {
-      timer.clear();
-      events.close();
-      await rendering;
-      // Only once the answer is on the platform: a crash before this point resumes the run. A run
-      // suspended by shutdown keeps its record, for the next start.
-      if (outcome === 'ended') await ledger.clear(last.key);
-      else await ledger.flush();
-    }
-  }
-
-  /** Reports one turn's reply events to the metrics: first text, tokens, how it ended. */
-  private observer(): (event: ReplyEvent) => void {
-    const backend = this.options.backend.name;
-    const startedAt = this.now();
-    let sawText = false;
-    return (event) => {
-      if (!sawText && (event.type === 'text.delta' || event.type === 'text.done')) {
-        sawText = true;
-        this.metrics.firstText(backend, this.now() - startedAt);
-      } else if (event.type === 'usage') {
-        this.metrics.tokens(backend, event.usage);
-      } else if (event.type === 'done') {
-        this.metrics.runEnded(backend, event.ending.kind, this.now() - startedAt);
-      } else if (event.type === 'error') {
-        this.metrics.runEnded(backend, 'error', this.now() - startedAt);
-      }
-    };
-  }
-
   private reportQueueDepth(): void {
     let depth = 0;
     for (const conversation of this.conversations.values()) depth += conversation.queue.length;
     this.metrics.queueDepth(depth);
-  }
-
-  private render(
-    message: InboundMessage,
-    events: AsyncIterable<ReplyEvent>,
-    journal?: AnswerJournal,
-  ): Promise<void> {
-    const renderer = this.renderers.get(platformOf(message.key));
-    if (!renderer) {
-      this.options.logger.error({ conversation: message.key }, 'no renderer registered for this platform');
-      return drain(events);
-    }
-    return renderer.render(message.replyTo, events, journal).catch((err: unknown) => {
-      this.options.logger.error({ err, conversation: message.key }, 'rendering the answer failed');
-      return drain(events);
-    });
-  }
-
-  private renderOnce(message: InboundMessage, events: ReplyEvent[]): Promise<void> {
-    const queue = new AsyncQueue<ReplyEvent>();
-    for (const event of events) queue.push(event);
-    queue.close();
-    return this.render(message, queue);
-  }
-}
-
-/** The message a resumed run answers, rebuilt from its record (its text and files are already in the thread). */
-function resumedMessage(record: RunRecord): InboundMessage {
-  return {
-    id: record.messageIds.at(-1) ?? record.runId,
-    key: record.key,
-    userId: record.userId,
-    text: '',
-    files: [],
-    replyTo: record.replyTo,
-    receivedAt: record.startedAt,
-  };
-}
-
-/** Consumes what nobody will show, so the producer is never left waiting. */
-async function drain(events: AsyncIterable<ReplyEvent>): Promise<void> {
-  for await (const _ of events) {
-    // dropped: logged by the caller
   }
 }

@@ -1,5 +1,6 @@
 import type { RunCheckpoint } from '../backends/backend.js';
 import type { Logger } from '../core/logger.js';
+import type { InboundMessage } from '../core/messages.js';
 import type { AnswerJournal } from '../core/renderer.js';
 import type { RunRecord, RunRepository } from '../store/types.js';
 
@@ -83,4 +84,17 @@ export class RunLedger implements AnswerJournal {
     });
     return this.writing;
   }
+}
+
+/** The message a resumed run answers, rebuilt from its record (its text and files are already in the thread). */
+export function resumedMessage(record: RunRecord): InboundMessage {
+  return {
+    id: record.messageIds.at(-1) ?? record.runId,
+    key: record.key,
+    userId: record.userId,
+    text: '',
+    files: [],
+    replyTo: record.replyTo,
+    receivedAt: record.startedAt,
+  };
 }

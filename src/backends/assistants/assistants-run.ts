@@ -8,7 +8,16 @@ import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } f
 import { callApi, toAssistantError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
-import { type FileNamer, messageEvents, partId, runEnding, runUsage, stepEvents } from './map-events.js';
+import {
+  type FileNamer,
+  messageEvents,
+  partId,
+  requiredCalls,
+  runEnding,
+  runUsage,
+  stepEvents,
+  streamingUnavailable,
+} from './map-events.js';
 import type { RunOverrides } from './run-overrides.js';
 import { addMessages } from './thread-messages.js';
 
@@ -387,20 +396,4 @@ export class AssistantsRun implements BackendRun {
     }
     yield { type: 'ended', ending: { kind: 'cancelled' } };
   }
-}
-
-function requiredCalls(run: Run): FunctionCall[] {
-  const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
-  return calls.map((call) => ({
-    callId: call.id,
-    name: call.function.name,
-    arguments: call.function.arguments,
-  }));
-}
-
-/** A server that speaks the Assistants API but not its streaming variant answers these. */
-function streamingUnavailable(error: unknown): boolean {
-  if (!(error instanceof APIError)) return false;
-  if (error.status === 400) return /stream/i.test(error.message) && !/active run/i.test(error.message);
-  return error.status === 404 || error.status === 405 || error.status === 415 || error.status === 501;
 }

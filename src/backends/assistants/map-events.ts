@@ -1,8 +1,9 @@
+import { APIError } from 'openai';
 import type { Message, Annotation as MessageAnnotation } from 'openai/resources/beta/threads/messages';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { RunStep } from 'openai/resources/beta/threads/runs/steps';
 import type { RunEnding, Usage } from '../../core/reply-events.js';
-import type { Annotation, BackendEvent } from '../backend.js';
+import type { Annotation, BackendEvent, FunctionCall } from '../backend.js';
 import { baseName } from '../shared/mime.js';
 
 /** Looks up a file's name at the service (for citation labels); cached by the caller. */
@@ -115,4 +116,21 @@ export function stepEvents(step: RunStep): BackendEvent[] {
     }
   }
   return events;
+}
+
+/** The function calls a run waits for (its `requires_action`), as the orchestrator runs them. */
+export function requiredCalls(run: Run): FunctionCall[] {
+  const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
+  return calls.map((call) => ({
+    callId: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+  }));
+}
+
+/** A server that speaks the Assistants API but not its streaming variant answers these. */
+export function streamingUnavailable(error: unknown): boolean {
+  if (!(error instanceof APIError)) return false;
+  if (error.status === 400) return /stream/i.test(error.message) && !/active run/i.test(error.message);
+  return error.status === 404 || error.status === 405 || error.status === 415 || error.status === 501;
 }
