@@ -91,13 +91,15 @@ describe('Discord: tool calls that need approval', () => {
     );
     expect(refunds).toEqual([]);
 
-    // Alice approves; Bob (an approver) clicks Deny a moment later, before the buttons are gone.
+    // Alice approves; Bob (an approver) clicks Deny once her click is answered, before he sees the
+    // buttons go (his client still shows them).
     const deny = button(prompt, false);
     const click = bot.fake.clickButton({
       messageId: prompt.id,
       customId: button(prompt, true),
       userId: alice,
     });
+    await bot.fake.waitFor(() => click.acknowledged !== undefined);
     const second = bot.fake.clickButton({ messageId: prompt.id, customId: deny, userId: bob });
     const contents = await finalAnswer(thread);
     expect(click.acknowledged).toBe('updated');
