@@ -6,6 +6,7 @@ import { startFakeDiscord } from '../test/fakes/discord/index.js';
 import { startFakeOpenAI } from '../test/fakes/openai/index.js';
 import { FAKE_TEAM, FakeSlack } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';
+import { untilStatus } from '../test/support/until-status.js';
 import { median, now, sleep } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,19 +26,6 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
-}
-
-async function untilReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(5);
-  }
-  throw new Error(`not ready within ${timeoutMs} ms`);
 }
 
 /**
@@ -78,7 +66,7 @@ export async function measureStartup(starts: number, entry: EntryKind): Promise<
       });
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       try {
-        await untilReady(`http://127.0.0.1:${port}/readyz`, 30_000);
+        await untilStatus(`http://127.0.0.1:${port}/readyz`, 200, { timeoutMs: 30_000, intervalMs: 5 });
         times.push(now() - startedAt);
         await sleep(1000);
         if (child.pid !== undefined) rss.push(rssMb(child.pid));

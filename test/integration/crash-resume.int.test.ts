@@ -15,6 +15,7 @@ import {
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
 import { type RunningEntryPoint, startEntryPoint } from '../support/spawn.js';
+import { untilStatus } from '../support/until-status.js';
 
 /**
  * The bot process is killed (SIGKILL: no shutdown code runs) in the middle of a streamed answer and
@@ -88,16 +89,13 @@ async function startBot(
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (response?.status === 200) return { process: bot, url };
-    if (Date.now() > deadline) {
-      bot.signal('SIGKILL');
-      throw new Error(`the bot did not become ready:\n${bot.output().stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await untilStatus(`${url}/readyz`, 200, { timeoutMs: 30_000 });
+  } catch (error) {
+    bot.signal('SIGKILL');
+    throw new Error(`the bot did not become ready:\n${bot.output().stderr}`, { cause: error });
   }
+  return { process: bot, url };
 }
 
 async function kill(bot: Bot): Promise<void> {

@@ -14,6 +14,7 @@ import {
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
 import { startEntryPoint } from '../support/spawn.js';
+import { untilStatus } from '../support/until-status.js';
 
 /** `npm start` as an operator runs it: a real process, configured by its environment only. */
 
@@ -35,23 +36,6 @@ afterAll(async () => {
   await openai.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Polls an HTTP endpoint of the child until it answers `status` (a process start raises no event we can await). */
-async function untilStatus(
-  url: string,
-  status: number,
-  timeoutMs = 20_000,
-  bodyOk: (body: string) => boolean = () => true,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(url).catch(() => undefined);
-    const body = response ? await response.text() : '';
-    if (response?.status === status && bodyOk(body)) return body;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer ${status} in time`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('npm start with Discord and Slack (HTTP mode)', () => {
   it('serves health and metrics on PORT beside Slack, answers on both platforms, and exits 0 on SIGTERM', async () => {
@@ -105,9 +89,10 @@ describe('npm start with Discord and Slack (HTTP mode)', () => {
       );
 
       // The run is counted when it ends, a moment after its text reached Slack.
-      await untilStatus(`${base}/metrics`, 200, 5000, (body) =>
-        /threadloom_runs_total\{backend="responses",ending="completed"\} 2/.test(body),
-      );
+      await untilStatus(`${base}/metrics`, 200, {
+        timeoutMs: 5000,
+        bodyOk: (body) => /threadloom_runs_total\{backend="responses",ending="completed"\} 2/.test(body),
+      });
     } finally {
       bot.signal('SIGTERM');
     }

@@ -15,6 +15,7 @@ import {
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
 import { type RunningEntryPoint, startEntryPoint } from '../support/spawn.js';
+import { untilStatus } from '../support/until-status.js';
 
 /**
  * Three real bot processes behind "a load balancer" (each event goes to a random one, and Slack's
@@ -56,14 +57,10 @@ async function startInstance(): Promise<{ process: RunningEntryPoint; sender: Sl
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (response?.status === 200)
-      return { process: bot, sender: new SlackSender(`${url}/slack/events`, FAKE_TEAM.signingSecret) };
-    if (Date.now() > deadline) throw new Error(`an instance did not become ready:\n${bot.output().stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await untilStatus(`${url}/readyz`, 200, { timeoutMs: 30_000 }).catch((error: unknown) => {
+    throw new Error(`an instance did not become ready:\n${bot.output().stderr}`, { cause: error });
+  });
+  return { process: bot, sender: new SlackSender(`${url}/slack/events`, FAKE_TEAM.signingSecret) };
 }
 
 beforeAll(async () => {

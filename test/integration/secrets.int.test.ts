@@ -14,6 +14,7 @@ import {
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
 import { type Finished, runEntryPoint, startEntryPoint } from '../support/spawn.js';
+import { untilStatus } from '../support/until-status.js';
 
 /**
  * No secret ever leaves the process except to the service it belongs to: the bot runs as real
@@ -84,17 +85,6 @@ function env(name: string, extra: Record<string, string>): Record<string, string
   };
 }
 
-/** Polls an HTTP endpoint of the child until it answers 200 (a process start raises no event). */
-async function untilReady(base: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${base}/readyz`).catch(() => undefined);
-    if (response?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${base}/readyz did not answer 200 in time`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Everything a process wrote. */
 const outputOf = (finished: Finished) => `${finished.stdout}\n${finished.stderr}`;
 
@@ -131,7 +121,7 @@ describe('secrets never leak', () => {
     });
     try {
       const base = `http://127.0.0.1:${port}`;
-      await untilReady(base);
+      await untilStatus(`${base}/readyz`, 200);
       const sender = new SlackSender(`${base}/slack/events`, SECRETS.SLACK_SIGNING_SECRET);
 
       // An answer on each platform.
@@ -206,7 +196,7 @@ describe('secrets never leak', () => {
       }),
     });
     try {
-      await untilReady(`http://127.0.0.1:${port}`);
+      await untilStatus(`http://127.0.0.1:${port}/readyz`, 200);
       const mention = appMention({ text: `${MENTION} over the socket` });
       await slack.socket.send('events_api', eventCallback(mention));
       await slack.waitFor(

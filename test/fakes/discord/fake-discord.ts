@@ -215,26 +215,10 @@ export class FakeDiscord {
       value,
     }));
     for (const attachment of attachments) options.push({ name: 'file', type: 11, value: attachment.id });
-    const interaction: FakeInteraction = {
-      id: snowflake(),
-      token: interactionToken(),
-      kind: 'command',
-      name: input.name,
-      options,
-      attachments,
-      channelId: channel.id,
-      guildId: channel.guildId,
-      userId: input.userId,
-      createdAt: Date.now(),
-      acknowledged: undefined,
-      ephemeral: false,
-      originalMessageId: undefined,
-    };
-    this.world.interactions.set(interaction.id, interaction);
-    this.gateway.dispatch('INTERACTION_CREATE', () => interactionPayload(this.world, interaction), {
-      guildId: interaction.guildId,
-    });
-    return interaction;
+    return this.interact(
+      { kind: 'command', name: input.name, options, attachments, channel, userId: input.userId },
+      interactionPayload,
+    );
   }
 
   /** A user clicks a button of a message (MESSAGE_COMPONENT); the bot has `interactionAckMs` to answer. */
@@ -244,26 +228,43 @@ export class FakeDiscord {
     if (!buttons.some((b) => b.custom_id === input.customId)) {
       throw new Error(`fake Discord: message ${message.id} has no button ${input.customId}`);
     }
-    const channel = this.channel(message.channelId);
+    return this.interact(
+      {
+        kind: 'component',
+        customId: input.customId,
+        messageId: message.id,
+        name: '',
+        options: [],
+        attachments: [],
+        channel: this.channel(message.channelId),
+        userId: input.userId,
+      },
+      componentInteractionPayload,
+    );
+  }
+
+  /** Records a new interaction by `userId` in `channel` and sends it to the bot over the gateway. */
+  private interact<P>(
+    fields: Pick<FakeInteraction, 'kind' | 'name' | 'options' | 'attachments' | 'customId' | 'messageId'> & {
+      channel: FakeChannel;
+      userId: string;
+    },
+    payload: (world: World, interaction: FakeInteraction) => P,
+  ): FakeInteraction {
+    const { channel, ...rest } = fields;
     const interaction: FakeInteraction = {
+      ...rest,
       id: snowflake(),
       token: interactionToken(),
-      kind: 'component',
-      customId: input.customId,
-      messageId: message.id,
-      name: '',
-      options: [],
-      attachments: [],
       channelId: channel.id,
       guildId: channel.guildId,
-      userId: input.userId,
       createdAt: Date.now(),
       acknowledged: undefined,
       ephemeral: false,
       originalMessageId: undefined,
     };
     this.world.interactions.set(interaction.id, interaction);
-    this.gateway.dispatch('INTERACTION_CREATE', () => componentInteractionPayload(this.world, interaction), {
+    this.gateway.dispatch('INTERACTION_CREATE', () => payload(this.world, interaction), {
       guildId: interaction.guildId,
     });
     return interaction;
