@@ -11,7 +11,7 @@ function table(head: string[], rows: (string | number)[][]): string[] {
   ];
 }
 
-/** The results as Markdown tables: printed by `npm run bench` and pasted into the README. */
+/** The results as Markdown tables: printed by `npm run bench` and pasted into docs/performance.md. */
 export function renderReport(results: BenchResults): string {
   const out: string[] = [];
   const { meta } = results;

@@ -21,7 +21,7 @@ const TOKENS = {
 };
 
 describe('examples/profiles.yaml', () => {
-  it('loads, validates and maps as the README says', () => {
+  it('loads, validates and maps as the docs say', () => {
     const config = loadConfig({ OPENAI_API_KEY: 'sk-x', PROFILES_FILE: EXAMPLE, ...TOKENS });
     const { profiles } = config;
     expect([...profiles.profiles.keys()]).toEqual(['default', 'general', 'support', 'research']);
@@ -86,8 +86,8 @@ describe('examples/profiles.yaml', () => {
     }
   });
 
-  it('is the example the README shows', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  it('is the example docs/profiles-and-tools.md shows', () => {
+    const readme = readFileSync(join(root, 'docs', 'profiles-and-tools.md'), 'utf8');
     expect(readme).toContain(`\`\`\`yaml\n${readFileSync(EXAMPLE, 'utf8')}\`\`\``);
   });
 });
