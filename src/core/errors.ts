@@ -5,8 +5,8 @@
 export type ErrorCode =
   | 'config_invalid'
   | 'store_unavailable'
-  | 'assistant_api_error'
-  | 'assistant_rate_limited'
+  | 'model_service_error'
+  | 'model_service_rate_limited'
   | 'run_failed'
   | 'run_timeout'
   | 'queue_full'
@@ -55,7 +55,7 @@ export class StoreError extends ThreadloomError {
 }
 
 /** A call to the model service failed; keeps the HTTP status and request id of the SDK's APIError. */
-export class AssistantError extends ThreadloomError {
+export class ModelServiceError extends ThreadloomError {
   readonly status: number | undefined;
   readonly requestId: string | undefined;
 
@@ -69,7 +69,7 @@ export class AssistantError extends ThreadloomError {
     } = {},
   ) {
     super(
-      options.code ?? (options.status === 429 ? 'assistant_rate_limited' : 'assistant_api_error'),
+      options.code ?? (options.status === 429 ? 'model_service_rate_limited' : 'model_service_error'),
       message,
       {
         cause: options.cause,
@@ -109,8 +109,8 @@ export class AttachmentError extends ThreadloomError {
 export const USER_MESSAGES = {
   config_invalid: 'The bot is misconfigured. An operator has been told.',
   store_unavailable: 'I could not reach my memory store. Please try again in a moment.',
-  assistant_api_error: 'The assistant service returned an error. Please try again.',
-  assistant_rate_limited: 'The assistant service is busy right now. Please try again in a minute.',
+  model_service_error: 'The assistant service returned an error. Please try again.',
+  model_service_rate_limited: 'The assistant service is busy right now. Please try again in a minute.',
   run_failed: 'The assistant could not finish this answer.',
   run_timeout: 'The answer took too long and was stopped.',
   queue_full: 'Too many messages are waiting in this conversation. Please wait for the current answer.',

@@ -7,7 +7,7 @@ import { createClient } from '@keyv/redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScriptedBackend } from '../../test/support/scripted-backend.js';
 import { type ConversationKey, conversationKey } from '../core/conversation.js';
-import { AssistantError } from '../core/errors.js';
+import { ModelServiceError } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { createStore } from '../store/create-store.js';
 import type { Store, ThreadRecord } from '../store/types.js';
@@ -35,7 +35,7 @@ class RecordingBackend extends ScriptedBackend {
 
   override async deleteThread(threadId: string): Promise<void> {
     await this.onDelete(threadId);
-    if (this.failing.has(threadId)) throw new AssistantError('server error', { status: 500 });
+    if (this.failing.has(threadId)) throw new ModelServiceError('server error', { status: 500 });
     await super.deleteThread(threadId);
   }
 }

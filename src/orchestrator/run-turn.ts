@@ -8,7 +8,7 @@ import type {
 } from '../backends/backend.js';
 import type { Profiles } from '../config/profiles/types.js';
 import type { RunConfig } from '../config/types.js';
-import { AssistantError, AttachmentError, errorCode, USER_MESSAGES } from '../core/errors.js';
+import { ModelServiceError, AttachmentError, errorCode, USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
@@ -118,7 +118,7 @@ async function runWithThreadRetry(
     } catch (error) {
       // The thread was deleted at the service (by an operator, a cleanup, another server): start a
       // new one, once, as long as nothing of this turn has reached the user yet.
-      if (attempt > 1 || turn.started || !(error instanceof AssistantError && error.status === 404))
+      if (attempt > 1 || turn.started || !(error instanceof ModelServiceError && error.status === 404))
         throw error;
       log.warn({ threadId }, 'the assistant thread is gone; starting a new one');
       await deps.store.threads.delete(last.key);

@@ -302,7 +302,7 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
     h.fake.failNext('POST', /\/(runs|responses)$/, 500);
     const failedTurn = await h.ask('first try');
     expect(ofType(failedTurn, 'error')).toEqual([
-      { type: 'error', code: 'assistant_api_error', text: expect.stringMatching(/assistant service/) },
+      { type: 'error', code: 'model_service_error', text: expect.stringMatching(/assistant service/) },
     ]);
     expect(answerText(await h.ask('second try'))).toBe('back again');
   });

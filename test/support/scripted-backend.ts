@@ -8,7 +8,7 @@ import type {
   ToolOutput,
   UploadedFile,
 } from '../../src/backends/backend.js';
-import { AssistantError } from '../../src/core/errors.js';
+import { ModelServiceError } from '../../src/core/errors.js';
 import type { InboundFile } from '../../src/core/messages.js';
 import type { OutboundFile } from '../../src/core/reply-events.js';
 
@@ -83,7 +83,7 @@ export class ScriptedBackend implements Backend {
 
 /** A run on a thread the service no longer has: fails before any event, as the real API does. */
 function gone(threadId: string): AsyncGenerator<BackendEvent, void, undefined> {
-  const error = new AssistantError(`No thread found with id '${threadId}'.`, { status: 404 });
+  const error = new ModelServiceError(`No thread found with id '${threadId}'.`, { status: 404 });
   return (async function* () {
     yield* [];
     throw error;

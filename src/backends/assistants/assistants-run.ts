@@ -5,7 +5,7 @@ import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { Logger } from '../../core/logger.js';
 import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
-import { callApi, toAssistantError } from '../shared/openai-client.js';
+import { callApi, toModelServiceError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import {
@@ -132,7 +132,7 @@ export class AssistantsRun implements BackendRun {
     } catch (error) {
       // Once our signal is aborted, whatever failed (the SDK's abort error, a cut stream, a sleep)
       // failed because of it: the run is to be cancelled, not reported as broken.
-      if (!this.signal.aborted) throw toAssistantError(error, 'assistant run');
+      if (!this.signal.aborted) throw toModelServiceError(error, 'assistant run');
       this.log.debug({ err: error }, 'run aborted');
       yield* this.endAfterAbort();
     }

@@ -3,14 +3,14 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { AssistantConfig } from '../../config/types.js';
-import { AssistantError } from '../../core/errors.js';
+import { ModelServiceError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Usage } from '../../core/reply-events.js';
 import type { ThreadRepository } from '../../store/types.js';
 import type { FunctionDefinition } from '../../tools/tool.js';
 import type { BackendEvent, BackendRun, McpApprovalAnswer, RunRequest, ToolOutput } from '../backend.js';
 import { baseName, mimeTypeOf } from '../shared/mime.js';
-import { callApi, toAssistantError } from '../shared/openai-client.js';
+import { callApi, toModelServiceError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import {
@@ -161,7 +161,7 @@ export class ResponsesRun implements BackendRun {
       }
     } catch (error) {
       // Once our signal is aborted, whatever failed failed because of it: cancel, do not report.
-      if (!this.signal.aborted) throw toAssistantError(error, 'response');
+      if (!this.signal.aborted) throw toModelServiceError(error, 'response');
       this.log.debug({ err: error }, 'response aborted');
       yield* this.endAfterAbort();
     }
@@ -229,7 +229,7 @@ export class ResponsesRun implements BackendRun {
       const final = yield* this.consume(stream, firstOfTurn);
       if (final) return final;
       if (!this.responseId)
-        throw new AssistantError('the response stream broke before the response was created');
+        throw new ModelServiceError('the response stream broke before the response was created');
       if (attempt >= this.deps.retry.resumeAttempts) return yield* this.pollToEnd(this.responseId);
       await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
       const id = this.responseId;

@@ -1,6 +1,6 @@
 import OpenAI, { APIError } from 'openai';
 import type { OpenAIConfig } from '../../config/types.js';
-import { AssistantError } from '../../core/errors.js';
+import { ModelServiceError } from '../../core/errors.js';
 
 /** The SDK client, pointed at the configured server. The SDK's own retries (429, 5xx) stay on. */
 export function createOpenAIClient(config: OpenAIConfig, options: { maxRetries?: number } = {}): OpenAI {
@@ -12,26 +12,26 @@ export function createOpenAIClient(config: OpenAIConfig, options: { maxRetries?:
 }
 
 /** Turns the SDK's APIError into ours, keeping status and request id; other errors pass through. */
-export function toAssistantError(error: unknown, what: string): unknown {
-  if (error instanceof AssistantError || !(error instanceof APIError)) return error;
-  return new AssistantError(`${what}: ${error.message}`, {
+export function toModelServiceError(error: unknown, what: string): unknown {
+  if (error instanceof ModelServiceError || !(error instanceof APIError)) return error;
+  return new ModelServiceError(`${what}: ${error.message}`, {
     cause: error,
     status: error.status,
     requestId: error.requestID ?? undefined,
   });
 }
 
-/** Runs an SDK call and rethrows its failure as an AssistantError naming what was being done. */
+/** Runs an SDK call and rethrows its failure as an ModelServiceError naming what was being done. */
 export async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toAssistantError(error, what);
+    throw toModelServiceError(error, what);
   }
 }
 
 /** Is this the service saying the thing is not there (404)? */
 export function isNotFound(error: unknown): boolean {
-  const cause = error instanceof AssistantError ? error.cause : error;
+  const cause = error instanceof ModelServiceError ? error.cause : error;
   return cause instanceof APIError && cause.status === 404;
 }
