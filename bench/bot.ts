@@ -14,7 +14,7 @@ import {
 import type { SlackRates } from '../src/adapters/slack/slack-api.js';
 import { type App, createApp } from '../src/app.js';
 import type { BackendName } from '../src/backends/backend.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { configFromEnv } from '../src/configure.js';
 import { createLogger } from '../src/core/logger.js';
 import type { FakeDiscord } from '../test/fakes/discord/index.js';
 import type { FakeOpenAI } from '../test/fakes/openai/index.js';
@@ -97,7 +97,7 @@ export class BenchBot {
       }),
       ...options.env,
     };
-    const config = loadConfig(env);
+    const config = configFromEnv(env);
     const logger = createLogger(config.logLevel);
     const app = await createApp(config, logger);
     const deps = { orchestrator: app.orchestrator, store: app.store, logger };

@@ -2,6 +2,7 @@ import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createApp } from './app.js';
 import { secretValues } from './config/secrets.js';
 import type { AppConfig } from './config/types.js';
+import { configFromProcess } from './configure.js';
 import { createLogger } from './core/logger.js';
 import { reportStartupFailure } from './startup-failure.js';
 
@@ -47,10 +48,9 @@ export function isEntryPoint(moduleUrl: string): boolean {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  const { loadConfigFromProcess } = await import('./config/load-config.js');
   try {
     const session = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-    await runConsole(loadConfigFromProcess(), session);
+    await runConsole(configFromProcess(), session);
   } catch (error) {
     reportStartupFailure(error);
   }

@@ -1,4 +1,4 @@
-import { loadConfigFromProcess } from './config/load-config.js';
+import { configFromProcess } from './configure.js';
 import { isEntryPoint, runConsole } from './console.js';
 import { reportStartupFailure } from './startup-failure.js';
 
@@ -12,7 +12,7 @@ export async function runDemo(): Promise<void> {
   const { startFakeOpenAI, demoScript } = await import('../test/fakes/openai/index.js');
   const fake = await startFakeOpenAI({ script: demoScript });
   try {
-    const config = loadConfigFromProcess({
+    const config = configFromProcess({
       overrides: {
         OPENAI_BASE_URL: fake.url,
         OPENAI_API_KEY: 'demo',

@@ -3,10 +3,10 @@ import type { PlatformAdapter } from './adapters/adapter.js';
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type App, createApp } from './app.js';
-import { loadConfigFromProcess, reloadProfilesFromProcess } from './config/load-config.js';
 import { createProfileSource } from './config/profiles/index.js';
 import { secretValues } from './config/secrets.js';
 import type { AppConfig } from './config/types.js';
+import { configFromProcess, profilesFromProcess } from './configure.js';
 import { ConfigError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 import {
@@ -44,7 +44,7 @@ async function start(config: AppConfig): Promise<Running> {
   const prometheus = createPrometheusMetrics();
   const profiles = createProfileSource({
     initial: config.profiles,
-    load: () => reloadProfilesFromProcess(config),
+    load: () => profilesFromProcess(config),
     watchFile: config.profiles.file,
     logger,
   });
@@ -116,7 +116,7 @@ async function stop(running: Running): Promise<void> {
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfigFromProcess();
+    config = configFromProcess();
   } catch (error) {
     reportStartupFailure(error, error instanceof ConfigError ? NO_PLATFORM_HINT : undefined);
     return;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -34,7 +34,65 @@ function violations(folder: string, forbidden: RegExp): string[] {
   );
 }
 
+/**
+ * The folders of src/, lowest first: a folder imports only from folders below it (or itself). Files
+ * directly in src/ (main.ts, app.ts, console.ts, demo.ts...) are composition roots above them all.
+ */
+const LAYERS = [
+  'core',
+  'config',
+  'store',
+  'backends',
+  'tools',
+  'render',
+  'orchestrator',
+  'adapters',
+  'ops',
+] as const;
+
+/** The layer a file of src/ belongs to: its top folder's rank, or the root's for files in src/ itself. */
+function rankOf(file: string): number {
+  const top = relative(src, file).split(sep)[0] ?? '';
+  const rank = (LAYERS as readonly string[]).indexOf(top);
+  return rank === -1 ? LAYERS.length : rank;
+}
+
+/** Imports that run up a layer, or out of src/ into test/ (a plain install ships without tests). */
+function layerViolations(files: ReadonlyMap<string, string>): string[] {
+  return [...files].flatMap(([file, code]) =>
+    importsOf(code)
+      .filter((spec) => spec.startsWith('.'))
+      .flatMap((spec) => {
+        const target = resolve(dirname(file), spec);
+        if (!target.startsWith(src + sep)) return [`${relative(root, file)} imports ${spec} (outside src/)`];
+        return rankOf(target) > rankOf(file)
+          ? [`${relative(root, file)} imports ${spec} (a higher layer)`]
+          : [];
+      }),
+  );
+}
+
 describe('architecture boundaries', () => {
+  it('finds a lower layer importing a higher one, and src/ importing test/', () => {
+    const wrong = new Map([
+      [join(src, 'store', 'x.ts'), "import type { BackendName } from '../backends/backend.js';"],
+      [join(src, 'config', 'y.ts'), "import { KNOWN_TOOL_NAMES } from '../tools/index.js';"],
+      [join(src, 'demo.ts'), "const fake = await import('../test/fakes/openai/index.js');"],
+      [join(src, 'adapters', 'z.ts'), "import { classifyAttachment } from '../core/attachments.js';"],
+    ]);
+    expect(layerViolations(wrong)).toEqual([
+      'src/store/x.ts imports ../backends/backend.js (a higher layer)',
+      'src/config/y.ts imports ../tools/index.js (a higher layer)',
+      'src/demo.ts imports ../test/fakes/openai/index.js (outside src/)',
+    ]);
+  });
+
+  it('keeps every import of src/ pointing down the layers', () => {
+    const files = new Map(sourceFiles(src).map((file) => [file, readFileSync(file, 'utf8')]));
+    // The demo's model server still lives in test/fakes/openai; it moves into src/ next.
+    expect(layerViolations(files).filter((v) => !v.startsWith('src/demo.ts'))).toEqual([]);
+  });
+
   it('finds imports of every form, so the checks below can fail', () => {
     const code = [
       "import { Client } from 'discord.js';",

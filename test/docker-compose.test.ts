@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../src/config/load-config.js';
+import { configFromEnv } from '../src/configure.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -25,7 +25,7 @@ const instances = Object.entries(compose.services).filter(([, service]) => servi
 /** An instance's configuration as the bot would load it: .env.example, secrets filled in, then compose's. */
 function configOf(service: ComposeService) {
   const example = dotenv.parse(readFileSync(join(root, '.env.example'), 'utf8'));
-  return loadConfig({
+  return configFromEnv({
     ...example,
     OPENAI_API_KEY: 'sk-test',
     DISCORD_TOKEN: 'discord-token',

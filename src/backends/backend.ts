@@ -1,44 +1,24 @@
 import type { Profile } from '../config/profiles/types.js';
+import type { Annotation, FileRef } from '../core/annotations.js';
+import type { AttachmentUse } from '../core/attachments.js';
+import type { BackendName } from '../core/backend-name.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { InboundFile } from '../core/messages.js';
 import type { OutboundFile, RunEnding, ToolCallView, Usage } from '../core/reply-events.js';
-import type { McpToolParam } from '../tools/mcp.js';
-import type { FunctionDefinition } from '../tools/tool.js';
-
-/** Which model-service API a backend speaks. */
-export type BackendName = 'responses' | 'assistants';
+import type { FunctionDefinition, McpToolParam } from '../core/tool-definition.js';
 
 /** A user file the model service has accepted, and the tool it is meant for. */
 export interface UploadedFile {
   fileId: string;
   name: string;
   /** Data files go to the code interpreter, documents to file search, pictures are shown to the model. */
-  use: 'code_interpreter' | 'file_search' | 'image';
+  use: AttachmentUse;
 }
 
 /** One user message as it goes into a run (queued messages are batched: several per run). */
 export interface RunMessage {
   text: string;
   files: readonly UploadedFile[];
-}
-
-/** Where a file the model produced lives at the model service. */
-export interface FileRef {
-  fileId: string;
-  /** Responses API: code-interpreter files live in a container, not in /files. */
-  containerId?: string;
-  name?: string;
-}
-
-/**
- * A span of answer text the model service annotated. A `citation` is replaced by a `[n]` footnote
- * marker; a generated `file` is replaced by its name and delivered to the user.
- */
-export interface Annotation {
-  /** The exact text in the answer that the annotation covers (e.g. `【4:0†source】`); may be empty. */
-  text: string;
-  citation?: { label: string; url?: string; quote?: string };
-  file?: FileRef;
 }
 
 /** A function call the model asked for. `arguments` is the model's raw JSON text. */
@@ -157,3 +137,5 @@ export interface Backend {
   startRun(request: RunRequest): BackendRun;
   downloadFile(ref: FileRef): Promise<OutboundFile>;
 }
+
+export type { Annotation, BackendName, FileRef };

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/types.js';
 import type { Logger } from '../core/logger.js';
+import type { FunctionDefinition } from '../core/tool-definition.js';
 import type { Store } from '../store/types.js';
-import type { FunctionDefinition } from '../tools/tool.js';
 import { AssistantsBackend } from './assistants/assistants-backend.js';
 import type { Backend } from './backend.js';
 import { ResponsesBackend } from './responses/responses-backend.js';

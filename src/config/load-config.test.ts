@@ -5,6 +5,9 @@ import { defaultProfiles } from './profiles/load-profiles.js';
 import { DEFAULT_ASSISTANT } from './schema.js';
 import type { AppConfig } from './types.js';
 
+/** The built-in tool names, as the composition root hands them to config. */
+const KNOWN_TOOLS = ['current_time'];
+
 const KEY = { OPENAI_API_KEY: 'sk-test-key' };
 const noFile = (path: string): string => {
   throw new Error(`ENOENT: no such file or directory, open '${path}'`);
@@ -236,10 +239,13 @@ describe('loadConfig', () => {
   });
 
   it('checks tool names against the built-in tools by default', () => {
-    expect(loadConfig({ ...KEY, ASSISTANT_TOOLS: 'current_time' }).assistant.functionTools).toEqual([
-      'current_time',
-    ]);
-    expect(() => loadConfig({ ...KEY, ASSISTANT_TOOLS: 'weather' })).toThrow(ConfigError);
+    expect(
+      loadConfig({ ...KEY, ASSISTANT_TOOLS: 'current_time' }, { knownTools: KNOWN_TOOLS }).assistant
+        .functionTools,
+    ).toEqual(['current_time']);
+    expect(() => loadConfig({ ...KEY, ASSISTANT_TOOLS: 'weather' }, { knownTools: KNOWN_TOOLS })).toThrow(
+      ConfigError,
+    );
   });
 
   it('builds the Discord section only when DISCORD_TOKEN is set', () => {

@@ -1,18 +1,20 @@
 import { resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
-import { KNOWN_TOOL_NAMES } from '../tools/index.js';
 import { type DotEnvOptions, loadDotEnv, readUtf8 } from './load-dotenv.js';
 import { defaultProfiles, loadProfilesFile } from './profiles/load-profiles.js';
 import type { Profiles } from './profiles/types.js';
 import { createEnvSchema } from './schema.js';
 import type { AppConfig, Env } from './types.js';
 
-/** What `loadConfig` may be given instead of the real thing, for tests. */
+/** What `loadConfig` is given: the tool names, and for tests a file reader. */
 export interface LoadConfigDeps {
   /** Reads `ASSISTANT_INSTRUCTIONS_FILE` and the profiles files; default: the file system, UTF-8. */
   readFile?: (path: string) => string;
-  /** Function tool names `ASSISTANT_TOOLS` may name; default: the built-in tools. */
-  knownTools?: readonly string[];
+  /**
+   * Function tool names `ASSISTANT_TOOLS` and profiles may name: the built-in tools, handed in by the
+   * composition root (config sits below tools/ and does not know them).
+   */
+  knownTools: readonly string[];
 }
 
 /**
@@ -21,8 +23,8 @@ export interface LoadConfigDeps {
  * @throws ConfigError listing every problem by variable name (or by path in the profiles file), never
  *   with a secret's value.
  */
-export function loadConfig(env: Env, deps: LoadConfigDeps = {}): AppConfig {
-  const knownTools = deps.knownTools ?? KNOWN_TOOL_NAMES;
+export function loadConfig(env: Env, deps: LoadConfigDeps): AppConfig {
+  const { knownTools } = deps;
   const readFile = deps.readFile ?? readUtf8;
   const result = createEnvSchema({ knownTools, readFile }).safeParse(env);
   if (result.success) {
@@ -47,8 +49,13 @@ export function loadConfig(env: Env, deps: LoadConfigDeps = {}): AppConfig {
  * The configuration of this process: `.env` (if any) under `process.env`, then `overrides` (the demo
  * points the bot at its built-in server this way). The only reader of `process.env`.
  */
-export function loadConfigFromProcess(options: DotEnvOptions & { overrides?: Env } = {}): AppConfig {
-  return loadConfig({ ...loadDotEnv(process.env, options), ...options.overrides });
+export function loadConfigFromProcess(
+  options: DotEnvOptions & { overrides?: Env; knownTools: readonly string[] },
+): AppConfig {
+  return loadConfig(
+    { ...loadDotEnv(process.env, options), ...options.overrides },
+    { knownTools: options.knownTools, ...(options.readFile ? { readFile: options.readFile } : {}) },
+  );
 }
 
 /**
@@ -57,13 +64,16 @@ export function loadConfigFromProcess(options: DotEnvOptions & { overrides?: Env
  * still comes from the assistant of start-up. Without a profiles file, the start-up profiles.
  * @throws ConfigError when the file is now invalid.
  */
-export function reloadProfilesFromProcess(config: AppConfig, options: DotEnvOptions = {}): Profiles {
+export function reloadProfilesFromProcess(
+  config: AppConfig,
+  options: DotEnvOptions & { knownTools: readonly string[] },
+): Profiles {
   const file = config.profiles.file;
   if (file === undefined) return config.profiles;
   return loadProfilesFile(file, {
     env: loadDotEnv(process.env, options),
     assistant: config.assistant,
-    knownTools: KNOWN_TOOL_NAMES,
+    knownTools: options.knownTools,
     readFile: options.readFile ?? readUtf8,
   });
 }

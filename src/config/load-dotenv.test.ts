@@ -6,6 +6,9 @@ import { loadConfig } from './load-config.js';
 import { loadDotEnv } from './load-dotenv.js';
 import { createEnvSchema } from './schema.js';
 
+/** The built-in tool names, as the composition root hands them to config. */
+const KNOWN_TOOLS = ['current_time'];
+
 const dotEnv = (text: string) => (path: string) => {
   if (path !== '.env') throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
   return text;
@@ -60,6 +63,8 @@ describe('.env.example', () => {
 
   it('shows the defaults: copied as it is, it configures what no file does', () => {
     const key = { OPENAI_API_KEY: 'sk-test' };
-    expect(loadConfig({ ...dotenv.parse(example), ...key })).toEqual(loadConfig(key));
+    expect(loadConfig({ ...dotenv.parse(example), ...key }, { knownTools: KNOWN_TOOLS })).toEqual(
+      loadConfig(key, { knownTools: KNOWN_TOOLS }),
+    );
   });
 });

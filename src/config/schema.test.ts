@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
 
+/** The built-in tool names, as the composition root hands them to config. */
+const KNOWN_TOOLS = ['current_time'];
+
 const KEY = { OPENAI_API_KEY: 'sk-test-key' };
 const files = (contents: Record<string, string>) => (path: string) => {
   const text = contents[path];
@@ -107,7 +110,7 @@ describe('assistant instructions', () => {
     const readFile = files({ '/etc/threadloom/instructions.md': '  Answer in French.\n' });
     const config = loadConfig(
       { ...KEY, ASSISTANT_INSTRUCTIONS_FILE: '/etc/threadloom/instructions.md' },
-      { readFile },
+      { knownTools: KNOWN_TOOLS, readFile },
     );
     expect(config.assistant.instructions).toBe('Answer in French.');
   });
@@ -117,7 +120,8 @@ describe('assistant instructions', () => {
       throw new Error('no file should be read');
     };
     expect(
-      loadConfig({ ...KEY, ASSISTANT_INSTRUCTIONS: 'Be kind.' }, { readFile }).assistant.instructions,
+      loadConfig({ ...KEY, ASSISTANT_INSTRUCTIONS: 'Be kind.' }, { knownTools: KNOWN_TOOLS, readFile })
+        .assistant.instructions,
     ).toBe('Be kind.');
   });
 
@@ -152,7 +156,7 @@ describe('assistant instructions', () => {
 describe('Discord shards', () => {
   const DISCORD = { ...KEY, DISCORD_TOKEN: 'discord-token' };
   const shardsOf = (env: Record<string, string>) =>
-    loadConfig({ ...DISCORD, ...env }, { readFile: files({}) }).discord?.shards;
+    loadConfig({ ...DISCORD, ...env }, { knownTools: KNOWN_TOOLS, readFile: files({}) }).discord?.shards;
   const problemsOf = (env: Record<string, string>) =>
     Object.fromEntries(configError({ ...DISCORD, ...env }).problems.map((p) => [p.variable, p.problem]));
 

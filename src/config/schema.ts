@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BackendName } from '../backends/backend.js';
+import type { BackendName } from '../core/backend-name.js';
 import { instructionsFile, toolList } from './assistant-fields.js';
 import {
   commaList,

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './load-config.js';
 import { maskUrl, parseStoreUrl } from './store-url.js';
 
-const storeOf = (STORE_URL: string) => loadConfig({ OPENAI_API_KEY: 'k', STORE_URL }).store;
+/** The built-in tool names, as the composition root hands them to config. */
+const KNOWN_TOOLS = ['current_time'];
+
+const storeOf = (STORE_URL: string) =>
+  loadConfig({ OPENAI_API_KEY: 'k', STORE_URL }, { knownTools: KNOWN_TOOLS }).store;
 
 describe('parseStoreUrl', () => {
   it('takes a relative SQLite path as written', () => {

@@ -1,4 +1,4 @@
-import type { BackendName } from '../backends/backend.js';
+import type { BackendName } from '../core/backend-name.js';
 import type { Profiles } from './profiles/types.js';
 
 /** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */

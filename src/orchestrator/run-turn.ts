@@ -8,7 +8,8 @@ import type {
 } from '../backends/backend.js';
 import type { Profiles } from '../config/profiles/types.js';
 import type { RunConfig } from '../config/types.js';
-import { ModelServiceError, AttachmentError, errorCode, USER_MESSAGES } from '../core/errors.js';
+import { classifyAttachment } from '../core/attachments.js';
+import { AttachmentError, errorCode, ModelServiceError, USER_MESSAGES } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { ReplyEvent, RunEnding } from '../core/reply-events.js';
@@ -17,7 +18,6 @@ import type { RunRecord, Store } from '../store/types.js';
 import type { FunctionDefinition, ToolContext, ToolResult } from '../tools/tool.js';
 import { type ApprovalsRound, approveMcpCalls, runApprovedTool } from './approval-round.js';
 import type { Approvals } from './approvals.js';
-import { classifyAttachment } from './attachments.js';
 import { endingNotice } from './endings.js';
 import { chooseProfile } from './profile-choice.js';
 import type { RunLedger } from './run-ledger.js';

@@ -1,4 +1,4 @@
-import type { Annotation, FileRef } from '../backends/backend.js';
+import type { Annotation, FileRef } from '../core/annotations.js';
 import type { Citation } from '../core/reply-events.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { BackendName } from '../backends/backend.js';
+import type { BackendName } from '../core/backend-name.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { Usage } from '../core/reply-events.js';

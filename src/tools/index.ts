@@ -1,10 +1,16 @@
 import { currentTimeTool } from './current-time.js';
 import type { FunctionTool } from './tool.js';
 
+export {
+  DEFAULT_HTTP_TOOL,
+  HTTP_METHODS,
+  type HttpMethod,
+  type HttpToolSpec,
+  httpToolParameters,
+} from '../config/profiles/http-tool-spec.js';
 export { createCurrentTimeTool, currentTimeTool } from './current-time.js';
 export { isPublicAddress } from './http/address-guard.js';
-export { createHttpTool, type HttpTool, httpToolParameters } from './http/http-tool.js';
-export { DEFAULT_HTTP_TOOL, HTTP_METHODS, type HttpMethod, type HttpToolSpec } from './http/spec.js';
+export { createHttpTool, type HttpTool } from './http/http-tool.js';
 export { MCP_APPROVALS, type McpApproval, type McpServerSpec, type McpToolParam, mcpTools } from './mcp.js';
 export {
   createToolRegistry,

@@ -1,29 +1,8 @@
-/** The values of an MCP server's `require_approval`. */
-export const MCP_APPROVALS = ['always', 'never'] as const;
-export type McpApproval = (typeof MCP_APPROVALS)[number];
+import type { McpServerSpec } from '../config/profiles/mcp-server-spec.js';
+import type { McpToolParam } from '../core/tool-definition.js';
 
-/** A remote MCP server the model may use, declared in the profiles file, its headers resolved. */
-export interface McpServerSpec {
-  serverLabel: string;
-  serverUrl: string;
-  serverDescription: string | undefined;
-  /** Only these of the server's tools; undefined: all of them. */
-  allowedTools: readonly string[] | undefined;
-  /** Sent to the MCP server by the model service, with every call: already resolved from the environment. */
-  headers: Readonly<Record<string, string>>;
-  requireApproval: McpApproval;
-}
-
-/** The Responses API's `mcp` tool (the `MCPTool` schema), as a request carries it. */
-export interface McpToolParam {
-  type: 'mcp';
-  server_label: string;
-  server_url: string;
-  server_description?: string;
-  allowed_tools?: string[];
-  headers?: Record<string, string>;
-  require_approval: McpApproval;
-}
+export { MCP_APPROVALS, type McpApproval } from '../core/tool-definition.js';
+export type { McpServerSpec, McpToolParam };
 
 /**
  * The `mcp` tools of a request: one per server label the profile enables, in the profile's order.

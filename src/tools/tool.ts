@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import type { ConversationKey } from '../core/conversation.js';
+import type { FunctionDefinition } from '../core/tool-definition.js';
+
+export type { FunctionDefinition };
 
 /** What a function tool may know about the call it serves. */
 export interface ToolContext {
@@ -19,13 +22,6 @@ export interface FunctionTool<Params extends z.ZodType = z.ZodType> {
   /** Calls need a person's approval before they run (declared HTTP tools); the approval flow reads it. */
   requireApproval?: boolean;
   execute(args: z.output<Params>, context: ToolContext): Promise<unknown> | unknown;
-}
-
-/** A tool as declared to the model service. */
-export interface FunctionDefinition {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
 }
 
 /** What a call produced, as the text given back to the model. Failures are outputs too. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
 import { byRound, type FakeOpenAI, functionCall, startFakeOpenAI, text } from '../fakes/openai/index.js';
 import { waitForChange } from '../fakes/shared/wait-for-change.js';
@@ -68,7 +68,7 @@ function session(name: string, extra: Record<string, string> = {}) {
     written += chunk.toString();
     changed.dispatchEvent(new Event('change'));
   });
-  const config = loadConfig({
+  const config = configFromEnv({
     OPENAI_API_KEY: 'test-key',
     OPENAI_BASE_URL: fake.url,
     STORE_URL: `sqlite://${join(dir, `${name}.sqlite`)}`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
+import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
 import { citation, demoScript, type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
 import { runEntryPoint } from '../support/spawn.js';
@@ -39,7 +39,7 @@ async function chat(name: string, lines: string, backend: 'assistants' | 'respon
   output.on('data', (chunk: Buffer) => {
     written += chunk.toString();
   });
-  const done = runConsole(loadConfig(env(`${name}-${backend}`, backend)), name, {
+  const done = runConsole(configFromEnv(env(`${name}-${backend}`, backend)), name, {
     input,
     output,
     errors: new PassThrough(),

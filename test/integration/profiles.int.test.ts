@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { createProfileSource, selectProfile } from '../../src/config/profiles/index.js';
+import { configFromEnv } from '../../src/configure.js';
 import { conversationKey } from '../../src/core/conversation.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -22,7 +22,7 @@ const TOKENS = {
 
 describe('examples/profiles.yaml', () => {
   it('loads, validates and maps as the docs say', () => {
-    const config = loadConfig({ OPENAI_API_KEY: 'sk-x', PROFILES_FILE: EXAMPLE, ...TOKENS });
+    const config = configFromEnv({ OPENAI_API_KEY: 'sk-x', PROFILES_FILE: EXAMPLE, ...TOKENS });
     const { profiles } = config;
     expect([...profiles.profiles.keys()]).toEqual(['default', 'general', 'support', 'research']);
     const where = (channel: string, parentChannel?: string) =>
@@ -65,7 +65,7 @@ describe('examples/profiles.yaml', () => {
 
   it('names every secret it misses by path', () => {
     try {
-      loadConfig({ OPENAI_API_KEY: 'sk-x', PROFILES_FILE: EXAMPLE });
+      configFromEnv({ OPENAI_API_KEY: 'sk-x', PROFILES_FILE: EXAMPLE });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -136,11 +136,11 @@ http_tools:
       LOCAL_TOKEN: 'local-secret',
       THREAD_TTL_DAYS: '0',
     };
-    const config = loadConfig(env);
+    const config = configFromEnv(env);
     const profiles = createProfileSource({
       initial: config.profiles,
       // As main.ts does, with the environment as it is at reload: the token was rotated meanwhile.
-      load: () => loadConfig({ ...env, LOCAL_TOKEN: 'rotated-secret' }).profiles,
+      load: () => configFromEnv({ ...env, LOCAL_TOKEN: 'rotated-secret' }).profiles,
       logger: silentLogger(),
     });
     const app = await createApp(config, silentLogger(), { profiles });

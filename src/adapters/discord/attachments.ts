@@ -1,6 +1,6 @@
+import { classifyAttachment } from '../../core/attachments.js';
 import { AttachmentError } from '../../core/errors.js';
 import type { InboundFile } from '../../core/messages.js';
-import { classifyAttachment } from '../../orchestrator/attachments.js';
 import type { AttachmentFacts } from './parse.js';
 
 /** Discord's attachment hosts: the only places user files are fetched from. */

@@ -1,6 +1,6 @@
+import { classifyAttachment } from '../../core/attachments.js';
 import { AttachmentError } from '../../core/errors.js';
 import type { InboundFile } from '../../core/messages.js';
-import { classifyAttachment } from '../../orchestrator/attachments.js';
 import type { SlackFile } from './parse.js';
 
 /** Where Slack serves shared files from; the bot token is sent to these hosts and no others. */

@@ -3,8 +3,8 @@ import type OpenAI from 'openai';
 import type { AssistantTool } from 'openai/resources/beta/assistants';
 import type { AssistantConfig } from '../../config/types.js';
 import type { Logger } from '../../core/logger.js';
+import type { FunctionDefinition } from '../../core/tool-definition.js';
 import type { AssistantRepository } from '../../store/types.js';
-import type { FunctionDefinition } from '../../tools/tool.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
 
 /** Metadata key that marks an assistant as made by threadloom, so a restart finds it again. */

@@ -1,12 +1,13 @@
 import type OpenAI from 'openai';
 import type { AssistantConfig } from '../../config/types.js';
+import type { FileRef } from '../../core/annotations.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { InboundFile } from '../../core/messages.js';
 import type { OutboundFile } from '../../core/reply-events.js';
+import type { FunctionDefinition } from '../../core/tool-definition.js';
 import type { AssistantRepository } from '../../store/types.js';
-import type { FunctionDefinition } from '../../tools/tool.js';
-import type { Backend, BackendRun, FileRef, RunRequest, UploadedFile } from '../backend.js';
+import type { Backend, BackendRun, RunRequest, UploadedFile } from '../backend.js';
 import { toOutboundFile, uploadUserFile } from '../shared/files.js';
 import { callApi, isNotFound } from '../shared/openai-client.js';
 import { DEFAULT_STREAM_STALL_MS } from '../shared/stall-watchdog.js';

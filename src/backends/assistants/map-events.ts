@@ -2,8 +2,9 @@ import { APIError } from 'openai';
 import type { Message, Annotation as MessageAnnotation } from 'openai/resources/beta/threads/messages';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { RunStep } from 'openai/resources/beta/threads/runs/steps';
+import type { Annotation } from '../../core/annotations.js';
 import type { RunEnding, Usage } from '../../core/reply-events.js';
-import type { Annotation, BackendEvent, FunctionCall } from '../backend.js';
+import type { BackendEvent, FunctionCall } from '../backend.js';
 import { baseName } from '../shared/mime.js';
 
 /** Looks up a file's name at the service (for citation labels); cached by the caller. */

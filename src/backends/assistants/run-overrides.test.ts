@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { profileFromAssistant } from '../../config/profiles/load-profiles.js';
 import type { AssistantConfig } from '../../config/types.js';
-import type { FunctionDefinition } from '../../tools/tool.js';
+import type { FunctionDefinition } from '../../core/tool-definition.js';
 import type { RunProfile } from '../backend.js';
 import { desiredAssistant } from './assistant-sync.js';
 import { runOverrides } from './run-overrides.js';

@@ -1,6 +1,7 @@
 import type { Response, ResponseOutputItem, ResponseOutputText } from 'openai/resources/responses/responses';
+import type { Annotation, FileRef } from '../../core/annotations.js';
 import type { RunEnding, Usage } from '../../core/reply-events.js';
-import type { Annotation, BackendEvent, FileRef, FunctionCall, McpApprovalRequest } from '../backend.js';
+import type { BackendEvent, FunctionCall, McpApprovalRequest } from '../backend.js';
 
 /**
  * The service counts annotation positions in code points (it is written in Python); JavaScript

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { McpToolParam } from '../../tools/mcp.js';
+import type { McpToolParam } from '../../core/tool-definition.js';
 import { responseBody, toolsFor } from './request.js';
 
 const settings = {

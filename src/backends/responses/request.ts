@@ -5,8 +5,7 @@ import type {
   Tool,
 } from 'openai/resources/responses/responses';
 import type { Profile } from '../../config/profiles/types.js';
-import type { McpToolParam } from '../../tools/mcp.js';
-import type { FunctionDefinition } from '../../tools/tool.js';
+import type { FunctionDefinition, McpToolParam } from '../../core/tool-definition.js';
 import type { McpApprovalAnswer, RunMessage, ToolOutput } from '../backend.js';
 
 /** Text sent when a message carries only files: the API refuses empty input text. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { HTTP_METHODS } from '../../tools/http/spec.js';
-import { MCP_APPROVALS } from '../../tools/mcp.js';
+import { MCP_APPROVALS } from '../../core/tool-definition.js';
 import { MAX_TIMER_MS } from '../fields.js';
+import { HTTP_METHODS } from './http-tool-spec.js';
 import { REASONING_EFFORTS } from './types.js';
 
 /**

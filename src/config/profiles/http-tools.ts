@@ -1,10 +1,9 @@
-import { hostAllowed } from '../../tools/http/guarded-request.js';
-import { httpToolParameters } from '../../tools/http/http-tool.js';
-import { DEFAULT_HTTP_TOOL, type HttpToolSpec } from '../../tools/http/spec.js';
-import { placeholdersInBody, urlPlaceholders } from '../../tools/http/template.js';
 import type { Env } from '../types.js';
 import type { HttpToolEntry } from './file-schema.js';
 import { resolveHeaders } from './headers.js';
+import { hostAllowed } from './host-allowed.js';
+import { DEFAULT_HTTP_TOOL, type HttpToolSpec, httpToolParameters } from './http-tool-spec.js';
+import { placeholdersInBody, urlPlaceholders } from './placeholders.js';
 import type { FilePath, Problems } from './problems.js';
 
 /**

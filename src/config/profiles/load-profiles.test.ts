@@ -4,6 +4,9 @@ import { loadConfig } from '../load-config.js';
 import type { AssistantConfig } from '../types.js';
 import { defaultProfiles, loadProfilesFile, type ProfilesDeps, parseProfiles } from './load-profiles.js';
 
+/** The built-in tool names, as the composition root hands them to config. */
+const KNOWN_TOOLS = ['current_time'];
+
 const assistant: AssistantConfig = {
   backend: 'responses',
   conversationMode: 'conversations',
@@ -86,7 +89,10 @@ describe('profiles from the environment alone', () => {
   });
 
   it('are what loadConfig gives without PROFILES_FILE', () => {
-    const config = loadConfig({ OPENAI_API_KEY: 'sk-x', ASSISTANT_MODEL: 'gpt-4.1' });
+    const config = loadConfig(
+      { OPENAI_API_KEY: 'sk-x', ASSISTANT_MODEL: 'gpt-4.1' },
+      { knownTools: KNOWN_TOOLS },
+    );
     expect(config.profiles).toEqual(defaultProfiles(config.assistant));
     expect(config.profiles.profiles.get('default')?.model).toBe('gpt-4.1');
   });
@@ -242,7 +248,7 @@ ${ORDERS_TOOL}
     expect(() =>
       loadConfig(
         { OPENAI_API_KEY: 'sk-x', PROFILES_FILE: FILE },
-        { readFile: files({ [FILE]: 'profiles:\n  support:\n    model: 42\n' }) },
+        { knownTools: KNOWN_TOOLS, readFile: files({ [FILE]: 'profiles:\n  support:\n    model: 42\n' }) },
       ),
     ).toThrow(/profiles\.support\.model: .*expected string/);
   });

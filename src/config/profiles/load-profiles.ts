@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { McpServerSpec } from '../../tools/mcp.js';
 import { HOSTED_TOOLS } from '../assistant-fields.js';
 import type { AssistantConfig, Env } from '../types.js';
 import { type ProfileEntry, type ProfilesFile, profilesFileSchema } from './file-schema.js';
 import { resolveHeaders } from './headers.js';
 import { resolveHttpTool } from './http-tools.js';
+import type { McpServerSpec } from './mcp-server-spec.js';
 import { type FilePath, Problems } from './problems.js';
 import { DEFAULT_PROFILE_NAME, type Profile, type Profiles } from './types.js';
 

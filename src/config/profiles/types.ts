@@ -1,6 +1,6 @@
 import type { MessagePlace } from '../../core/messages.js';
-import type { HttpToolSpec } from '../../tools/http/spec.js';
-import type { McpServerSpec } from '../../tools/mcp.js';
+import type { HttpToolSpec } from './http-tool-spec.js';
+import type { McpServerSpec } from './mcp-server-spec.js';
 
 /** The values of a profile's `reasoning_effort` (the Responses API's `reasoning.effort`). */
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;

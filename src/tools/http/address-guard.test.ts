@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { hostAllowed } from '../../config/profiles/host-allowed.js';
 import { isPublicAddress, resolveAllowed } from './address-guard.js';
-import { hostAllowed } from './guarded-request.js';
 
 describe('isPublicAddress', () => {
   it.each([

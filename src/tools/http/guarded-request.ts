@@ -1,8 +1,9 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { hostAllowed } from '../../config/profiles/host-allowed.js';
+import type { HttpMethod } from '../../config/profiles/http-tool-spec.js';
 import { type ResolvedAddress, type Resolver, resolveAllowed, systemResolver } from './address-guard.js';
-import type { HttpMethod } from './spec.js';
 
 /** One request, as the template made it. */
 export interface OutgoingRequest {
@@ -75,19 +76,6 @@ export async function guardedRequest(
     }
     url = next;
   }
-}
-
-/** Whether `hostname` is on the list: exact names, or `*.example.com` for any name under it. */
-export function hostAllowed(hostname: string, allowedHosts: readonly string[]): boolean {
-  const host = unbracket(hostname.toLowerCase());
-  return allowedHosts.some((entry) => {
-    const allowed = unbracket(entry.toLowerCase());
-    return allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) : host === allowed;
-  });
-}
-
-function unbracket(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 function checkUrl(url: URL, allowedHosts: readonly string[]): void {

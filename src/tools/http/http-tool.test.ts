@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HTTP_TOOL, type HttpToolSpec } from '../../config/profiles/http-tool-spec.js';
 import { conversationKey } from '../../core/conversation.js';
 import { createToolRegistry } from '../registry.js';
 import { createHttpTool, type HttpToolOptions } from './http-tool.js';
-import { DEFAULT_HTTP_TOOL, type HttpToolSpec } from './spec.js';
 
 interface Seen {
   method: string;

@@ -1,8 +1,11 @@
-import { z } from 'zod';
+import {
+  DEFAULT_HTTP_TOOL,
+  type HttpToolSpec,
+  httpToolParameters,
+} from '../../config/profiles/http-tool-spec.js';
 import type { FunctionTool } from '../tool.js';
 import type { Resolver } from './address-guard.js';
 import { guardedRequest } from './guarded-request.js';
-import { DEFAULT_HTTP_TOOL, type HttpToolSpec } from './spec.js';
 import { fillBody, fillUrl } from './template.js';
 
 /** A function tool made from an HTTP tool declaration; `requireApproval` is for the approval flow. */
@@ -14,17 +17,6 @@ export interface HttpTool extends FunctionTool {
 /** What tests may replace. */
 export interface HttpToolOptions {
   resolve?: Resolver;
-}
-
-/**
- * The zod validator of an HTTP tool's JSON-schema parameters: the schema as written, closed so that
- * unknown arguments are refused rather than dropped.
- * @throws Error when the schema is not an object schema or uses what zod cannot convert ($ref to
- *   nowhere, unknown keywords' combinations): configuration reports it by path.
- */
-export function httpToolParameters(schema: Readonly<Record<string, unknown>>): z.ZodType {
-  if (schema.type !== 'object') throw new Error('must be a JSON schema with "type": "object"');
-  return z.fromJSONSchema({ ...schema, additionalProperties: false });
 }
 
 /**

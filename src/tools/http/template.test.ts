@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fillBody, fillUrl, placeholdersInBody, urlPlaceholders } from './template.js';
+import { placeholdersInBody, urlPlaceholders } from '../../config/profiles/placeholders.js';
+import { fillBody, fillUrl } from './template.js';
 
 describe('URL templates', () => {
   it('encodes every value so that it stays inside its segment', () => {

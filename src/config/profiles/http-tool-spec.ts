@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The HTTP methods an HTTP tool may use. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -41,4 +43,15 @@ export interface HttpToolSpec {
   allowPrivateAddresses: boolean;
   /** Calls need a person's approval first (carried for the approval flow; not enforced here). */
   requireApproval: boolean;
+}
+
+/**
+ * The zod validator of an HTTP tool's JSON-schema parameters: the schema as written, closed so that
+ * unknown arguments are refused rather than dropped.
+ * @throws Error when the schema is not an object schema or uses what zod cannot convert ($ref to
+ *   nowhere, unknown keywords' combinations): configuration reports it by path.
+ */
+export function httpToolParameters(schema: Readonly<Record<string, unknown>>): z.ZodType {
+  if (schema.type !== 'object') throw new Error('must be a JSON schema with "type": "object"');
+  return z.fromJSONSchema({ ...schema, additionalProperties: false });
 }

@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
-import type { UploadedFile } from '../backends/backend.js';
-import { AttachmentError } from '../core/errors.js';
-import type { InboundFile } from '../core/messages.js';
+import { AttachmentError } from './errors.js';
+import type { InboundFile } from './messages.js';
+
+/** What a user file is for: data for the code interpreter, documents for file search, pictures for the model to see. */
+export type AttachmentUse = 'code_interpreter' | 'file_search' | 'image';
 
 /** What each accepted file type is for: the code interpreter reads data, file search reads documents. */
 export const ATTACHMENT_USES = {
@@ -26,19 +28,19 @@ export const ATTACHMENT_USES = {
   '.html': 'file_search',
   '.docx': 'file_search',
   '.pptx': 'file_search',
-} as const satisfies Record<string, UploadedFile['use']>;
+} as const satisfies Record<string, AttachmentUse>;
 
 /**
  * Checks a user's attachment before anything is uploaded, and says what it is for.
  * Throws AttachmentError with a message fit for the user (it names the file and the limit).
  */
-export function classifyAttachment(file: InboundFile, maxBytes: number): UploadedFile['use'] {
+export function classifyAttachment(file: InboundFile, maxBytes: number): AttachmentUse {
   if (file.bytes.byteLength > maxBytes) {
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     throw new AttachmentError(`${file.name} is ${mb(file.bytes.byteLength)}; the limit is ${mb(maxBytes)}.`);
   }
   if (file.bytes.byteLength === 0) throw new AttachmentError(`${file.name} is empty.`);
-  const use = (ATTACHMENT_USES as Record<string, UploadedFile['use']>)[extname(file.name).toLowerCase()];
+  const use = (ATTACHMENT_USES as Record<string, AttachmentUse>)[extname(file.name).toLowerCase()];
   if (!use) {
     throw new AttachmentError(
       `${file.name}: this file type is not supported (supported: ${Object.keys(ATTACHMENT_USES).join(' ')}).`,
