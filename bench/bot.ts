@@ -5,7 +5,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { PlatformAdapter } from '../src/adapters/adapter.js';
 import { ConsoleAdapter } from '../src/adapters/console/console-adapter.js';
 import { createDiscordAdapter } from '../src/adapters/discord/discord-adapter.js';
-import type { RateBudgetOptions } from '../src/adapters/shared/rate-budget.js';
+import type { RateBudgetOptions } from '../src/adapters/kit/rate-budget.js';
 import {
   createSlackAdapter,
   SLACK_EVENTS_PATH,

@@ -15,10 +15,10 @@ import { usageReport } from '../../render/usage-report.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
+import { DISCORD_MAX_LENGTH } from './discord-surface.js';
 import { attachmentFacts, type CommandFacts, commandFacts } from './facts.js';
 import type { Intake } from './intake.js';
 import { discordPlace, dmKey, isAllowed, threadKey, threadName } from './parse.js';
-import { DISCORD_MAX_LENGTH } from './render.js';
 
 /** The slash commands, registered at start: /ask prompt [file], /reset, /cancel, /usage; usable in servers and DMs. */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {

@@ -17,17 +17,19 @@ import type { ConversationKey } from '../../core/conversation.js';
 import { USER_MESSAGES } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
-import { RateBudget, type RateBudgetOptions } from '../shared/rate-budget.js';
+import { KitRenderer } from '../kit/answer-renderer.js';
+import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 import { handleApprovalButton } from './approval-buttons.js';
 import { DISCORD_ATTACHMENT_ORIGINS } from './attachments.js';
 import { handleCommand, registerCommands } from './commands.js';
 import { connectError, describeError } from './discord-errors.js';
+import { DiscordSurface } from './discord-surface.js';
 import { reactionPlace } from './facts.js';
 import { Intake } from './intake.js';
 import { handleMessage } from './message-flow.js';
 import { isAllowed } from './parse.js';
-import { DiscordRenderer, STOP_EMOJI } from './render.js';
 import { createRestPort } from './rest-port.js';
+import { STOP_EMOJI } from './run-indicator.js';
 import { DEFAULT_TYPING_REFRESH_MS } from './typing.js';
 
 /** What `createDiscordAdapter` takes besides the Discord configuration; the testing hooks have defaults. */
@@ -100,7 +102,7 @@ export class DiscordAdapter implements PlatformAdapter {
   readonly platform = 'discord';
   private readonly client: Client;
   private readonly budget: RateBudget;
-  private readonly renderer: DiscordRenderer;
+  private readonly renderer: KitRenderer;
   private readonly intake: Intake;
   /** Answer messages of runs going on -> their conversation, for ⏹️. */
   private readonly answers = new Map<string, ConversationKey>();
@@ -125,16 +127,18 @@ export class DiscordAdapter implements PlatformAdapter {
     this.budget = new RateBudget(options.budget ?? DEFAULT_DISCORD_ADAPTER.budget);
     const port = createRestPort(this.client.rest);
     const { logger } = options.deps;
-    this.renderer = new DiscordRenderer({
+    const surface = new DiscordSurface({
       port,
       budget: this.budget,
-      toolDisplay: options.toolDisplay,
-      editIntervalMs: config.editIntervalMs,
-      maxUploadBytes: options.maxUploadBytes ?? DEFAULT_DISCORD_ADAPTER.maxUploadBytes,
+      limits: {
+        editIntervalMs: config.editIntervalMs,
+        maxUploadBytes: options.maxUploadBytes ?? DEFAULT_DISCORD_ADAPTER.maxUploadBytes,
+      },
       typingRefreshMs: options.typingRefreshMs ?? DEFAULT_DISCORD_ADAPTER.typingRefreshMs,
       logger,
       answers: this.answers,
     });
+    this.renderer = new KitRenderer(surface, options.toolDisplay);
     this.intake = new Intake({
       port,
       budget: this.budget,

@@ -3,11 +3,11 @@ import type { Logger } from '../../core/logger.js';
 import type { MessagePlace } from '../../core/messages.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
-import type { RateBudget } from '../shared/rate-budget.js';
+import type { RateBudget } from '../kit/rate-budget.js';
 import { type AttachmentPolicy, downloadAttachments } from './attachments.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
+import type { DiscordReplyTo } from './discord-surface.js';
 import type { AttachmentFacts } from './parse.js';
-import type { DiscordReplyTo } from './render.js';
 import type { DiscordPort } from './rest-port.js';
 
 /** How long "this Discord event was taken" is remembered: the gateway replays within minutes. */

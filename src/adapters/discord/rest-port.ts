@@ -9,7 +9,7 @@ import {
   type REST,
   Routes,
 } from 'discord.js';
-import { MessageGoneError } from '../shared/live-text.js';
+import { MessageGoneError } from '../kit/live-text.js';
 import { isMessageGone } from './discord-errors.js';
 
 /** A file to upload with a message. */

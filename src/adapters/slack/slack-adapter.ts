@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { LimitsConfig, SlackConfig, ToolDisplay } from '../../config/types.js';
-import type { ConversationKey } from '../../core/conversation.js';
 import { ConfigError, PlatformError } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { KitRenderer } from '../kit/answer-renderer.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
 import { DEFAULT_SLACK_FILE_HOSTS } from './files-in.js';
@@ -12,8 +12,8 @@ import { SlackInbound } from './inbound.js';
 import { type HandledEvent, registerListeners } from './listeners.js';
 import { isAllowed } from './parse.js';
 import { RecentConversations } from './recent.js';
-import { SlackRenderer } from './render.js';
 import { DEFAULT_SLACK_RATES, SlackApi, type SlackRates, toSlackError } from './slack-api.js';
+import { SlackSurface } from './slack-surface.js';
 
 /** Where Slack posts events, commands and interactivity in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -28,6 +28,8 @@ export const DEFAULT_SLACK_ADAPTER = {
    */
   webApiRetries: 2,
   webApiTimeoutMs: 30_000,
+  /** Slack takes files of up to 1 GB. */
+  maxUploadBytes: 1024 * 1024 * 1024,
 } as const satisfies Record<string, number>;
 
 /** Everything but the Slack configuration; the optional members are for embedding and tests. */
@@ -71,7 +73,7 @@ export class SlackAdapter implements PlatformAdapter {
   readonly platform = 'slack';
   private readonly app: App;
   private readonly api: SlackApi;
-  private readonly renderer: SlackRenderer;
+  private readonly renderer: KitRenderer;
   private listening: AddressInfo | undefined;
   private started = false;
 
@@ -124,14 +126,17 @@ export class SlackAdapter implements PlatformAdapter {
       now,
       approverUsers: config.approverUsers,
     });
-    this.renderer = new SlackRenderer({
+    const surface = new SlackSurface({
       api: this.api,
       logger: log,
-      toolDisplay: options.toolDisplay,
-      updateIntervalMs: config.updateIntervalMs,
+      limits: {
+        editIntervalMs: config.updateIntervalMs,
+        maxUploadBytes: DEFAULT_SLACK_ADAPTER.maxUploadBytes,
+      },
       appendIntervalMs: options.appendIntervalMs ?? DEFAULT_SLACK_ADAPTER.appendIntervalMs,
-      onStoppedByUser: (key) => orchestrator.cancel(key as ConversationKey),
+      onStoppedByUser: (key) => orchestrator.cancel(key),
     });
+    this.renderer = new KitRenderer(surface, options.toolDisplay);
     registerListeners(this.app, { inbound, commands, logger: log, onHandled: options.onHandled });
   }
 

@@ -1,7 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import { PlatformError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { RateBudget, type RateBudgetOptions } from '../shared/rate-budget.js';
+import type { CallPriority } from '../kit/chat-surface.js';
+import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 
 /** The rate-limit groups a Slack method belongs to (Slack's tiers are per method and per workspace). */
 export interface SlackRates {
@@ -69,8 +70,8 @@ export type SlackResult = Readonly<Record<string, unknown>>;
 
 /** Extra knobs of one call. */
 export interface CallOptions {
-  /** The caller already took this call's turn from the method's budget (LiveText does). */
-  acquired?: boolean;
+  /** The call's lane in its method's budget (default: an intermediate update). */
+  priority?: CallPriority;
 }
 
 /**
@@ -147,7 +148,7 @@ export class SlackApi {
   ): Promise<SlackResult> {
     const budget = this.budgetFor(method, channel);
     for (let attempt = 1; ; attempt++) {
-      if (attempt > 1 || !options.acquired) await budget.acquire();
+      await budget.acquire(options.priority);
       try {
         return await send();
       } catch (error) {

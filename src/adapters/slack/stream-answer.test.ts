@@ -1,9 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { conversationKey } from '../../core/conversation.js';
 import { silentLogger } from '../../core/logger.js';
 import { isFenceBalanced } from '../../render/split.js';
+import { editedText } from '../kit/text-part.js';
 import { MAX_MARKDOWN_LENGTH } from './blocks.js';
 import { SlackApi } from './slack-api.js';
+import { SlackSurface } from './slack-surface.js';
 import { chooseCut, StreamAnswer } from './stream-answer.js';
 
 const FAST = { perSecond: 1e6, burst: 1e6 };
@@ -52,13 +55,31 @@ function fakeClient(
   return { client, messages, calls, called };
 }
 
+/** What a refused stream falls back to: the kit's edited messages in the same thread. */
+function fallbackOf(api: SlackApi) {
+  const surface = new SlackSurface({
+    api,
+    logger: silentLogger(),
+    limits: { editIntervalMs: 1, maxUploadBytes: 1e9 },
+    appendIntervalMs: 1,
+  });
+  const place = surface.place(
+    { ...ADDRESS, key: 'slack:T1:C1:1.0' },
+    conversationKey('slack', 'T1', 'C1', '1.0'),
+  );
+  if (!place) throw new Error('no place');
+  return (onPosted: (ts: readonly string[]) => void) =>
+    editedText(place, { maxLength: MAX_MARKDOWN_LENGTH, editIntervalMs: 1, onPosted });
+}
+
 function answer(client: webApi.WebClient, streaming = { refused: false }) {
+  const api = new SlackApi(client, RATES, silentLogger());
   return new StreamAnswer({
-    api: new SlackApi(client, RATES, silentLogger()),
+    api,
     address: ADDRESS,
     streaming,
     appendIntervalMs: 1,
-    updateIntervalMs: 1,
+    fallback: fallbackOf(api),
     logger: silentLogger(),
   });
 }
@@ -152,12 +173,13 @@ describe('StreamAnswer', () => {
     const { client, messages, called } = fakeClient((method) =>
       method === 'chat.appendStream' ? 'stopped_by_user' : undefined,
     );
+    const api = new SlackApi(client, RATES, silentLogger());
     const a = new StreamAnswer({
-      api: new SlackApi(client, RATES, silentLogger()),
+      api,
       address: ADDRESS,
       streaming: { refused: false },
       appendIntervalMs: 1,
-      updateIntervalMs: 1,
+      fallback: fallbackOf(api),
       logger: silentLogger(),
       onStoppedByUser: () => {
         stopped = true;

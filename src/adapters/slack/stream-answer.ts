@@ -1,8 +1,8 @@
 import type { Logger } from '../../core/logger.js';
 import { fenceAfter } from '../../render/fences.js';
 import { splitMessage } from '../../render/split.js';
+import type { StreamedText } from '../kit/chat-surface.js';
 import { MAX_MARKDOWN_LENGTH, markdownBody } from './blocks.js';
-import { type Answer, FallbackAnswer } from './fallback-answer.js';
 import type { SlackAddress } from './parse.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
 
@@ -32,8 +32,8 @@ export interface StreamAnswerOptions {
   streaming: StreamingState;
   /** Streamed text is appended at most this often. */
   appendIntervalMs: number;
-  /** For the fallback: `SLACK_UPDATE_INTERVAL_MS`. */
-  updateIntervalMs: number;
+  /** When Slack refuses streaming: the text shown another way (edited messages), told its messages. */
+  fallback: (onPosted: (ts: readonly string[]) => void) => StreamedText;
   logger: Logger;
   /** The user pressed Slack's own stop on the stream (`stopped_by_user`). */
   onStoppedByUser?: () => void;
@@ -54,16 +54,16 @@ interface Streamed {
  * are coalesced and paced; a message that would pass 12,000 characters is ended at a natural boundary
  * (a code block closed and reopened) and the text continues in a new stream; a stream Slack closed
  * under us (`message_not_in_streaming_state`) continues in a new message. When Slack refuses streaming,
- * the answer goes on as `chat.postMessage` + `chat.update` (FallbackAnswer).
+ * the answer goes on in `options.fallback` (the kit's edited messages: `chat.postMessage` + `chat.update`).
  */
-export class StreamAnswer implements Answer {
+export class StreamAnswer implements StreamedText {
   /** Raw text already on Slack (the whitespace dropped at cuts included), to match against the final text. */
   private sent = '';
   private pending = '';
   /** The fence line that opens the next message, when a code block was cut. */
   private reopen = '';
   private readonly messages: Streamed[] = [];
-  private fallback: { answer: FallbackAnswer; sent: string; reopen: string } | undefined;
+  private fallback: { answer: StreamedText; sent: string; reopen: string } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -151,13 +151,17 @@ export class StreamAnswer implements Answer {
   private async start(text: string): Promise<boolean> {
     const { api, address } = this.options;
     try {
-      const result = await api.call('chat.startStream', {
-        channel: address.channel,
-        thread_ts: address.thread,
-        recipient_user_id: address.user,
-        recipient_team_id: address.team,
-        markdown_text: text,
-      });
+      const result = await api.call(
+        'chat.startStream',
+        {
+          channel: address.channel,
+          thread_ts: address.thread,
+          recipient_user_id: address.user,
+          recipient_team_id: address.team,
+          markdown_text: text,
+        },
+        { priority: this.messages.length === 0 ? 'first' : 'update' },
+      );
       this.messages.push({ ts: String(result.ts), content: text, open: true });
       this.reportPosted();
       return true;
@@ -166,10 +170,7 @@ export class StreamAnswer implements Answer {
       if (APP_WIDE_REFUSALS.has(code)) this.options.streaming.refused = true;
       this.options.logger.info({ slackError: code }, 'Slack refused a stream; answering with chat.update');
       const before = this.messages.map((m) => m.ts);
-      const onPosted = this.options.onPosted;
-      const answer = new FallbackAnswer(api, address, this.options.updateIntervalMs, {
-        ...(onPosted ? { onPosted: (ts: readonly string[]) => onPosted([...before, ...ts]) } : {}),
-      });
+      const answer = this.options.fallback((ts) => this.options.onPosted?.([...before, ...ts]));
       this.fallback = { answer, sent: this.sent, reopen: this.reopen };
       answer.append(this.reopen + this.pending);
       this.pending = '';
@@ -208,10 +209,11 @@ export class StreamAnswer implements Answer {
     if (!current?.open) return;
     current.open = false;
     try {
-      await this.options.api.call('chat.stopStream', {
-        channel: this.options.address.channel,
-        ts: current.ts,
-      });
+      await this.options.api.call(
+        'chat.stopStream',
+        { channel: this.options.address.channel, ts: current.ts },
+        { priority: 'final' },
+      );
     } catch (error) {
       // Already ended by Slack: the text it holds is what we sent, nothing is lost.
       if (slackErrorOf(error) !== 'message_not_in_streaming_state') throw error;
@@ -236,14 +238,15 @@ export class StreamAnswer implements Answer {
       const message = this.messages[index];
       if (message?.content === chunk) continue;
       if (message) {
-        await api.call('chat.update', { channel: address.channel, ts: message.ts, ...markdownBody(chunk) });
+        const update = { channel: address.channel, ts: message.ts, ...markdownBody(chunk) };
+        await api.call('chat.update', update, { priority: 'final' });
         message.content = chunk;
       } else {
-        const result = await api.call('chat.postMessage', {
-          channel: address.channel,
-          thread_ts: address.thread,
-          ...markdownBody(chunk),
-        });
+        const result = await api.call(
+          'chat.postMessage',
+          { channel: address.channel, thread_ts: address.thread, ...markdownBody(chunk) },
+          { priority: 'final' },
+        );
         this.messages.push({ ts: String(result.ts), content: chunk, open: false });
         this.reportPosted();
       }
@@ -251,7 +254,7 @@ export class StreamAnswer implements Answer {
     const extras = this.messages.splice(chunks.length);
     if (extras.length > 0) this.reportPosted();
     for (const extra of extras) {
-      await api.call('chat.delete', { channel: address.channel, ts: extra.ts });
+      await api.call('chat.delete', { channel: address.channel, ts: extra.ts }, { priority: 'final' });
     }
   }
 

@@ -1,5 +1,4 @@
 import { splitMessage } from '../../render/split.js';
-import type { RateBudget } from './rate-budget.js';
 
 /** The longest wait between streaming flushes after repeated failures. */
 const MAX_RETRY_INTERVAL_MS = 30_000;
@@ -30,8 +29,6 @@ export interface LiveTextOptions<Handle = unknown> {
   maxLength: number;
   /** A message is edited at most this often while the text streams. */
   minEditIntervalMs: number;
-  /** Shared by all answers on the platform, so that together they stay inside its rate limits. */
-  budget: RateBudget;
   /**
    * Messages an earlier process already posted for this text (an answer resumed after a restart):
    * they are edited to show the text, in order, before anything new is posted.
@@ -49,7 +46,8 @@ interface Posted<Handle> {
 
 /**
  * One streaming answer as a series of platform messages: the first text posts a message, later text
- * edits it (coalesced, at most once per interval, in turn with every other answer), and when the text
+ * edits it (coalesced: at most once per interval, and never more than one call under way, so text
+ * that arrives while a call waits for the platform's budget goes out together at the next), and when the text
  * outgrows one message it is split at a natural boundary and continues in the next. `finish` always
  * delivers the exact final text, whatever was skipped while streaming.
  */
@@ -93,6 +91,11 @@ export class LiveText<Handle> {
     return this.posted.map((p) => p.handle);
   }
 
+  /** True once `finish` was called: what goes out now is the final text. */
+  get finishing(): boolean {
+    return this.finished;
+  }
+
   /** Messages posted so far. */
   get handles(): Handle[] {
     return this.posted.map((p) => p.handle);
@@ -131,7 +134,6 @@ export class LiveText<Handle> {
     for (const [index, chunk] of chunks.entries()) {
       const existing = this.posted[index];
       if (existing && existing.content === chunk) continue;
-      await this.options.budget.acquire();
       if (!existing) {
         this.posted.push({ handle: await this.target.post(chunk), content: chunk });
         this.reportPosted();
@@ -143,7 +145,6 @@ export class LiveText<Handle> {
       } catch (error) {
         if (!(error instanceof MessageGoneError)) throw error;
         // The message was deleted or froze: this part and everything after it go into new messages.
-        await this.options.budget.acquire();
         this.posted.splice(index);
         this.posted.push({ handle: await this.target.post(chunk), content: chunk });
         this.reportPosted();
@@ -152,7 +153,6 @@ export class LiveText<Handle> {
     const extras = this.posted.splice(chunks.length);
     if (extras.length > 0) this.reportPosted();
     for (const extra of extras) {
-      await this.options.budget.acquire();
       await (this.target.remove?.(extra.handle) ?? this.target.edit(extra.handle, '…'));
     }
     this.rendered = text;

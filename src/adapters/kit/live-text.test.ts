@@ -41,12 +41,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const budget = () => new RateBudget({ perSecond: 1000, burst: 1000 });
-
 describe('LiveText', () => {
   it('posts the first text, then coalesces edits to one per interval', async () => {
     const target = new MemoryTarget();
-    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000, budget: budget() });
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000 });
     live.append('Hel');
     await vi.advanceTimersByTimeAsync(0);
     expect(target.calls).toEqual(['post 1']);
@@ -62,7 +60,7 @@ describe('LiveText', () => {
 
   it('delivers exactly the final text, which replaces what streamed', async () => {
     const target = new MemoryTarget();
-    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000, budget: budget() });
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000 });
     live.append('Revenue grew');
     await vi.advanceTimersByTimeAsync(0);
     live.append(' by 5%');
@@ -72,7 +70,7 @@ describe('LiveText', () => {
 
   it('continues in a new message at the limit, with code fences balanced in each', async () => {
     const target = new MemoryTarget();
-    const live = new LiveText(target, { maxLength: 200, minEditIntervalMs: 10, budget: budget() });
+    const live = new LiveText(target, { maxLength: 200, minEditIntervalMs: 10 });
     const lines = Array.from({ length: 40 }, (_, i) => `print(${i})`).join('\n');
     const answer = `Here is the code:\n\n\`\`\`python\n${lines}\n\`\`\`\n\nDone.`;
     for (const char of answer) {
@@ -93,7 +91,7 @@ describe('LiveText', () => {
 
   it('continues in a new message when the one being edited was deleted', async () => {
     const target = new MemoryTarget();
-    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 10, budget: budget() });
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 10 });
     live.append('first part');
     await vi.advanceTimersByTimeAsync(0);
     target.gone.add(1);
@@ -105,7 +103,7 @@ describe('LiveText', () => {
 
   it('removes messages the final text no longer needs', async () => {
     const target = new MemoryTarget();
-    const live = new LiveText(target, { maxLength: 50, minEditIntervalMs: 10, budget: budget() });
+    const live = new LiveText(target, { maxLength: 50, minEditIntervalMs: 10 });
     live.append(`${'word '.repeat(15)}`);
     await vi.advanceTimersByTimeAsync(20);
     expect(target.shown().length).toBe(2);
@@ -124,7 +122,7 @@ describe('LiveText', () => {
       }
       return post(content);
     };
-    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 100, budget: budget() });
+    const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 100 });
     live.append('hello');
     await vi.advanceTimersByTimeAsync(10_000);
     // 100 ms doubling: about 7 tries in 10 s rather than 100.
@@ -137,9 +135,18 @@ describe('LiveText', () => {
   it('waits its turn in a busy budget, so many answers stretch their intervals', async () => {
     const shared = new RateBudget({ perSecond: 10, burst: 1 });
     const targets = Array.from({ length: 5 }, () => new MemoryTarget());
-    const lives = targets.map(
-      (t) => new LiveText(t, { maxLength: 2000, minEditIntervalMs: 100, budget: shared }),
-    );
+    // The platform's calls wait for the budget; text that comes meanwhile goes out at the next call.
+    const paced = (t: MemoryTarget): MessageTarget<number> => ({
+      post: async (content) => {
+        await shared.acquire();
+        return t.post(content);
+      },
+      edit: async (id, content) => {
+        await shared.acquire();
+        return t.edit(id, content);
+      },
+    });
+    const lives = targets.map((t) => new LiveText(paced(t), { maxLength: 2000, minEditIntervalMs: 100 }));
     for (let tick = 0; tick < 20; tick++) {
       for (const live of lives) live.append('x');
       await vi.advanceTimersByTimeAsync(100);

@@ -1,3 +1,5 @@
+import type { CallPriority } from './chat-surface.js';
+
 /** How fast calls to one platform may go, across every answer streaming at once. */
 export interface RateBudgetOptions {
   /** Sustained calls per second. */
@@ -6,17 +8,21 @@ export interface RateBudgetOptions {
   burst: number;
 }
 
+/** The lanes of a budget's queue, served in this order. */
+const LANES: readonly CallPriority[] = ['final', 'first', 'update'];
+
 /**
  * A token bucket shared by everything that calls one platform API (or one method of it), with a
- * first-come-first-served queue: when many answers stream at once, each waits its turn, so their
- * edit intervals stretch instead of the platform answering 429. A 429 that gets through anyway
- * pauses the whole bucket for the time the platform asked.
+ * queue in three lanes: a final text goes before the first text of a new answer, and both before
+ * intermediate updates; within a lane, first come first served. When many answers stream at once,
+ * each waits its turn, so their edit intervals stretch instead of the platform answering 429. A 429
+ * that gets through anyway pauses the whole bucket for the time the platform asked.
  */
 export class RateBudget {
   private tokens: number;
   private updatedAt: number;
   private pausedUntil = 0;
-  private readonly waiters: (() => void)[] = [];
+  private readonly lanes: Record<CallPriority, (() => void)[]> = { final: [], first: [], update: [] };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -27,10 +33,10 @@ export class RateBudget {
     this.updatedAt = now();
   }
 
-  /** Resolves when this caller may make one call. */
-  acquire(): Promise<void> {
+  /** Resolves when this caller may make one call; `priority` chooses its lane (default: an update). */
+  acquire(priority: CallPriority = 'update'): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
+      this.lanes[priority].push(resolve);
       this.drain();
     });
   }
@@ -44,7 +50,16 @@ export class RateBudget {
 
   /** Callers waiting for a turn (a measure of contention). */
   get waiting(): number {
-    return this.waiters.length;
+    return this.lanes.final.length + this.lanes.first.length + this.lanes.update.length;
+  }
+
+  /** The next caller to serve: the first of the most urgent lane that has one. */
+  private next(): (() => void) | undefined {
+    for (const lane of LANES) {
+      const waiter = this.lanes[lane].shift();
+      if (waiter) return waiter;
+    }
+    return undefined;
   }
 
   private refill(): void {
@@ -56,15 +71,15 @@ export class RateBudget {
 
   private drain(): void {
     this.refill();
-    while (this.waiters.length > 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
+    while (this.waiting > 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
       this.tokens -= 1;
-      this.waiters.shift()?.();
+      this.next()?.();
     }
     this.reschedule();
   }
 
   private reschedule(): void {
-    if (this.timer || this.waiters.length === 0) return;
+    if (this.timer || this.waiting === 0) return;
     const untilToken = ((1 - this.tokens) * 1000) / this.options.perSecond;
     const delay = Math.max(untilToken, this.pausedUntil - this.now(), 1);
     this.timer = setTimeout(() => {

@@ -56,4 +56,19 @@ describe('RateBudget', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(granted).toBe(200);
   });
+
+  it('serves final text first, then first text, then updates, however they queued', async () => {
+    const budget = new RateBudget({ perSecond: 10, burst: 1 });
+    await budget.acquire();
+    const order: string[] = [];
+    const calls = [
+      budget.acquire('update').then(() => order.push('update 1')),
+      budget.acquire('update').then(() => order.push('update 2')),
+      budget.acquire('first').then(() => order.push('first')),
+      budget.acquire('final').then(() => order.push('final')),
+    ];
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(calls);
+    expect(order).toEqual(['final', 'first', 'update 1', 'update 2']);
+  });
 });

@@ -5,9 +5,11 @@ import { type ConversationKey, conversationKey } from '../../core/conversation.j
 import { createLogger } from '../../core/logger.js';
 import type { ReplyEvent } from '../../core/reply-events.js';
 import { AsyncQueue } from '../../orchestrator/async-queue.js';
-import { RateBudget } from '../shared/rate-budget.js';
-import { DiscordRenderer, STOP_EMOJI } from './render.js';
+import { KitRenderer } from '../kit/answer-renderer.js';
+import { RateBudget } from '../kit/rate-budget.js';
+import { DiscordSurface } from './discord-surface.js';
 import type { DiscordPort, UploadFile } from './rest-port.js';
+import { STOP_EMOJI } from './run-indicator.js';
 
 /** Discord in memory: messages by id, every call recorded, failures on demand. */
 class MemoryPort implements DiscordPort {
@@ -77,16 +79,15 @@ function setup() {
     }),
   );
   const answers = new Map<string, ConversationKey>();
-  const renderer = new DiscordRenderer({
+  const surface = new DiscordSurface({
     port,
     budget: new RateBudget({ perSecond: 10_000, burst: 10_000 }),
-    toolDisplay: 'full',
-    editIntervalMs: 5,
-    maxUploadBytes: 100,
+    limits: { editIntervalMs: 5, maxUploadBytes: 100 },
     typingRefreshMs: 60_000,
     logger,
     answers,
   });
+  const renderer = new KitRenderer(surface, 'full');
   const key = conversationKey('discord', 'c1', 't1');
   const render = (events: ReplyEvent[]) => {
     const queue = new AsyncQueue<ReplyEvent>();
@@ -97,7 +98,7 @@ function setup() {
   return { port, lines, answers, renderer, key, render };
 }
 
-describe('DiscordRenderer', () => {
+describe('the kit renderer on Discord', () => {
   it('shows notices, errors and endings as short lines of their own', async () => {
     const { port, render } = setup();
     await render([

@@ -1,0 +1,107 @@
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { AnswerJournal } from '../../core/renderer.js';
+import type { Citation } from '../../core/reply-events.js';
+import type { ApprovalRequested } from '../../render/approval-view.js';
+
+/*
+ * The port between the kit's renderer and a chat platform. The renderer decides what an answer
+ * shows and when (texts, tool calls, files, notices, approvals, the journal); a surface decides how
+ * it looks on its platform and makes the calls, each paced within the platform's budgets.
+ */
+
+/** A file to show in the thread: a generated chart or CSV, or a tool's long code or logs. */
+export interface SurfaceFile {
+  name: string;
+  bytes: Uint8Array;
+  mimeType: string;
+}
+
+/** How urgent a call is when a budget is short: final text goes first, intermediate updates last. */
+export type CallPriority = 'final' | 'first' | 'update';
+
+/** What a notice is about: each platform marks it with its own emoji. */
+export type NoticeTone = 'info' | 'warning' | 'stopped' | 'file';
+
+/** What a message of an answer is; the surface gives each its platform's look. */
+export type SurfaceMessage =
+  /** A piece of the answer's text (Markdown), already within `limits.maxMessageLength`. */
+  | { kind: 'answer'; text: string }
+  /** A tool call as Markdown (render/tool-view.ts), with long code or logs as files beside it. */
+  | { kind: 'tool'; text: string; files: readonly SurfaceFile[] }
+  /** A short line outside the answer: information, a warning, that the run was stopped, about a file. */
+  | { kind: 'notice'; text: string; tone: NoticeTone }
+  /** A tool call waiting for a decision, with Approve and Deny; once decided, `outcome` replaces them. */
+  | { kind: 'approval'; request: ApprovalRequested; outcome?: string };
+
+/** What a platform can show in one message, and upload. */
+export interface SurfaceLimits {
+  maxMessageLength: number;
+  /** Generated files larger than this get a note instead of an upload. */
+  maxUploadBytes: number;
+  /** Streaming text is edited into its message at most this often. */
+  editIntervalMs: number;
+}
+
+/** Optional: text shown natively as it streams (Slack's chat streams) instead of by edits. */
+export interface StreamedText {
+  /** Streamed text; shown at the next paced append. */
+  append(delta: string): void;
+  /** Shows exactly `finalText` and settles once the platform has it. */
+  finish(finalText: string): Promise<void>;
+  /** Ends the text as it stands (the run stopped before its final text). */
+  close(): Promise<void>;
+}
+
+/** Optional: shows that a run is working (a typing indicator, a working line with a Stop button). */
+export interface RunIndicator {
+  /** The run started. Resolves with a message to journal as `working`, if the indicator posted one. */
+  start(): Promise<string | undefined>;
+  /** A progress line from the run ("Running code…"). */
+  status(text: string): Promise<void>;
+  /** A message of the answer was posted (Discord puts ⏹️ on the first). */
+  posted(messageId: string): void;
+  /** The run is over: the indicator goes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One answer's place on the platform (a thread, a DM): made by the surface from the `replyTo` the
+ * adapter put in the message. Every call waits for its turn in the platform's budgets.
+ */
+export interface AnswerPlace {
+  /** For log lines: where this is. */
+  readonly logFields: Readonly<Record<string, string>>;
+  post(message: SurfaceMessage, priority: CallPriority): Promise<string>;
+  /**
+   * Replaces a message. Throws `MessageGoneError` (kit/live-text.ts) when it can no longer be edited:
+   * the text then continues in a new message.
+   */
+  edit(messageId: string, message: SurfaceMessage, priority: CallPriority): Promise<void>;
+  remove(messageId: string): Promise<void>;
+  /** Uploads one file into the thread; resolves with the messages that show it. */
+  upload(file: SurfaceFile): Promise<string[]>;
+  /** Native streaming for one text part; undefined: the text is shown by post and edits. */
+  streamText?(onPosted: (ids: readonly string[]) => void): StreamedText | undefined;
+  /** A run indicator for this answer (resumed: the journal of the run before a restart). */
+  indicator?(journal: AnswerJournal): RunIndicator;
+  /** A resumed answer's leftovers (open streams of a process that died) are tidied first. */
+  resume?(journal: AnswerJournal): Promise<void>;
+}
+
+/** What the kit needs from a platform to render answers there. */
+export interface ChatSurface {
+  readonly platform: string;
+  readonly limits: SurfaceLimits;
+  readonly logger: Logger;
+  /** The place for `replyTo`, or undefined when it names none (logged, and the answer dropped). */
+  place(replyTo: Readonly<Record<string, string>>, key: ConversationKey): AnswerPlace | undefined;
+  /** True when an error means the platform refuses this place for good (no access, channel gone). */
+  isClosed(error: unknown): boolean;
+  /** True when an upload was refused for lack of permission (the user gets a note instead). */
+  isUploadRefused?(error: unknown): boolean;
+  /** The sources under an answer, when the platform writes them differently from `formatFootnotes`. */
+  footnotes?(citations: readonly Citation[]): string;
+  /** Log fields that describe a platform error (never a token). */
+  describe(error: unknown): Record<string, unknown>;
+}
