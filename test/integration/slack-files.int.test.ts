@@ -51,7 +51,7 @@ describe('Slack: files users share', () => {
     const { notices } = await share({ name: 'moved.csv', bytes: csv, redirectElsewhere: true });
     expect(bot.slack.files.requests.filter((r) => r.host === 'elsewhere')).toEqual([]);
     expect(notices).toEqual([
-      "Attachment skipped: moved.csv is not served by Slack's file host, so it was not downloaded.",
+      "Attachment skipped: moved.csv was not downloaded: it is not on Slack's file hosts.",
     ]);
     expect(seen.at(-1)).toEqual([]);
   });

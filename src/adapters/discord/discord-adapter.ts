@@ -20,7 +20,6 @@ import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
 import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 import { handleApprovalButton } from './approval-buttons.js';
-import { DISCORD_ATTACHMENT_ORIGINS } from './attachments.js';
 import { handleCommand, registerCommands } from './commands.js';
 import { connectError, describeError } from './discord-errors.js';
 import { DiscordSurface } from './discord-surface.js';
@@ -30,6 +29,7 @@ import { handleMessage } from './message-flow.js';
 import { isAllowed } from './parse.js';
 import { createRestPort } from './rest-port.js';
 import { STOP_EMOJI } from './run-indicator.js';
+import { DISCORD_ATTACHMENT_ORIGINS, discordDownloadPolicy } from './shared-files.js';
 import { DEFAULT_TYPING_REFRESH_MS } from './typing.js';
 
 /** What `createDiscordAdapter` takes besides the Discord configuration; the testing hooks have defaults. */
@@ -145,10 +145,10 @@ export class DiscordAdapter implements PlatformAdapter {
       orchestrator: options.deps.orchestrator,
       store: options.deps.store,
       logger,
-      attachments: {
-        origins: options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
-        maxBytes: options.maxAttachmentBytes,
-      },
+      attachments: discordDownloadPolicy(
+        options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
+        options.maxAttachmentBytes,
+      ),
     });
   }
 

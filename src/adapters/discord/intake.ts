@@ -3,12 +3,13 @@ import type { Logger } from '../../core/logger.js';
 import type { MessagePlace } from '../../core/messages.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
+import { type DownloadPolicy, downloadFiles } from '../kit/downloads.js';
 import type { RateBudget } from '../kit/rate-budget.js';
-import { type AttachmentPolicy, downloadAttachments } from './attachments.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import type { DiscordReplyTo } from './discord-surface.js';
 import type { AttachmentFacts } from './parse.js';
 import type { DiscordPort } from './rest-port.js';
+import { sharedFilesOf } from './shared-files.js';
 
 /** How long "this Discord event was taken" is remembered: the gateway replays within minutes. */
 export const DEFAULT_EVENT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +35,7 @@ export interface IntakeDeps {
   orchestrator: AdapterOrchestrator;
   store: Store;
   logger: Logger;
-  attachments: AttachmentPolicy;
+  attachments: DownloadPolicy;
 }
 
 /** What became of a question. */
@@ -71,7 +72,10 @@ export class Intake {
 
   /** Downloads the attachments (a note for each refused one), then submits to the orchestrator. */
   async submit(question: Question): Promise<IntakeOutcome> {
-    const { files, refused } = await downloadAttachments(question.attachments, this.deps.attachments);
+    const { files, refused } = await downloadFiles(
+      sharedFilesOf(question.attachments),
+      this.deps.attachments,
+    );
     for (const line of refused) await this.note(question.channel, `⚠️ Attachment skipped: ${line}`);
     const text = question.text.trim();
     if (text === '' && files.length === 0) {

@@ -5,8 +5,8 @@ import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
+import { downloadFiles } from '../kit/downloads.js';
 import { markdownBody, noticeBody } from './blocks.js';
-import { downloadFiles } from './files-in.js';
 import {
   addressOf,
   type BotIdentity,
@@ -24,6 +24,7 @@ import {
 } from './parse.js';
 import type { RecentConversations } from './recent.js';
 import { replyToOf } from './reply-to.js';
+import { sharedFileOf, slackDownloadPolicy } from './shared-files.js';
 import type { SlackApi } from './slack-api.js';
 
 /** How long processed-event marks are kept: Slack retries within minutes. */
@@ -132,11 +133,14 @@ export class SlackInbound {
       await this.deps.store.follows.follow(key, { since: this.deps.now(), startedBy: address.user });
       if (address.surface === 'dm') await this.setTitle(address, plain);
     }
-    const { files, refused } = await downloadFiles(event.files ?? [], {
-      botToken: this.deps.botToken,
-      fileHosts: this.deps.fileHosts,
-      maxBytes: this.deps.maxAttachmentBytes,
-    });
+    const { files, refused } = await downloadFiles(
+      (event.files ?? []).map(sharedFileOf),
+      slackDownloadPolicy({
+        botToken: this.deps.botToken,
+        fileHosts: this.deps.fileHosts,
+        maxBytes: this.deps.maxAttachmentBytes,
+      }),
+    );
     for (const reason of refused) await this.notice(address, `Attachment skipped: ${reason}`);
     if (plain === '' && files.length === 0) {
       if (refused.length === 0) await this.notice(address, 'Ask me something, and I will answer here.');

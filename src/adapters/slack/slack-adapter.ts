@@ -7,11 +7,11 @@ import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
-import { DEFAULT_SLACK_FILE_HOSTS } from './files-in.js';
 import { SlackInbound } from './inbound.js';
 import { type HandledEvent, registerListeners } from './listeners.js';
 import { isAllowed } from './parse.js';
 import { RecentConversations } from './recent.js';
+import { DEFAULT_SLACK_FILE_HOSTS } from './shared-files.js';
 import { DEFAULT_SLACK_RATES, SlackApi, type SlackRates, toSlackError } from './slack-api.js';
 import { SlackSurface } from './slack-surface.js';
 

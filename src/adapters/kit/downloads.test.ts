@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AttachmentPolicy, downloadAttachments } from './attachments.js';
-import type { AttachmentFacts } from './parse.js';
+import { type DownloadPolicy, downloadFiles, type SharedFile } from './downloads.js';
 
 /** A stand-in attachment host on 127.0.0.1; records every path asked for. */
 let server: Server;
@@ -34,17 +33,22 @@ afterAll(() => {
   server.close();
 });
 
-const policy = (): AttachmentPolicy => ({ origins: [origin], maxBytes: 1024 * 1024 });
-const file = (name: string, size = 8, url = `${origin}/${name}`): AttachmentFacts => ({
+const policy = (origins = [origin]): DownloadPolicy => ({
+  platformName: 'Discord',
+  isFileHost: (url) => origins.includes(url.origin),
+  maxBytes: 1024 * 1024,
+  maxRedirects: 0,
+});
+const file = (name: string, size = 8, url = `${origin}/${name}`): SharedFile => ({
   name,
   url,
   size,
-  contentType: 'text/csv',
+  mimeType: 'text/csv',
 });
 
-describe('downloadAttachments', () => {
+describe('downloadFiles', () => {
   it('downloads a file from an allowed host', async () => {
-    const result = await downloadAttachments([file('data.csv')], policy());
+    const result = await downloadFiles([file('data.csv')], policy());
     expect(result.refused).toEqual([]);
     expect(result.files.map((f) => [f.name, f.mimeType, new TextDecoder().decode(f.bytes)])).toEqual([
       ['data.csv', 'text/csv', 'a,b\n1,2\n'],
@@ -53,9 +57,9 @@ describe('downloadAttachments', () => {
 
   it('refuses other hosts, and a lookalike, without a request', async () => {
     const before = requested.length;
-    const result = await downloadAttachments(
+    const result = await downloadFiles(
       [file('a.csv', 8, 'https://cdn.discordapp.com.evil.example/a.csv'), file('b.csv', 8, 'not a url')],
-      { ...policy(), origins: ['https://cdn.discordapp.com'] },
+      policy(['https://cdn.discordapp.com']),
     );
     expect(result.files).toEqual([]);
     expect(result.refused).toEqual([
@@ -67,19 +71,19 @@ describe('downloadAttachments', () => {
 
   it('refuses an unsupported type or a declared size over the limit without a request', async () => {
     const before = requested.length;
-    const result = await downloadAttachments([file('tool.exe'), file('big.csv', 2 * 1024 * 1024)], policy());
+    const result = await downloadFiles([file('tool.exe'), file('big.csv', 2 * 1024 * 1024)], policy());
     expect(result.refused[0]).toMatch(/^tool\.exe: this file type is not supported/);
     expect(result.refused[1]).toBe('big.csv is 2.0 MB; the limit is 1.0 MB.');
     expect(requested.length).toBe(before);
   });
 
   it('stops reading a stream that passes the limit', async () => {
-    const result = await downloadAttachments([file('stream.csv')], policy());
+    const result = await downloadFiles([file('stream.csv')], policy());
     expect(result.refused).toEqual(['stream.csv is more than 1.0 MB; the limit is 1.0 MB.']);
   });
 
   it('follows no redirect and reports a failed download', async () => {
-    const result = await downloadAttachments([file('redirect.csv'), file('missing.csv')], policy());
+    const result = await downloadFiles([file('redirect.csv'), file('missing.csv')], policy());
     expect(result.files).toEqual([]);
     expect(result.refused).toEqual([
       'redirect.csv could not be downloaded.',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { downloadFiles } from './files-in.js';
+import { downloadFiles } from '../kit/downloads.js';
+import type { SlackFile } from './parse.js';
+import { sharedFileOf, slackDownloadPolicy } from './shared-files.js';
 
 interface Hop {
   url: string;
@@ -25,6 +27,8 @@ const file = (url: string, size = 3, name = 'data.csv') => ({
   url_private_download: url,
 });
 const OPTIONS = { botToken: 'xoxb-secret', fileHosts: ['files.slack.com'], maxBytes: 100 };
+const download = (files: SlackFile[], fetchFn: typeof fetch) =>
+  downloadFiles(files.map(sharedFileOf), slackDownloadPolicy(OPTIONS, fetchFn));
 
 describe('downloading shared files', () => {
   it('sends the token to Slack’s file host and follows a redirect that stays there', async () => {
@@ -33,7 +37,7 @@ describe('downloading shared files', () => {
         new Response(null, { status: 302, headers: { location: '/b.csv' } }),
       'https://files.slack.com/b.csv': () => new Response('1,2'),
     });
-    const result = await downloadFiles([file('https://files.slack.com/a.csv')], { ...OPTIONS, fetch });
+    const result = await download([file('https://files.slack.com/a.csv')], fetch);
     expect(result.refused).toEqual([]);
     expect(new TextDecoder().decode(result.files[0]?.bytes)).toBe('1,2');
     expect(hops.map((h) => h.authorization)).toEqual(['Bearer xoxb-secret', 'Bearer xoxb-secret']);
@@ -44,22 +48,22 @@ describe('downloading shared files', () => {
       'https://files.slack.com/a.csv': () =>
         new Response(null, { status: 302, headers: { location: 'https://evil.example/a.csv' } }),
     });
-    const result = await downloadFiles([file('https://files.slack.com/a.csv')], { ...OPTIONS, fetch });
+    const result = await download([file('https://files.slack.com/a.csv')], fetch);
     expect(result.files).toEqual([]);
-    expect(result.refused[0]).toContain("not served by Slack's file host");
+    expect(result.refused[0]).toBe("data.csv was not downloaded: it is not on Slack's file hosts.");
     expect(hops.map((h) => h.url)).toEqual(['https://files.slack.com/a.csv']);
   });
 
   it('refuses a file link on any other host without fetching it', async () => {
     const { fetch, hops } = fakeFetch({});
-    const result = await downloadFiles([file('https://evil.example/a.csv')], { ...OPTIONS, fetch });
+    const result = await download([file('https://evil.example/a.csv')], fetch);
     expect(result.refused).toHaveLength(1);
     expect(hops).toEqual([]);
   });
 
   it('stops reading past the limit even when the declared size was small', async () => {
     const { fetch } = fakeFetch({ 'https://files.slack.com/a.csv': () => new Response('x'.repeat(1000)) });
-    const result = await downloadFiles([file('https://files.slack.com/a.csv', 5)], { ...OPTIONS, fetch });
+    const result = await download([file('https://files.slack.com/a.csv', 5)], fetch);
     expect(result.files).toEqual([]);
     expect(result.refused[0]).toMatch(/^data\.csv is/);
   });
@@ -67,7 +71,7 @@ describe('downloading shared files', () => {
   it('refuses external and hidden files, which Slack does not host', async () => {
     const { fetch, hops } = fakeFetch({});
     const external = { ...file('https://files.slack.com/a.csv'), mode: 'external' };
-    const result = await downloadFiles([external], { ...OPTIONS, fetch });
+    const result = await download([external], fetch);
     expect(result.refused[0]).toContain('is not stored on Slack');
     expect(hops).toEqual([]);
   });
