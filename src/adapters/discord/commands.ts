@@ -14,11 +14,13 @@ import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
+import { isAllowed } from '../kit/access.js';
+import type { Intake } from '../kit/intake.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { DISCORD_MAX_LENGTH } from './discord-surface.js';
 import { attachmentFacts, type CommandFacts, commandFacts } from './facts.js';
-import type { Intake } from './intake.js';
-import { discordPlace, dmKey, isAllowed, threadKey, threadName } from './parse.js';
+import { accessOf, discordPlace, dmKey, threadKey, threadName } from './parse.js';
+import { sharedFilesOf } from './shared-files.js';
 
 /** The slash commands, registered at start: /ask prompt [file], /reset, /cancel, /usage; usable in servers and DMs. */
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
@@ -71,6 +73,8 @@ export async function registerCommands(
 export interface CommandDeps {
   config: DiscordConfig;
   intake: Intake;
+  /** Opens a thread from a message (see threads.ts). */
+  openThread: (channelId: string, messageId: string, name: string) => Promise<string>;
   orchestrator: AdapterOrchestrator;
   store: Store;
   limits: LimitsConfig;
@@ -91,7 +95,7 @@ export async function handleCommand(
   deps: CommandDeps,
 ): Promise<void> {
   const facts = await commandFacts(interaction);
-  if (!isAllowed(deps.config.allow, facts.place)) {
+  if (!isAllowed(deps.config.allow, accessOf(facts.place))) {
     await interaction.reply(ephemeral('You cannot use this bot here.'));
     return;
   }
@@ -155,7 +159,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
   let key = conversationOf(facts);
   if (!key) {
     try {
-      channel = await deps.intake.openThread(
+      channel = await deps.openThread(
         facts.channelId,
         reply.id,
         threadName(prompt, `Question from ${facts.userName}`),
@@ -174,14 +178,14 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
     key = threadKey(facts.channelId, channel);
     parentChannel = facts.channelId;
   }
-  if (!facts.isDm) await deps.intake.own(key, interaction.user.id);
+  if (!facts.isDm) await deps.intake.follow(key, interaction.user.id);
   await deps.intake.submit({
     id: interaction.id,
     key,
-    channel,
+    replyTo: { channel, key },
     userId: interaction.user.id,
     text: prompt,
-    attachments: file ? [attachmentFacts(file)] : [],
+    files: sharedFilesOf(file ? [attachmentFacts(file)] : []),
     where: discordPlace({ guildId: facts.place.guildId, channel, parentChannel, isDm: facts.isDm }),
   });
 }

@@ -17,19 +17,22 @@ import type { ConversationKey } from '../../core/conversation.js';
 import { USER_MESSAGES } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { isAllowed } from '../kit/access.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
+import type { NoticeTone } from '../kit/chat-surface.js';
+import { Intake } from '../kit/intake.js';
 import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 import { handleApprovalButton } from './approval-buttons.js';
 import { handleCommand, registerCommands } from './commands.js';
 import { connectError, describeError } from './discord-errors.js';
-import { DiscordSurface } from './discord-surface.js';
+import { DiscordSurface, NOTICE_EMOJI } from './discord-surface.js';
 import { reactionPlace } from './facts.js';
-import { Intake } from './intake.js';
 import { handleMessage } from './message-flow.js';
-import { isAllowed } from './parse.js';
-import { createRestPort } from './rest-port.js';
+import { accessOf } from './parse.js';
+import { createRestPort, type DiscordPort } from './rest-port.js';
 import { STOP_EMOJI } from './run-indicator.js';
 import { DISCORD_ATTACHMENT_ORIGINS, discordDownloadPolicy } from './shared-files.js';
+import { openThread } from './threads.js';
 import { DEFAULT_TYPING_REFRESH_MS } from './typing.js';
 
 /** What `createDiscordAdapter` takes besides the Discord configuration; the testing hooks have defaults. */
@@ -104,6 +107,7 @@ export class DiscordAdapter implements PlatformAdapter {
   private readonly budget: RateBudget;
   private readonly renderer: KitRenderer;
   private readonly intake: Intake;
+  private readonly port: DiscordPort;
   /** Answer messages of runs going on -> their conversation, for ⏹️. */
   private readonly answers = new Map<string, ConversationKey>();
 
@@ -139,16 +143,17 @@ export class DiscordAdapter implements PlatformAdapter {
       answers: this.answers,
     });
     this.renderer = new KitRenderer(surface, options.toolDisplay);
+    this.port = port;
     this.intake = new Intake({
-      port,
-      budget: this.budget,
+      platform: 'discord',
       orchestrator: options.deps.orchestrator,
       store: options.deps.store,
       logger,
-      attachments: discordDownloadPolicy(
+      downloads: discordDownloadPolicy(
         options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
         options.maxAttachmentBytes,
       ),
+      note: (replyTo, text, tone) => this.note(replyTo.channel ?? '', text, tone),
     });
   }
 
@@ -191,6 +196,22 @@ export class DiscordAdapter implements PlatformAdapter {
     this.client.rest.setToken(this.config.token);
   }
 
+  private readonly openThread = (channelId: string, messageId: string, name: string) =>
+    openThread(this.port, this.budget, channelId, messageId, name);
+
+  /** A short line outside any answer; when even that is refused, a log line says why. */
+  private async note(channelId: string, text: string, tone?: NoticeTone): Promise<void> {
+    await this.budget.acquire('first');
+    try {
+      await this.port.post(channelId, tone === undefined ? text : `${NOTICE_EMOJI[tone]} ${text}`);
+    } catch (error) {
+      this.options.deps.logger.error(
+        { channel: channelId, ...describeError(error) },
+        'could not post a note on Discord',
+      );
+    }
+  }
+
   private get botId(): string {
     return this.client.user?.id ?? '';
   }
@@ -211,7 +232,7 @@ export class DiscordAdapter implements PlatformAdapter {
         handleMessage(message, this.botId, {
           config: this.config,
           intake: this.intake,
-          store: this.options.deps.store,
+          openThread: this.openThread,
           logger,
         }),
       ),
@@ -254,6 +275,7 @@ export class DiscordAdapter implements PlatformAdapter {
       await handleCommand(interaction, {
         config: this.config,
         intake: this.intake,
+        openThread: this.openThread,
         orchestrator: this.options.deps.orchestrator,
         store: this.options.deps.store,
         limits: this.options.limits ?? DEFAULT_LIMITS,
@@ -280,7 +302,7 @@ export class DiscordAdapter implements PlatformAdapter {
     if (reaction.emoji.name?.replace(/\uFE0F/g, '') !== STOP_EMOJI.replace(/\uFE0F/g, '')) return;
     const key = this.answers.get(reaction.message.id);
     if (!key) return;
-    if (!isAllowed(this.config.allow, await reactionPlace(reaction, user))) return;
+    if (!isAllowed(this.config.allow, accessOf(await reactionPlace(reaction, user)))) return;
     this.options.deps.orchestrator.cancel(key);
   }
 }

@@ -47,7 +47,8 @@ export interface DiscordSurfaceOptions {
   answers: Map<string, ConversationKey>;
 }
 
-const NOTICE_EMOJI = { info: 'ℹ️', warning: '⚠️', stopped: '⏹️', file: '📎' } as const satisfies Record<
+/** How each kind of notice is marked on Discord. */
+export const NOTICE_EMOJI = { info: 'ℹ️', warning: '⚠️', stopped: '⏹️', file: '📎' } as const satisfies Record<
   NoticeTone,
   string
 >;

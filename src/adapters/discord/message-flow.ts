@@ -2,17 +2,18 @@ import type { Message } from 'discord.js';
 import type { DiscordConfig } from '../../config/types.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Store } from '../../store/types.js';
+import type { Intake } from '../kit/intake.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { messageFacts } from './facts.js';
-import type { Intake } from './intake.js';
 import { decide, discordPlace, promptText, threadKey, threadName } from './parse.js';
+import { sharedFilesOf } from './shared-files.js';
 
 /** What the message handler works with. */
 export interface MessageFlowDeps {
   config: DiscordConfig;
   intake: Intake;
-  store: Store;
+  /** Opens a thread from a message (see threads.ts). */
+  openThread: (channelId: string, messageId: string, name: string) => Promise<string>;
   logger: Logger;
 }
 
@@ -29,11 +30,13 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
     messageContent: deps.config.messageContent,
   });
   if (decision.kind === 'ignore') return;
-  if (decision.kind === 'thread-if-owned' && !(await deps.store.follows.get(decision.key))) return;
+  if (decision.kind === 'thread-if-owned' && !(await deps.intake.isFollowed(decision.key))) return;
   if (!(await deps.intake.claim(`message:${facts.id}`))) return;
 
   const text = promptText(facts.content, botId, facts.botRoleId);
-  const question = { id: facts.id, userId: facts.authorId, text, attachments: facts.attachments };
+  const question = { id: facts.id, userId: facts.authorId, text, files: sharedFilesOf(facts.attachments) };
+  const replyTo = (channel: string, key: string) => ({ channel, key });
+  const note = (channel: string, line: string, tone?: 'warning') => deps.intake.note({ channel }, line, tone);
   const where = discordPlace({
     guildId: facts.guildId,
     channel: facts.channelId,
@@ -46,15 +49,25 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
     switch (decision.kind) {
       case 'dm':
       case 'thread-if-owned':
-        await deps.intake.submit({ ...question, key: decision.key, channel: here, where });
+        await deps.intake.submit({
+          ...question,
+          key: decision.key,
+          replyTo: replyTo(here, decision.key),
+          where,
+        });
         return;
       case 'thread':
-        await deps.intake.own(decision.key, facts.authorId);
-        await deps.intake.submit({ ...question, key: decision.key, channel: here, where });
+        await deps.intake.follow(decision.key, facts.authorId);
+        await deps.intake.submit({
+          ...question,
+          key: decision.key,
+          replyTo: replyTo(here, decision.key),
+          where,
+        });
         return;
       case 'open-thread': {
         if (text === '' && facts.attachments.length === 0) {
-          await deps.intake.note(here, 'Ask me something after the mention, and I will answer in a thread.');
+          await note(here, 'Ask me something after the mention, and I will answer in a thread.');
           return;
         }
         const threadId = await openThread(
@@ -66,11 +79,11 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
         if (threadId === undefined) return;
         here = threadId;
         const key = threadKey(facts.channelId, threadId);
-        await deps.intake.own(key, facts.authorId);
+        await deps.intake.follow(key, facts.authorId);
         await deps.intake.submit({
           ...question,
           key,
-          channel: threadId,
+          replyTo: replyTo(threadId, key),
           // The new thread is a channel of its own, opened from the one the mention was written in.
           where: discordPlace({
             guildId: facts.guildId,
@@ -84,7 +97,7 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
     }
   } catch (error) {
     // Never silence: the user hears that something failed (by code, never the error's text).
-    await deps.intake.note(here, `⚠️ ${USER_MESSAGES[errorCode(error)]}`);
+    await note(here, USER_MESSAGES[errorCode(error)], 'warning');
     throw error;
   }
 }
@@ -97,7 +110,7 @@ async function openThread(
   deps: MessageFlowDeps,
 ): Promise<string | undefined> {
   try {
-    return await deps.intake.openThread(channelId, messageId, name);
+    return await deps.openThread(channelId, messageId, name);
   } catch (error) {
     if (discordErrorCode(error) !== DISCORD_ERROR_CODES.missingPermissions) throw error;
     deps.logger.error(
@@ -105,7 +118,7 @@ async function openThread(
       'cannot open a thread: the bot needs Create Public Threads and Send Messages in Threads here',
     );
     await deps.intake.note(
-      channelId,
+      { channel: channelId },
       'I cannot open a thread here: I need the Create Public Threads and Send Messages in Threads permissions in this channel.',
     );
     return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Allowlist } from '../../config/types.js';
-import { decide, discordPlace, isAllowed, type MessageFacts, promptText, threadName } from './parse.js';
+import { decide, discordPlace, type MessageFacts, promptText, threadName } from './parse.js';
 
 const BOT = '100';
 const OPEN: Allowlist = { spaces: [], channels: [], roles: [], users: [] };
@@ -67,36 +67,6 @@ describe('decide', () => {
     expect(decide(facts(), { ...options, allow }).kind).toBe('ignore');
     // A thread under an allowed channel is allowed.
     expect(decide(facts({ channelId: 't1', parentId: 'c2' }), { ...options, allow }).kind).toBe('thread');
-  });
-});
-
-describe('isAllowed', () => {
-  const place = { guildId: 'g1', channelIds: ['c1'], userId: 'u1', roleIds: ['r1'] };
-
-  it('allows everyone when no list is set', () => {
-    expect(isAllowed(OPEN, place)).toBe(true);
-    expect(isAllowed(OPEN, { ...place, guildId: undefined })).toBe(true);
-  });
-
-  it('requires every "where" list: guild and channel', () => {
-    expect(isAllowed({ ...OPEN, spaces: ['g2'] }, place)).toBe(false);
-    expect(isAllowed({ ...OPEN, spaces: ['g1'], channels: ['c1'] }, place)).toBe(true);
-    expect(isAllowed({ ...OPEN, spaces: ['g1'], channels: ['c9'] }, place)).toBe(false);
-  });
-
-  it('takes a listed user or a listed role as "who"', () => {
-    expect(isAllowed({ ...OPEN, roles: ['r1'] }, place)).toBe(true);
-    expect(isAllowed({ ...OPEN, users: ['u1'] }, place)).toBe(true);
-    expect(isAllowed({ ...OPEN, roles: ['r9'], users: ['u1'] }, place)).toBe(true);
-    expect(isAllowed({ ...OPEN, roles: ['r9'], users: ['u9'] }, place)).toBe(false);
-  });
-
-  it('lets only listed users write DMs once any list narrows who may use the bot', () => {
-    const dm = { guildId: undefined, channelIds: ['d1'], userId: 'u1', roleIds: [] };
-    expect(isAllowed({ ...OPEN, users: ['u1'] }, dm)).toBe(true);
-    expect(isAllowed({ ...OPEN, users: ['u2'] }, dm)).toBe(false);
-    expect(isAllowed({ ...OPEN, spaces: ['g1'] }, dm)).toBe(false);
-    expect(isAllowed({ ...OPEN, roles: ['r1'] }, dm)).toBe(false);
   });
 });
 

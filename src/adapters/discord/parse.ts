@@ -1,6 +1,7 @@
 import type { Allowlist } from '../../config/types.js';
 import { type ConversationKey, conversationKey } from '../../core/conversation.js';
 import type { MessagePlace } from '../../core/messages.js';
+import { type AccessPlace, isAllowed } from '../kit/access.js';
 
 /**
  * Deciding whether to answer a Discord message, and where: pure functions over plain facts, so the
@@ -110,7 +111,7 @@ export function decide(facts: MessageFacts, options: DecideOptions): Decision {
     userId: facts.authorId,
     roleIds: facts.roleIds,
   };
-  if (!isAllowed(options.allow, place)) return { kind: 'ignore', reason: 'not allowlisted' };
+  if (!isAllowed(options.allow, accessOf(place))) return { kind: 'ignore', reason: 'not allowlisted' };
   if (facts.isDm) return { kind: 'dm', key: dmKey(facts.channelId) };
   if (facts.parentId !== undefined) {
     const key = threadKey(facts.parentId, facts.channelId);
@@ -123,20 +124,15 @@ export function decide(facts: MessageFacts, options: DecideOptions): Decision {
   return { kind: 'open-thread', key: threadKey(facts.channelId, facts.id) };
 }
 
-/**
- * The allowlists: guilds and channels say where, users and roles say who. Every list that is set
- * must pass for "where"; for "who", being a listed user or having a listed role is enough. A DM has
- * no guild, channel or role, so once any of those lists is set, only listed users may write DMs.
- */
-export function isAllowed(allow: Allowlist, place: Place): boolean {
-  if (place.guildId === undefined) {
-    if (allow.users.length > 0) return allow.users.includes(place.userId);
-    return allow.spaces.length === 0 && allow.channels.length === 0 && allow.roles.length === 0;
-  }
-  if (allow.spaces.length > 0 && !allow.spaces.includes(place.guildId)) return false;
-  if (allow.channels.length > 0 && !place.channelIds.some((id) => allow.channels.includes(id))) return false;
-  if (allow.users.length === 0 && allow.roles.length === 0) return true;
-  return allow.users.includes(place.userId) || place.roleIds.some((id) => allow.roles.includes(id));
+/** A Discord place in the terms of the kit's allowlists (kit/access.ts). */
+export function accessOf(place: Place): AccessPlace {
+  return {
+    space: place.guildId,
+    channels: place.channelIds,
+    user: place.userId,
+    roles: place.roleIds,
+    isDirect: place.guildId === undefined,
+  };
 }
 
 /** The question without the bot's own mention (`<@id>`, the legacy `<@!id>`, or its role's `<@&id>`). */

@@ -5,12 +5,16 @@ import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
 import type { Store } from '../../store/types.js';
 import type { AdapterOrchestrator } from '../adapter.js';
-import { downloadFiles } from '../kit/downloads.js';
-import { markdownBody, noticeBody } from './blocks.js';
+import { isAllowed } from '../kit/access.js';
+import type { NoticeTone } from '../kit/chat-surface.js';
+import type { SharedFile } from '../kit/downloads.js';
+import type { Intake, IntakeOutcome } from '../kit/intake.js';
+import { markdownBody } from './blocks.js';
+import { postNotice } from './notices.js';
 import {
+  accessOf,
   addressOf,
   type BotIdentity,
-  isAllowed,
   isUserMessage,
   mentions,
   placeOf,
@@ -24,11 +28,8 @@ import {
 } from './parse.js';
 import type { RecentConversations } from './recent.js';
 import { replyToOf } from './reply-to.js';
-import { sharedFileOf, slackDownloadPolicy } from './shared-files.js';
+import { sharedFileOf } from './shared-files.js';
 import type { SlackApi } from './slack-api.js';
-
-/** How long processed-event marks are kept: Slack retries within minutes. */
-export const SLACK_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Earlier thread messages given to the assistant when it is first mentioned inside a thread. */
 const THREAD_CONTEXT_MESSAGES = 20;
@@ -41,9 +42,8 @@ export interface InboundDeps {
   logger: Logger;
   api: SlackApi;
   allow: Allowlist;
-  botToken: string;
-  fileHosts: readonly string[];
-  maxAttachmentBytes: number;
+  /** The kit's intake: event marks, followed threads, downloads, submission. */
+  intake: Intake;
   /** Shown by `!usage`. */
   limits: LimitsConfig;
   recent: RecentConversations;
@@ -77,7 +77,7 @@ export class SlackInbound {
 
   /** Marks `mark` processed; false if this or another instance already did. */
   claim(mark: string): Promise<boolean> {
-    return this.deps.store.dedupe.claim(`slack:${mark}`, SLACK_DEDUPE_TTL_MS);
+    return this.deps.intake.claim(mark);
   }
 
   /**
@@ -94,21 +94,26 @@ export class SlackInbound {
     if (envelope.eventId !== undefined && !(await this.claim(`event:${envelope.eventId}`)))
       return 'duplicate';
     const address = addressOf(event, envelope.team);
-    if (!isAllowed(this.deps.allow, { team: address.team, channel: address.channel, user: address.user })) {
+    if (
+      !isAllowed(
+        this.deps.allow,
+        accessOf({ team: address.team, channel: address.channel, user: address.user }),
+      )
+    ) {
       return 'not_allowed';
     }
     const key = slackKey(address.team, address.channel, address.thread);
     const raw = event.text ?? '';
     const mentioned = isMention || mentions(raw, bot.userId);
     const dm = address.surface === 'dm';
-    const addressed = dm || mentioned || (await this.deps.store.follows.get(key)) !== undefined;
+    const addressed = dm || mentioned || (await this.deps.intake.isFollowed(key));
     if (!addressed) return 'not_addressed';
     if (!(await this.claim(`message:${event.channel}:${event.ts}`))) return 'duplicate';
     try {
       return await this.accept(event, address, key, bot, mentioned);
     } catch (error) {
       this.deps.logger.error({ err: error, conversation: key }, 'Slack: could not take a message');
-      await this.notice(address, USER_MESSAGES[errorCode(error)], ':warning:');
+      await this.notice(address, USER_MESSAGES[errorCode(error)], 'warning');
       return 'failed';
     }
   }
@@ -128,51 +133,38 @@ export class SlackInbound {
       return 'command';
     }
 
-    const known = await this.deps.store.follows.get(key);
+    const known = await this.deps.intake.isFollowed(key);
     if (!known) {
-      await this.deps.store.follows.follow(key, { since: this.deps.now(), startedBy: address.user });
+      await this.deps.intake.follow(key, address.user);
       if (address.surface === 'dm') await this.setTitle(address, plain);
     }
-    const { files, refused } = await downloadFiles(
-      (event.files ?? []).map(sharedFileOf),
-      slackDownloadPolicy({
-        botToken: this.deps.botToken,
-        fileHosts: this.deps.fileHosts,
-        maxBytes: this.deps.maxAttachmentBytes,
-      }),
-    );
-    for (const reason of refused) await this.notice(address, `Attachment skipped: ${reason}`);
-    if (plain === '' && files.length === 0) {
-      if (refused.length === 0) await this.notice(address, 'Ask me something, and I will answer here.');
-      return 'nothing_to_answer';
-    }
+    const files = (event.files ?? []).map(sharedFileOf);
     const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
+    const asks = plain !== '' || files.length > 0;
     const context =
-      !known && inThread && address.surface === 'channel' ? await this.threadContext(event) : '';
-    await this.submit(address, key, event.ts, context + plain, files);
-    return 'submitted';
+      asks && !known && inThread && address.surface === 'channel' ? await this.threadContext(event) : '';
+    const outcome = await this.submit(address, key, event.ts, context + plain, files);
+    return outcome === 'nothing_to_ask' ? 'nothing_to_answer' : 'submitted';
   }
 
-  /** Hands a message to the orchestrator; its answer goes to `address`. */
+  /** Hands a message (and its shared files) to the kit's intake; its answer goes to `address`. */
   async submit(
     address: SlackAddress,
     key: ConversationKey,
     id: string,
     text: string,
-    files: Awaited<ReturnType<typeof downloadFiles>>['files'] = [],
-  ): Promise<void> {
+    files: readonly SharedFile[] = [],
+  ): Promise<IntakeOutcome> {
     this.deps.recent.remember(address.channel, address.user, key);
-    const outcome = await this.deps.orchestrator.submit({
+    return this.deps.intake.submit({
       id,
       key,
       userId: address.user,
       text,
       files,
       replyTo: replyToOf(address, key),
-      receivedAt: this.deps.now(),
       where: placeOf(address),
     });
-    this.deps.logger.debug({ conversation: key, outcome }, 'Slack: message submitted');
   }
 
   /** `!reset` / `!cancel` / `!usage` (or `@bot reset`): act on this thread and say so. */
@@ -192,7 +184,7 @@ export class SlackInbound {
    */
   private async usage(key: ConversationKey, address: SlackAddress): Promise<void> {
     const now = new Date(this.deps.now());
-    const served = (await this.deps.store.follows.get(key)) !== undefined;
+    const served = await this.deps.intake.isFollowed(key);
     const [user, conversation] = await Promise.all([
       this.deps.store.usage.forUser(address.user, now),
       served ? this.deps.store.usage.forConversation(key, now) : undefined,
@@ -242,13 +234,7 @@ export class SlackInbound {
   }
 
   /** A short line in the thread; a failure to post it is logged, never thrown. */
-  async notice(address: SlackAddress, text: string, emoji?: string): Promise<void> {
-    await this.deps.api
-      .call('chat.postMessage', {
-        channel: address.channel,
-        thread_ts: address.thread,
-        ...noticeBody(text, emoji),
-      })
-      .catch((err: unknown) => this.deps.logger.error({ err }, 'Slack: could not post a notice'));
+  notice(address: SlackAddress, text: string, tone?: NoticeTone): Promise<void> {
+    return postNotice(this.deps.api, address, text, tone, this.deps.logger);
   }
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   addressOf,
-  isAllowed,
   isUserMessage,
   mentions,
   placeOf,
@@ -21,7 +20,6 @@ const fixture = (name: string) =>
   ) as SlackMessageEvent;
 
 const BOT = { userId: 'U0BOT00001', botId: 'B0BOT00001' };
-const ALL = { spaces: [], channels: [], roles: [], users: [] };
 
 describe('Slack events as threadloom reads them', () => {
   it('takes people’s messages and file shares, not bots, itself, edits or joins', () => {
@@ -91,16 +89,6 @@ describe('Slack events as threadloom reads them', () => {
     expect(threadCommand('!usage', false)).toBe('usage');
     expect(threadCommand('usage', true)).toBe('usage');
     expect(threadCommand('how do I cancel my plan?', true)).toBeUndefined();
-  });
-
-  it('allows everyone with empty allowlists, and only those listed otherwise', () => {
-    const origin = { team: 'T1', channel: 'C1', user: 'U1' };
-    expect(isAllowed(ALL, origin)).toBe(true);
-    expect(isAllowed({ ...ALL, spaces: ['T1'], channels: ['C1'], users: ['U1'] }, origin)).toBe(true);
-    expect(isAllowed({ ...ALL, spaces: ['T2'] }, origin)).toBe(false);
-    expect(isAllowed({ ...ALL, channels: ['C2'] }, origin)).toBe(false);
-    expect(isAllowed({ ...ALL, users: ['U2'] }, origin)).toBe(false);
-    expect(isAllowed({ ...ALL, channels: ['C1'] }, { ...origin, channel: 'D1' })).toBe(false);
   });
 
   it('titles an assistant thread from its first question, cut at a word', () => {

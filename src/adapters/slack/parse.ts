@@ -2,9 +2,9 @@
  * Slack events as threadloom reads them: pure functions, no I/O, so every rule about whether to answer
  * is unit-tested on real payload shapes (test/fixtures/slack).
  */
-import type { Allowlist } from '../../config/types.js';
 import { type ConversationKey, conversationKey } from '../../core/conversation.js';
 import type { MessagePlace } from '../../core/messages.js';
+import type { AccessPlace } from '../kit/access.js';
 
 /** A file shared with a message, as the Events API describes it (only what we read). */
 export interface SlackFile {
@@ -150,17 +150,15 @@ export interface Origin {
   user: string;
 }
 
-/**
- * The operator's allowlists (`SLACK_ALLOWED_TEAMS`, `_CHANNELS`, `_USERS`); an empty list allows all.
- * A DM is a conversation like any other: with a channel list set, only listed DMs are answered.
- */
-export function isAllowed(allow: Allowlist, origin: Origin): boolean {
-  const passes = (list: readonly string[], id: string) => list.length === 0 || list.includes(id);
-  return (
-    passes(allow.spaces, origin.team) &&
-    passes(allow.channels, origin.channel) &&
-    passes(allow.users, origin.user)
-  );
+/** A Slack origin in the terms of the kit's allowlists (kit/access.ts); DM channel ids start with D. */
+export function accessOf(origin: Origin): AccessPlace {
+  return {
+    space: origin.team,
+    channels: [origin.channel],
+    user: origin.user,
+    roles: [],
+    isDirect: origin.channel.startsWith('D'),
+  };
 }
 
 /** A short title for an assistant thread, from its first question. */

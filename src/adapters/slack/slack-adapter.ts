@@ -4,14 +4,18 @@ import type { LimitsConfig, SlackConfig, ToolDisplay } from '../../config/types.
 import { ConfigError, PlatformError } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { isAllowed } from '../kit/access.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
+import { Intake } from '../kit/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
 import { SlackInbound } from './inbound.js';
 import { type HandledEvent, registerListeners } from './listeners.js';
-import { isAllowed } from './parse.js';
+import { postNotice } from './notices.js';
+import { accessOf, type Origin } from './parse.js';
 import { RecentConversations } from './recent.js';
-import { DEFAULT_SLACK_FILE_HOSTS } from './shared-files.js';
+import { addressFromReplyTo } from './reply-to.js';
+import { DEFAULT_SLACK_FILE_HOSTS, slackDownloadPolicy } from './shared-files.js';
 import { DEFAULT_SLACK_RATES, SlackApi, type SlackRates, toSlackError } from './slack-api.js';
 import { SlackSurface } from './slack-surface.js';
 
@@ -101,16 +105,28 @@ export class SlackAdapter implements PlatformAdapter {
     this.api = new SlackApi(this.app.client, { ...DEFAULT_SLACK_RATES, ...options.rates }, log);
     const now = options.now ?? Date.now;
     const recent = new RecentConversations();
-    const allowed = (origin: Parameters<typeof isAllowed>[1]) => isAllowed(config.allow, origin);
+    const allowed = (origin: Origin) => isAllowed(config.allow, accessOf(origin));
+    const api = this.api;
+    const intake = new Intake({
+      platform: 'slack',
+      orchestrator,
+      store,
+      logger: log,
+      downloads: slackDownloadPolicy({
+        botToken: config.botToken,
+        fileHosts: options.fileHosts ?? DEFAULT_SLACK_FILE_HOSTS,
+        maxBytes: options.maxAttachmentBytes,
+      }),
+      note: (replyTo, text, tone) => postNotice(api, addressFromReplyTo(replyTo), text, tone, log),
+      now,
+    });
     const inbound = new SlackInbound({
       orchestrator,
       store,
       logger: log,
-      api: this.api,
+      api,
       allow: config.allow,
-      botToken: config.botToken,
-      fileHosts: options.fileHosts ?? DEFAULT_SLACK_FILE_HOSTS,
-      maxAttachmentBytes: options.maxAttachmentBytes,
+      intake,
       limits: options.limits ?? DEFAULT_LIMITS,
       recent,
       now,

@@ -6,7 +6,6 @@ import type {
   AnswerPlace,
   CallPriority,
   ChatSurface,
-  NoticeTone,
   RunIndicator,
   SurfaceLimits,
   SurfaceMessage,
@@ -14,6 +13,7 @@ import type {
 import { MessageGoneError } from '../kit/live-text.js';
 import { editedText } from '../kit/text-part.js';
 import { approvalBody, escapeMrkdwn, MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
+import { NOTICE_EMOJI } from './notices.js';
 import type { SlackAddress } from './parse.js';
 import { addressFromReplyTo } from './reply-to.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
@@ -43,13 +43,6 @@ const CLOSED = new Set([
   'account_inactive',
   'token_revoked',
 ]);
-
-const NOTICE_EMOJI = {
-  info: ':information_source:',
-  warning: ':warning:',
-  stopped: ':stop_sign:',
-  file: ':paperclip:',
-} as const satisfies Record<NoticeTone, string>;
 
 /**
  * Slack as the kit sees it: messages in a thread by ts, answers as Markdown blocks (natively streamed
