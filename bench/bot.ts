@@ -4,18 +4,15 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { PlatformAdapter } from '../src/adapters/adapter.js';
 import { ConsoleAdapter } from '../src/adapters/console/console-adapter.js';
-import { createDiscordAdapter } from '../src/adapters/discord/discord-adapter.js';
 import type { RateBudgetOptions } from '../src/adapters/kit/rate-budget.js';
-import {
-  createSlackAdapter,
-  SLACK_EVENTS_PATH,
-  type SlackAdapter,
-} from '../src/adapters/slack/slack-adapter.js';
+import { SLACK_EVENTS_PATH } from '../src/adapters/slack/slack-adapter.js';
 import type { SlackRates } from '../src/adapters/slack/slack-api.js';
 import { type App, createApp } from '../src/app.js';
 import type { BackendName } from '../src/backends/backend.js';
 import { configFromEnv } from '../src/configure.js';
 import { createLogger } from '../src/core/logger.js';
+import { createHttpServer, type HttpServer } from '../src/ops/http-server.js';
+import { createAdapters } from '../src/platforms.js';
 import type { FakeDiscord } from '../test/fakes/discord/index.js';
 import type { FakeOpenAI } from '../test/fakes/openai/index.js';
 import { FAKE_TEAM, type FakeSlack, SlackSender } from '../test/fakes/slack/index.js';
@@ -70,6 +67,7 @@ export class BenchBot {
     readonly app: App,
     private readonly adapters: PlatformAdapter[],
     private readonly dir: string,
+    private readonly http: HttpServer,
   ) {}
 
   static async start(options: BenchBotOptions): Promise<BenchBot> {
@@ -100,39 +98,31 @@ export class BenchBot {
     const config = configFromEnv(env);
     const logger = createLogger(config.logLevel);
     const app = await createApp(config, logger);
-    const deps = { orchestrator: app.orchestrator, store: app.store, logger };
-    const adapters: PlatformAdapter[] = [];
-    let slackAdapter: SlackAdapter | undefined;
-    if (config.discord && options.discord) {
-      adapters.push(
-        createDiscordAdapter(config.discord, {
-          toolDisplay: config.toolDisplay,
-          maxAttachmentBytes: config.run.maxAttachmentBytes,
-          limits: config.limits,
-          deps,
-          attachmentOrigins: [options.discord.origin],
+    // The app's own HTTP server and the platform registry, as `npm start` has them; the hooks point
+    // the adapters at the fakes.
+    const http = createHttpServer();
+    const adapters = createAdapters(config, {
+      deps: { orchestrator: app.orchestrator, store: app.store, logger },
+      toolDisplay: config.toolDisplay,
+      maxAttachmentBytes: config.run.maxAttachmentBytes,
+      limits: config.limits,
+      http,
+      overrides: {
+        discord: {
+          ...(options.discord && { attachmentOrigins: [options.discord.origin] }),
           ...(options.discordBudget && { budget: options.discordBudget }),
-        }),
-      );
-    }
-    if (config.slack && options.slack) {
-      slackAdapter = createSlackAdapter(config.slack, {
-        port: 0,
-        host: '127.0.0.1',
-        toolDisplay: config.toolDisplay,
-        maxAttachmentBytes: config.run.maxAttachmentBytes,
-        limits: config.limits,
-        deps,
-        fileHosts: [options.slack.host],
-        ...(options.slackRates && { rates: options.slackRates }),
-        ...(options.appendIntervalMs !== undefined && { appendIntervalMs: options.appendIntervalMs }),
-      });
-      adapters.push(slackAdapter);
-    }
-    const bot = new BenchBot(app, adapters, dir);
+        },
+        slack: {
+          ...(options.slack && { fileHosts: [options.slack.host] }),
+          ...(options.slackRates && { rates: options.slackRates }),
+          ...(options.appendIntervalMs !== undefined && { appendIntervalMs: options.appendIntervalMs }),
+        },
+      },
+    });
+    const bot = new BenchBot(app, adapters, dir, http);
+    const { port } = await http.listen(0, '127.0.0.1');
     for (const adapter of adapters) await adapter.start();
-    if (slackAdapter) {
-      const port = slackAdapter.address?.port ?? 0;
+    if (options.slack) {
       bot.slackPort = port;
       bot.slackSender = new SlackSender(
         `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`,
@@ -202,6 +192,7 @@ export class BenchBot {
     this.input.end();
     await this.consoleDone?.catch(() => undefined);
     for (const adapter of this.adapters) await adapter.stop().catch(() => undefined);
+    await this.http.close();
     await this.app.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -1,7 +1,4 @@
-import type { CustomRoute } from '@slack/bolt';
 import type { PlatformAdapter } from './adapters/adapter.js';
-import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
-import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import { type App, createApp } from './app.js';
 import { createProfileSource } from './config/profiles/index.js';
 import { secretValues } from './config/secrets.js';
@@ -9,14 +6,10 @@ import type { AppConfig } from './config/types.js';
 import { configFromProcess, profilesFromProcess } from './configure.js';
 import { ConfigError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
-import {
-  OPS_PATHS,
-  type OpsServer,
-  opsRoutes,
-  type ReadinessCheck,
-  startOpsServer,
-} from './ops/ops-server.js';
+import { createHttpServer, type HttpServer } from './ops/http-server.js';
+import { addOpsRoutes, type ReadinessCheck } from './ops/ops-server.js';
 import { createPrometheusMetrics } from './ops/prometheus.js';
+import { anyPlatformConfigured, createAdapters } from './platforms.js';
 import { reportStartupFailure } from './startup-failure.js';
 
 /** What `npm start` says when there is nothing to connect to. */
@@ -31,13 +24,13 @@ export const NO_PLATFORM_HINT = [
 interface Running {
   app: App;
   adapters: PlatformAdapter[];
-  ops: OpsServer | undefined;
+  http: HttpServer;
   logger: Logger;
 }
 
 /**
- * Starts the core and every configured adapter. Health, readiness and metrics are served on PORT:
- * through Slack's own HTTP server in Slack's HTTP mode (one port serves both), else on their own.
+ * Starts the core, the app's HTTP server on PORT (health, readiness, metrics, and the routes of the
+ * platforms that take HTTP requests) and every configured platform of the registry.
  */
 async function start(config: AppConfig): Promise<Running> {
   const logger = createLogger(config.logLevel, process.stderr, { secrets: secretValues(config) });
@@ -51,54 +44,33 @@ async function start(config: AppConfig): Promise<Running> {
   const app = await createApp(config, logger, { metrics: prometheus.metrics, profiles });
   const started = new Set<string>();
   const checks: ReadinessCheck[] = [{ name: 'store', ready: () => app.store.ping() }];
-  const routes = opsRoutes({ registry: prometheus.registry, checks });
-  const deps = { orchestrator: app.orchestrator, store: app.store, logger };
-  const adapters: PlatformAdapter[] = [];
-  const slackServesHttp = config.slack !== undefined && config.slack.appToken === undefined;
-  if (config.discord) {
-    adapters.push(
-      createDiscordAdapter(config.discord, {
-        toolDisplay: config.toolDisplay,
-        maxAttachmentBytes: config.run.maxAttachmentBytes,
-        limits: config.limits,
-        deps,
-      }),
-    );
-  }
-  if (config.slack) {
-    const bolted: CustomRoute[] = OPS_PATHS.map((path) => ({
-      path,
-      method: 'GET',
-      handler: (req, res) => void routes(req, res),
-    }));
-    adapters.push(
-      createSlackAdapter(config.slack, {
-        port: config.port,
-        toolDisplay: config.toolDisplay,
-        maxAttachmentBytes: config.run.maxAttachmentBytes,
-        limits: config.limits,
-        deps,
-        routes: bolted,
-      }),
-    );
-  }
+  const http = createHttpServer();
+  addOpsRoutes(http, { registry: prometheus.registry, checks });
+  const adapters = createAdapters(config, {
+    deps: { orchestrator: app.orchestrator, store: app.store, logger },
+    toolDisplay: config.toolDisplay,
+    maxAttachmentBytes: config.run.maxAttachmentBytes,
+    limits: config.limits,
+    http,
+  });
   for (const adapter of adapters)
     checks.push({ name: adapter.platform, ready: () => started.has(adapter.platform) });
-  const ops = slackServesHttp ? undefined : await startOpsServer(routes, config.port);
+  const running: Running = { app, adapters, http, logger };
   try {
+    await http.listen(config.port);
     for (const adapter of adapters) {
       await adapter.start();
       started.add(adapter.platform);
       logger.info({ platform: adapter.platform }, 'adapter started');
     }
   } catch (error) {
-    await stop({ app, adapters, ops, logger });
+    await stop(running);
     throw error;
   }
   // Now that every platform can be posted to: finish the answers a crash or a stop left unfinished.
   const resumed = await app.orchestrator.resumeUnfinished();
   if (resumed > 0) logger.info({ resumed }, 'resuming unfinished runs');
-  return { app, adapters, ops, logger };
+  return running;
 }
 
 /** Stops taking events, lets the core finish, closes connections. */
@@ -108,7 +80,7 @@ async function stop(running: Running): Promise<void> {
       .stop()
       .catch((err: unknown) => running.logger.warn({ err }, 'adapter did not stop cleanly'));
   }
-  await running.ops?.close();
+  await running.http.close();
   await running.app.close();
 }
 
@@ -121,7 +93,7 @@ async function main(): Promise<void> {
     reportStartupFailure(error, error instanceof ConfigError ? NO_PLATFORM_HINT : undefined);
     return;
   }
-  if (!config.discord && !config.slack) {
+  if (!anyPlatformConfigured(config)) {
     process.stderr.write(`${NO_PLATFORM_HINT}\n`);
     process.exitCode = 1;
     return;

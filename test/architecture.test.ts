@@ -46,8 +46,8 @@ const LAYERS = [
   'tools',
   'render',
   'orchestrator',
-  'adapters',
   'ops',
+  'adapters',
 ] as const;
 
 /** The layer a file of src/ belongs to: its top folder's rank, or the root's for files in src/ itself. */

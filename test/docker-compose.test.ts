@@ -59,7 +59,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('splits the Discord gateway into shard 0 and shard 1 of 2', () => {
-    expect(instances.map(([, service]) => configOf(service).discord?.shards)).toEqual([
+    expect(instances.map(([, service]) => configOf(service).platforms.discord?.shards)).toEqual([
       { ids: [0], count: 2 },
       { ids: [1], count: 2 },
     ]);
@@ -71,8 +71,8 @@ describe('docker-compose.yml', () => {
     for (const [, service] of instances) {
       const config = configOf(service);
       expect(config.port).toBe(3000);
-      expect(config.slack?.appToken).toBeUndefined();
-      expect(config.slack?.signingSecret).toBe('signing-secret');
+      expect(config.platforms.slack?.appToken).toBeUndefined();
+      expect(config.platforms.slack?.signingSecret).toBe('signing-secret');
     }
   });
 });

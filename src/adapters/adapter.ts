@@ -1,8 +1,11 @@
+import type { PlatformConfigs, PlatformSection } from '../config/platform-section.js';
+import type { LimitsConfig, ToolDisplay } from '../config/types.js';
 import type { DecideResult, Decider } from '../core/approval.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
 import type { ReplyRenderer } from '../core/renderer.js';
+import type { HttpRoutes } from '../ops/http-server.js';
 import type { Store } from '../store/types.js';
 
 /** What a platform adapter asks of the orchestrator. */
@@ -16,10 +19,13 @@ export interface AdapterOrchestrator {
   decide(approvalId: string, decider: Decider): Promise<DecideResult>;
 }
 
+/** The store repositories adapters use: event marks, followed threads, usage for `/usage`. */
+export type AdapterStore = Pick<Store, 'dedupe' | 'follows' | 'usage'>;
+
 /** What every adapter is built with. */
 export interface AdapterDeps {
   orchestrator: AdapterOrchestrator;
-  store: Store;
+  store: AdapterStore;
   logger: Logger;
 }
 
@@ -30,4 +36,31 @@ export interface PlatformAdapter {
   start(): Promise<void>;
   /** Stops taking new events and disconnects. */
   stop(): Promise<void>;
+}
+
+/** What the composition root gives every platform it starts. */
+export interface PlatformContext {
+  deps: AdapterDeps;
+  /** TOOL_DISPLAY: how much of the assistant's tool work is shown. */
+  toolDisplay: ToolDisplay;
+  /** MAX_ATTACHMENT_MB in bytes: larger user files are refused with a note. */
+  maxAttachmentBytes: number;
+  /** Rate limit and daily budgets, shown by the usage commands. */
+  limits: LimitsConfig;
+  /** The app's HTTP server on `PORT`: platforms that take HTTP requests add their routes here. */
+  http: HttpRoutes;
+  /**
+   * Per platform, its adapter's own options to override (tests and the benchmark point them at the
+   * fakes: file hosts, looser budgets). Untyped here; each platform reads its own.
+   */
+  overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/**
+ * A chat platform as the registry lists it: its part of the configuration, and how to build its
+ * adapter once configured. Adding a platform is one of these, its folder, and its test driver.
+ */
+export interface Platform<Name extends keyof PlatformConfigs = keyof PlatformConfigs> {
+  readonly section: PlatformSection<Name>;
+  create(config: NonNullable<PlatformConfigs[Name]>, context: PlatformContext): PlatformAdapter;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../adapters/registry.js';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
 import { defaultProfiles } from './profiles/load-profiles.js';
@@ -13,12 +14,15 @@ const noFile = (path: string): string => {
   throw new Error(`ENOENT: no such file or directory, open '${path}'`);
 };
 const load = (env: Record<string, string | undefined>, readFile = noFile) =>
-  loadConfig({ ...KEY, ...env }, { readFile, knownTools: ['current_time', 'weather'] });
+  loadConfig(
+    { ...KEY, ...env },
+    { readFile, knownTools: ['current_time', 'weather'], platforms: PLATFORM_SECTIONS },
+  );
 
 /** The problems of a configuration that must fail. */
 function problems(env: Record<string, string | undefined>, readFile = noFile): Record<string, string> {
   try {
-    loadConfig(env, { readFile, knownTools: ['current_time', 'weather'] });
+    loadConfig(env, { readFile, knownTools: ['current_time', 'weather'], platforms: PLATFORM_SECTIONS });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return Object.fromEntries((error as ConfigError).problems.map((p) => [p.variable, p.problem]));
@@ -60,8 +64,8 @@ describe('loadConfig', () => {
       port: 3000,
       consoleOutputDir: './output',
       toolDisplay: 'full',
-      discord: undefined,
-      slack: undefined,
+      platforms: { discord: undefined, slack: undefined },
+      platformSecrets: [],
       profiles: defaultProfiles(assistant),
     } satisfies AppConfig);
   });
@@ -158,24 +162,27 @@ describe('loadConfig', () => {
       port: 8080,
       consoleOutputDir: '/tmp/out',
       toolDisplay: 'summary',
-      discord: {
-        token: 'discord-token',
-        apiUrl: 'http://127.0.0.1:9000/api',
-        guildId: '123456789012345678',
-        allow: { spaces: ['g1', 'g2'], channels: ['c1'], roles: ['r1'], users: ['u1'] },
-        messageContent: true,
-        editIntervalMs: 1200,
-        shards: { ids: [1, 3], count: 4 },
-        approverRoles: ['r2', 'r3'],
-      },
-      slack: {
-        botToken: 'xoxb-bot',
-        signingSecret: 'signing-secret',
-        appToken: 'xapp-app',
-        apiUrl: 'http://127.0.0.1:9001/api/',
-        allow: { spaces: ['T1'], channels: ['C1', 'C2'], roles: [], users: ['U1'] },
-        updateIntervalMs: 2000,
-        approverUsers: ['U2'],
+      platformSecrets: ['discord-token', 'xoxb-bot', 'xapp-app', 'signing-secret'],
+      platforms: {
+        discord: {
+          token: 'discord-token',
+          apiUrl: 'http://127.0.0.1:9000/api',
+          guildId: '123456789012345678',
+          allow: { spaces: ['g1', 'g2'], channels: ['c1'], roles: ['r1'], users: ['u1'] },
+          messageContent: true,
+          editIntervalMs: 1200,
+          shards: { ids: [1, 3], count: 4 },
+          approverRoles: ['r2', 'r3'],
+        },
+        slack: {
+          botToken: 'xoxb-bot',
+          signingSecret: 'signing-secret',
+          appToken: 'xapp-app',
+          apiUrl: 'http://127.0.0.1:9001/api/',
+          allow: { spaces: ['T1'], channels: ['C1', 'C2'], roles: [], users: ['U1'] },
+          updateIntervalMs: 2000,
+          approverUsers: ['U2'],
+        },
       },
       profiles: {
         file: '/etc/threadloom/profiles.yaml',
@@ -240,17 +247,22 @@ describe('loadConfig', () => {
 
   it('checks tool names against the built-in tools by default', () => {
     expect(
-      loadConfig({ ...KEY, ASSISTANT_TOOLS: 'current_time' }, { knownTools: KNOWN_TOOLS }).assistant
-        .functionTools,
+      loadConfig(
+        { ...KEY, ASSISTANT_TOOLS: 'current_time' },
+        { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS },
+      ).assistant.functionTools,
     ).toEqual(['current_time']);
-    expect(() => loadConfig({ ...KEY, ASSISTANT_TOOLS: 'weather' }, { knownTools: KNOWN_TOOLS })).toThrow(
-      ConfigError,
-    );
+    expect(() =>
+      loadConfig(
+        { ...KEY, ASSISTANT_TOOLS: 'weather' },
+        { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS },
+      ),
+    ).toThrow(ConfigError);
   });
 
   it('builds the Discord section only when DISCORD_TOKEN is set', () => {
-    expect(load({ DISCORD_GUILD_ID: '1' }).discord).toBeUndefined();
-    expect(load({ DISCORD_TOKEN: 't' }).discord).toEqual({
+    expect(load({ DISCORD_GUILD_ID: '1' }).platforms.discord).toBeUndefined();
+    expect(load({ DISCORD_TOKEN: 't' }).platforms.discord).toEqual({
       token: 't',
       apiUrl: undefined,
       guildId: undefined,
@@ -263,7 +275,7 @@ describe('loadConfig', () => {
   });
 
   it('builds the Slack section in Socket Mode with an app token alone', () => {
-    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack).toEqual({
+    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).platforms.slack).toEqual({
       botToken: 'xoxb-1',
       signingSecret: undefined,
       appToken: 'xapp-1',
@@ -289,19 +301,25 @@ describe('loadConfig', () => {
   });
 
   it('reads yes/no switches and rejects anything else', () => {
-    expect(load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: 'TRUE' }).discord?.messageContent).toBe(true);
-    expect(load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: '0' }).discord?.messageContent).toBe(false);
+    expect(
+      load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: 'TRUE' }).platforms.discord?.messageContent,
+    ).toBe(true);
+    expect(load({ DISCORD_TOKEN: 't', DISCORD_MESSAGE_CONTENT: '0' }).platforms.discord?.messageContent).toBe(
+      false,
+    );
     expect(problems({ ...KEY, DISCORD_MESSAGE_CONTENT: 'maybe' }).DISCORD_MESSAGE_CONTENT).toMatch(
       /true or false/,
     );
   });
 
   it('builds the Slack section in HTTP mode with a signing secret alone', () => {
-    expect(load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack?.signingSecret).toBe('s');
+    expect(
+      load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).platforms.slack?.signingSecret,
+    ).toBe('s');
   });
 
   it('leaves Slack out when SLACK_BOT_TOKEN is unset', () => {
-    expect(load({ SLACK_APP_TOKEN: 'xapp-1' }).slack).toBeUndefined();
+    expect(load({ SLACK_APP_TOKEN: 'xapp-1' }).platforms.slack).toBeUndefined();
   });
 
   it('requires an app token or a signing secret beside the Slack bot token', () => {

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { type DotEnvOptions, loadDotEnv, readUtf8 } from './load-dotenv.js';
+import type { AnyPlatformSection } from './platform-section.js';
 import { defaultProfiles, loadProfilesFile } from './profiles/load-profiles.js';
 import type { Profiles } from './profiles/types.js';
-import { createEnvSchema } from './schema.js';
+import { createEnvSchema, createPlatformsSchema } from './schema.js';
 import type { AppConfig, Env } from './types.js';
 
 /** What `loadConfig` is given: the tool names, and for tests a file reader. */
@@ -15,6 +16,8 @@ export interface LoadConfigDeps {
    * composition root (config sits below tools/ and does not know them).
    */
   knownTools: readonly string[];
+  /** The chat platforms' sections of the schema (the registry's), handed in by the composition root. */
+  platforms: readonly AnyPlatformSection[];
 }
 
 /**
@@ -27,16 +30,17 @@ export function loadConfig(env: Env, deps: LoadConfigDeps): AppConfig {
   const { knownTools } = deps;
   const readFile = deps.readFile ?? readUtf8;
   const result = createEnvSchema({ knownTools, readFile }).safeParse(env);
-  if (result.success) {
+  const platforms = createPlatformsSchema(deps.platforms).safeParse(env);
+  if (result.success && platforms.success) {
     const { profilesFile, ...config } = result.data;
     const profiles =
       profilesFile === undefined
         ? defaultProfiles(config.assistant)
         : loadProfilesFile(resolve(profilesFile), { env, assistant: config.assistant, knownTools, readFile });
-    return { ...config, profiles };
+    return { ...config, ...platforms.data, profiles };
   }
   throw new ConfigError(
-    result.error.issues.map(
+    [...(result.error?.issues ?? []), ...(platforms.error?.issues ?? [])].map(
       (issue): ConfigProblem => ({
         variable: String(issue.path[0] ?? 'environment'),
         problem: issue.message,
@@ -50,11 +54,15 @@ export function loadConfig(env: Env, deps: LoadConfigDeps): AppConfig {
  * points the bot at its built-in server this way). The only reader of `process.env`.
  */
 export function loadConfigFromProcess(
-  options: DotEnvOptions & { overrides?: Env; knownTools: readonly string[] },
+  options: DotEnvOptions & { overrides?: Env } & LoadConfigDeps,
 ): AppConfig {
   return loadConfig(
     { ...loadDotEnv(process.env, options), ...options.overrides },
-    { knownTools: options.knownTools, ...(options.readFile ? { readFile: options.readFile } : {}) },
+    {
+      knownTools: options.knownTools,
+      platforms: options.platforms,
+      ...(options.readFile ? { readFile: options.readFile } : {}),
+    },
   );
 }
 

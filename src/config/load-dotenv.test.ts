@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../adapters/registry.js';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
 import { loadDotEnv } from './load-dotenv.js';
@@ -58,13 +59,17 @@ describe('.env.example', () => {
   it('lists every variable the schema reads, and no other', () => {
     const listed = Object.keys(dotenv.parse(example));
     const schema = createEnvSchema({ knownTools: [], readFile: () => '' });
-    expect(listed.sort()).toEqual(Object.keys(schema.in.shape).sort());
+    const platforms = PLATFORM_SECTIONS.flatMap((section) => Object.keys(section.fields));
+    expect(listed.sort()).toEqual([...Object.keys(schema.in.shape), ...platforms].sort());
   });
 
   it('shows the defaults: copied as it is, it configures what no file does', () => {
     const key = { OPENAI_API_KEY: 'sk-test' };
-    expect(loadConfig({ ...dotenv.parse(example), ...key }, { knownTools: KNOWN_TOOLS })).toEqual(
-      loadConfig(key, { knownTools: KNOWN_TOOLS }),
-    );
+    expect(
+      loadConfig(
+        { ...dotenv.parse(example), ...key },
+        { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS },
+      ),
+    ).toEqual(loadConfig(key, { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS }));
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../adapters/registry.js';
 import { ConfigError } from '../core/errors.js';
 import { loadConfig } from './load-config.js';
 
@@ -14,7 +15,7 @@ const files = (contents: Record<string, string>) => (path: string) => {
 
 function configError(env: Record<string, string | undefined>, readFile = files({})): ConfigError {
   try {
-    loadConfig(env, { readFile, knownTools: ['current_time'] });
+    loadConfig(env, { readFile, knownTools: ['current_time'], platforms: PLATFORM_SECTIONS });
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -110,7 +111,7 @@ describe('assistant instructions', () => {
     const readFile = files({ '/etc/threadloom/instructions.md': '  Answer in French.\n' });
     const config = loadConfig(
       { ...KEY, ASSISTANT_INSTRUCTIONS_FILE: '/etc/threadloom/instructions.md' },
-      { knownTools: KNOWN_TOOLS, readFile },
+      { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS, readFile },
     );
     expect(config.assistant.instructions).toBe('Answer in French.');
   });
@@ -120,8 +121,10 @@ describe('assistant instructions', () => {
       throw new Error('no file should be read');
     };
     expect(
-      loadConfig({ ...KEY, ASSISTANT_INSTRUCTIONS: 'Be kind.' }, { knownTools: KNOWN_TOOLS, readFile })
-        .assistant.instructions,
+      loadConfig(
+        { ...KEY, ASSISTANT_INSTRUCTIONS: 'Be kind.' },
+        { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS, readFile },
+      ).assistant.instructions,
     ).toBe('Be kind.');
   });
 
@@ -156,7 +159,10 @@ describe('assistant instructions', () => {
 describe('Discord shards', () => {
   const DISCORD = { ...KEY, DISCORD_TOKEN: 'discord-token' };
   const shardsOf = (env: Record<string, string>) =>
-    loadConfig({ ...DISCORD, ...env }, { knownTools: KNOWN_TOOLS, readFile: files({}) }).discord?.shards;
+    loadConfig(
+      { ...DISCORD, ...env },
+      { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS, readFile: files({}) },
+    ).platforms.discord?.shards;
   const problemsOf = (env: Record<string, string>) =>
     Object.fromEntries(configError({ ...DISCORD, ...env }).problems.map((p) => [p.variable, p.problem]));
 

@@ -3,7 +3,6 @@ import type { BackendName } from '../core/backend-name.js';
 import { instructionsFile, toolList } from './assistant-fields.js';
 import {
   commaList,
-  flag,
   httpUrl,
   limit,
   MAX_TIMER_MS,
@@ -13,7 +12,7 @@ import {
   requiredText,
   textOr,
 } from './fields.js';
-import { shardCount, shardIds, shardProblems } from './shard-fields.js';
+import type { AnyPlatformSection, PlatformConfigs } from './platform-section.js';
 import { parseStoreUrl } from './store-url.js';
 import type {
   AppConfig,
@@ -70,17 +69,11 @@ export const DEFAULT_LIMITS = {
 /** The values of `TOOL_DISPLAY`. */
 export const TOOL_DISPLAYS = ['full', 'summary', 'off'] as const satisfies readonly ToolDisplay[];
 
-/** Defaults of the chat platforms' rendering. */
+/** Defaults of what every chat platform shows. */
 export const DEFAULT_PLATFORM = {
   toolDisplay: 'full',
-  /** Discord: about 5 edits per 5 s per channel is what people observe. */
-  discordEditIntervalMs: 1000,
-  /** Slack: chat.update is Tier 3, about 50 a minute per workspace. */
-  slackUpdateIntervalMs: 1500,
 } as const satisfies {
   toolDisplay: ToolDisplay;
-  discordEditIntervalMs: number;
-  slackUpdateIntervalMs: number;
 };
 
 /** Access and cost limits; 0 is "no limit". A chat bot should not be flooded by one user by default. */
@@ -111,7 +104,9 @@ export const DEFAULT_LOG_LEVEL = 'info' as const satisfies AppConfig['logLevel']
  * What the environment alone gives: the configuration without the profiles, and the profiles file to
  * read them from (`loadConfig` reads it, since header values come from the raw environment).
  */
-export type EnvConfig = Omit<AppConfig, 'profiles'> & { profilesFile: string | undefined };
+export type EnvConfig = Omit<AppConfig, 'profiles' | 'platforms' | 'platformSecrets'> & {
+  profilesFile: string | undefined;
+};
 
 /** What the schema needs from outside: the function tools that exist, and a way to read a file. */
 export interface EnvSchemaDeps {
@@ -139,29 +134,6 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
       ASSISTANT_TOOLS: toolList(deps.knownTools, DEFAULT_ASSISTANT.tools),
       VECTOR_STORE_IDS: commaList(),
       PROFILES_FILE: optionalText(),
-      DISCORD_TOKEN: optionalText(),
-      DISCORD_API_URL: httpUrl('https://discord.com/api'),
-      DISCORD_GUILD_ID: optionalText(),
-      DISCORD_ALLOWED_GUILDS: commaList(),
-      DISCORD_ALLOWED_CHANNELS: commaList(),
-      DISCORD_ALLOWED_ROLES: commaList(),
-      DISCORD_ALLOWED_USERS: commaList(),
-      DISCORD_MESSAGE_CONTENT: flag(false),
-      DISCORD_EDIT_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.discordEditIntervalMs, MAX_TIMER_MS),
-      DISCORD_SHARD_IDS: shardIds(),
-      DISCORD_SHARD_COUNT: shardCount(),
-      APPROVER_ROLES: commaList(),
-      SLACK_BOT_TOKEN: optionalText(),
-      SLACK_SIGNING_SECRET: optionalText(),
-      SLACK_APP_TOKEN: optionalText().refine((token) => token === undefined || token.startsWith('xapp-'), {
-        error: 'must start with "xapp-": an app-level token with the connections:write scope (Socket Mode)',
-      }),
-      SLACK_API_URL: httpUrl('https://slack.com/api/'),
-      SLACK_ALLOWED_TEAMS: commaList(),
-      SLACK_ALLOWED_CHANNELS: commaList(),
-      SLACK_ALLOWED_USERS: commaList(),
-      SLACK_UPDATE_INTERVAL_MS: positiveInt(DEFAULT_PLATFORM.slackUpdateIntervalMs, MAX_TIMER_MS),
-      SLACK_APPROVER_USERS: commaList(),
       TOOL_DISPLAY: oneOf(TOOL_DISPLAYS, DEFAULT_PLATFORM.toolDisplay),
       PORT: positiveInt(DEFAULT_PORT, 65_535),
       STORE_URL: textOr(DEFAULT_STORE_URL).transform((value, ctx) => {
@@ -197,22 +169,6 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
             path: ['ASSISTANT_INSTRUCTIONS_FILE'],
             message: 'cannot be set together with ASSISTANT_INSTRUCTIONS; set only one of them',
           });
-        }
-        if (
-          env.SLACK_BOT_TOKEN !== undefined &&
-          env.SLACK_APP_TOKEN === undefined &&
-          env.SLACK_SIGNING_SECRET === undefined
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['SLACK_APP_TOKEN'],
-            message:
-              'is required with SLACK_BOT_TOKEN unless SLACK_SIGNING_SECRET is set: the app token ' +
-              '(xapp-...) for Socket Mode, or the signing secret for HTTP mode',
-          });
-        }
-        for (const { variable, message } of shardProblems(env.DISCORD_SHARD_IDS, env.DISCORD_SHARD_COUNT)) {
-          ctx.addIssue({ code: 'custom', path: [variable], message });
         }
       },
       // Runs even when single variables failed, so that one error lists every problem. A variable that
@@ -255,42 +211,37 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
         toolDisplay: env.TOOL_DISPLAY,
-        discord: env.DISCORD_TOKEN
-          ? {
-              token: env.DISCORD_TOKEN,
-              apiUrl: env.DISCORD_API_URL,
-              guildId: env.DISCORD_GUILD_ID,
-              allow: {
-                spaces: env.DISCORD_ALLOWED_GUILDS,
-                channels: env.DISCORD_ALLOWED_CHANNELS,
-                roles: env.DISCORD_ALLOWED_ROLES,
-                users: env.DISCORD_ALLOWED_USERS,
-              },
-              messageContent: env.DISCORD_MESSAGE_CONTENT,
-              editIntervalMs: env.DISCORD_EDIT_INTERVAL_MS,
-              shards:
-                env.DISCORD_SHARD_IDS && env.DISCORD_SHARD_COUNT
-                  ? { ids: env.DISCORD_SHARD_IDS, count: env.DISCORD_SHARD_COUNT }
-                  : undefined,
-              approverRoles: env.APPROVER_ROLES,
-            }
-          : undefined,
-        slack: env.SLACK_BOT_TOKEN
-          ? {
-              botToken: env.SLACK_BOT_TOKEN,
-              signingSecret: env.SLACK_SIGNING_SECRET,
-              appToken: env.SLACK_APP_TOKEN,
-              apiUrl: env.SLACK_API_URL,
-              allow: {
-                spaces: env.SLACK_ALLOWED_TEAMS,
-                channels: env.SLACK_ALLOWED_CHANNELS,
-                roles: [],
-                users: env.SLACK_ALLOWED_USERS,
-              },
-              updateIntervalMs: env.SLACK_UPDATE_INTERVAL_MS,
-              approverUsers: env.SLACK_APPROVER_USERS,
-            }
-          : undefined,
       }),
     );
+}
+
+/**
+ * The chat platforms' variables, from the sections the composition root hands in (see
+ * platform-section.ts): each section's rules, the rules between its variables, and its configuration.
+ */
+export function createPlatformsSchema(sections: readonly AnyPlatformSection[]) {
+  const fields = Object.assign({}, ...sections.map((section) => section.fields)) as z.ZodRawShape;
+  return z
+    .object(fields)
+    .superRefine(
+      (env, ctx) => {
+        for (const section of sections) {
+          for (const { variable, message } of section.check?.(env) ?? []) {
+            ctx.addIssue({ code: 'custom', path: [variable], message });
+          }
+        }
+      },
+      { when: () => true },
+    )
+    .transform((env) => {
+      const platforms: Record<string, unknown> = {};
+      const secrets: string[] = [];
+      for (const section of sections) {
+        const config = section.build(env);
+        platforms[section.name] = config;
+        if (config === undefined) continue;
+        for (const secret of section.secrets(config)) if (secret) secrets.push(secret);
+      }
+      return { platforms: platforms as unknown as PlatformConfigs, platformSecrets: secrets };
+    });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../adapters/registry.js';
 import { loadConfig } from './load-config.js';
 import { secretValues } from './secrets.js';
 
@@ -16,7 +17,7 @@ describe('secretValues', () => {
         SLACK_SIGNING_SECRET: 'signing',
         STORE_URL: 'redis://:p%40ss@redis:6379',
       },
-      { knownTools: KNOWN_TOOLS },
+      { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS },
     );
     expect(secretValues(config).sort()).toEqual(
       ['sk-key', 'discord-token', 'xoxb-bot', 'xapp-app', 'signing', 'p@ss'].sort(),
@@ -24,8 +25,10 @@ describe('secretValues', () => {
   });
 
   it('lists only what is set', () => {
-    expect(secretValues(loadConfig({ OPENAI_API_KEY: 'sk-key' }, { knownTools: KNOWN_TOOLS }))).toEqual([
-      'sk-key',
-    ]);
+    expect(
+      secretValues(
+        loadConfig({ OPENAI_API_KEY: 'sk-key' }, { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS }),
+      ),
+    ).toEqual(['sk-key']);
   });
 });

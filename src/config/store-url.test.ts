@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../adapters/registry.js';
 import { loadConfig } from './load-config.js';
 import { maskUrl, parseStoreUrl } from './store-url.js';
 
@@ -6,7 +7,8 @@ import { maskUrl, parseStoreUrl } from './store-url.js';
 const KNOWN_TOOLS = ['current_time'];
 
 const storeOf = (STORE_URL: string) =>
-  loadConfig({ OPENAI_API_KEY: 'k', STORE_URL }, { knownTools: KNOWN_TOOLS }).store;
+  loadConfig({ OPENAI_API_KEY: 'k', STORE_URL }, { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS })
+    .store;
 
 describe('parseStoreUrl', () => {
   it('takes a relative SQLite path as written', () => {

@@ -1,4 +1,5 @@
 import type { BackendName } from '../core/backend-name.js';
+import type { PlatformConfigs } from './platform-section.js';
 import type { Profiles } from './profiles/types.js';
 
 /** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */
@@ -86,44 +87,6 @@ export interface Allowlist {
   users: readonly string[];
 }
 
-export interface DiscordConfig {
-  token: string;
-  apiUrl: string | undefined;
-  guildId: string | undefined;
-  allow: Allowlist;
-  /** The privileged Message Content intent: needed to read follow-ups that do not mention the bot. */
-  messageContent: boolean;
-  /** A streaming answer message is edited at most this often. */
-  editIntervalMs: number;
-  /** Role ids whose members may approve or deny any tool call (besides the user who asked). */
-  approverRoles: readonly string[];
-  /** The gateway shards this process runs, of how many in all; undefined: every shard (one process). */
-  shards: DiscordShards | undefined;
-}
-
-/**
- * Discord sharding split across processes: Discord sends a guild's events to shard
- * `(guild_id >> 22) % count` (DMs to shard 0), so each conversation lives on one shard.
- */
-export interface DiscordShards {
-  /** The shard ids this process connects, each below `count`. */
-  ids: readonly number[];
-  /** Shards across all processes. */
-  count: number;
-}
-
-export interface SlackConfig {
-  botToken: string;
-  signingSecret: string | undefined;
-  appToken: string | undefined;
-  apiUrl: string | undefined;
-  allow: Allowlist;
-  /** A streaming answer message is updated at most this often (chat.update fallback). */
-  updateIntervalMs: number;
-  /** User ids who may approve or deny any tool call (besides the user who asked). */
-  approverUsers: readonly string[];
-}
-
 /** How much of the assistant's tool work chat users see. */
 export type ToolDisplay = 'full' | 'summary' | 'off';
 
@@ -140,13 +103,15 @@ export interface AppConfig {
   cleanup: CleanupConfig;
   approvals: ApprovalsConfig;
   store: StoreConfig;
-  /** HTTP port for Slack's HTTP mode and health endpoints. */
+  /** HTTP port of the app's server: platform routes (Slack's HTTP mode) and the health endpoints. */
   port: number;
   consoleOutputDir: string;
   /** Code, logs, function calls and searches: shown in full, as one-line summaries, or not at all. */
   toolDisplay: ToolDisplay;
-  discord: DiscordConfig | undefined;
-  slack: SlackConfig | undefined;
+  /** Each chat platform's configuration by name; undefined for a platform not configured. */
+  platforms: PlatformConfigs;
+  /** The platforms' secret values (tokens, signing secrets): the logger blanks them. */
+  platformSecrets: readonly string[];
   /**
    * The assistant profiles at start-up: from `PROFILES_FILE`, or the environment's one `default`
    * profile (built from `assistant`). While running, read them from a `ProfileSource`.

@@ -268,7 +268,9 @@ describe('Slack rendering under the workspace’s rate limits', () => {
       bot.slack.fail('chat.startStream', { error: 'missing_scope', times: Number.POSITIVE_INFINITY });
       bot.slack.enforceRate('chat.update', { perSecond: 50, burst: 5 });
       const answer = prose(1);
-      bot.core.fake.setScript(replyWith(answer, { chunkSize: 30, delayMs: 5 }));
+      // Streamed over about a second, so that answers are still growing once their first post lands,
+      // even on a busy machine.
+      bot.core.fake.setScript(replyWith(answer, { chunkSize: 30, delayMs: 40 }));
       const threads = await Promise.all([1, 2, 3, 4, 5].map((n) => bot.mention(`question ${n}`)));
       await bot.answers(5, 15_000);
       expect(bot.slack.callsOf('chat.update').filter((c) => c.status === 429)).toEqual([]);

@@ -8,14 +8,14 @@ import {
   Routes,
   SlashCommandBuilder,
 } from 'discord.js';
-import type { DiscordConfig, LimitsConfig } from '../../config/types.js';
+import type { LimitsConfig } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
-import type { Store } from '../../store/types.js';
-import type { AdapterOrchestrator } from '../adapter.js';
+import type { AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
 import type { Intake } from '../kit/intake.js';
+import type { DiscordConfig } from './config.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { DISCORD_MAX_LENGTH } from './discord-surface.js';
 import { attachmentFacts, type CommandFacts, commandFacts } from './facts.js';
@@ -76,7 +76,7 @@ export interface CommandDeps {
   /** Opens a thread from a message (see threads.ts). */
   openThread: (channelId: string, messageId: string, name: string) => Promise<string>;
   orchestrator: AdapterOrchestrator;
-  store: Store;
+  store: AdapterStore;
   limits: LimitsConfig;
   logger: Logger;
 }

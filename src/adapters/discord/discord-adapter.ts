@@ -12,7 +12,7 @@ import {
   RESTEvents,
   type User,
 } from 'discord.js';
-import type { DiscordConfig, LimitsConfig, ToolDisplay } from '../../config/types.js';
+import type { LimitsConfig, ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import { USER_MESSAGES } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
@@ -24,6 +24,7 @@ import { Intake } from '../kit/intake.js';
 import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 import { handleApprovalButton } from './approval-buttons.js';
 import { handleCommand, registerCommands } from './commands.js';
+import type { DiscordConfig } from './config.js';
 import { connectError, describeError } from './discord-errors.js';
 import { DiscordSurface, NOTICE_EMOJI } from './discord-surface.js';
 import { reactionPlace } from './facts.js';

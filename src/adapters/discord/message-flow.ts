@@ -1,8 +1,8 @@
 import type { Message } from 'discord.js';
-import type { DiscordConfig } from '../../config/types.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Intake } from '../kit/intake.js';
+import type { DiscordConfig } from './config.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { messageFacts } from './facts.js';
 import { decide, discordPlace, promptText, threadKey, threadName } from './parse.js';

@@ -1,8 +1,7 @@
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessagePlace } from '../../core/messages.js';
-import type { Store } from '../../store/types.js';
-import type { AdapterOrchestrator } from '../adapter.js';
+import type { AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import type { NoticeTone } from './chat-surface.js';
 import { type DownloadPolicy, downloadFiles, type SharedFile } from './downloads.js';
 
@@ -28,7 +27,7 @@ export interface Question {
 export interface IntakeDeps {
   platform: string;
   orchestrator: AdapterOrchestrator;
-  store: Store;
+  store: AdapterStore;
   logger: Logger;
   downloads: DownloadPolicy;
   /** A short line outside any answer (no emoji when `tone` is undefined); never throws. */

@@ -1,8 +1,7 @@
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import { APPROVAL_REFUSALS } from '../../render/approval-view.js';
-import type { Store } from '../../store/types.js';
-import type { AdapterOrchestrator } from '../adapter.js';
+import type { AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import { type Block, MAX_MARKDOWN_LENGTH } from './blocks.js';
 import type { SlackInbound } from './inbound.js';
 import { type Origin, plainText, type SlackAddress, slackKey, surfaceOf } from './parse.js';
@@ -35,7 +34,7 @@ const PROMPTS_EVERY_MS = 60 * 60 * 1000;
 /** What commands and the assistant surfaces work with. */
 export interface CommandDeps {
   orchestrator: AdapterOrchestrator;
-  store: Store;
+  store: AdapterStore;
   logger: Logger;
   api: SlackApi;
   inbound: SlackInbound;

@@ -3,8 +3,7 @@ import type { ConversationKey } from '../../core/conversation.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
-import type { Store } from '../../store/types.js';
-import type { AdapterOrchestrator } from '../adapter.js';
+import type { AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
 import type { NoticeTone } from '../kit/chat-surface.js';
 import type { SharedFile } from '../kit/downloads.js';
@@ -38,7 +37,7 @@ const THREAD_CONTEXT_CHARS = 6_000;
 /** What the inbound side works with. */
 export interface InboundDeps {
   orchestrator: AdapterOrchestrator;
-  store: Store;
+  store: AdapterStore;
   logger: Logger;
   api: SlackApi;
   allow: Allowlist;

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import type { LimitsConfig, SlackConfig, ToolDisplay } from '../../config/types.js';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { LimitsConfig, ToolDisplay } from '../../config/types.js';
 import { ConfigError, PlatformError } from '../../core/errors.js';
+import { createHttpServer, type HttpRoutes, type HttpServer } from '../../ops/http-server.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
@@ -9,6 +10,7 @@ import { KitRenderer } from '../kit/answer-renderer.js';
 import { Intake } from '../kit/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
+import type { SlackConfig } from './config.js';
 import { SlackInbound } from './inbound.js';
 import { type HandledEvent, registerListeners } from './listeners.js';
 import { postNotice } from './notices.js';
@@ -38,8 +40,13 @@ export const DEFAULT_SLACK_ADAPTER = {
 
 /** Everything but the Slack configuration; the optional members are for embedding and tests. */
 export interface SlackAdapterOptions {
-  /** `PORT`: HTTP mode listens here (ignored in Socket Mode). */
-  port: number;
+  /**
+   * The app's HTTP server: in HTTP mode, Slack's events are one of its routes. Without it (tests), the
+   * adapter serves them on a server of its own at `port` and `host`.
+   */
+  http?: HttpRoutes;
+  /** Without `http`: the port of the adapter's own server (0: any free port). */
+  port?: number;
   toolDisplay: ToolDisplay;
   /** `RunConfig.maxAttachmentBytes`: larger shared files are not downloaded. */
   maxAttachmentBytes: number;
@@ -48,10 +55,6 @@ export interface SlackAdapterOptions {
   limits?: LimitsConfig;
   /** Listen on this address only (default: all interfaces); tests use 127.0.0.1. */
   host?: string;
-  /**
-   * More HTTP routes on the same server in HTTP mode (e.g. main's `/healthz`), since `PORT` serves both.
-   */
-  routes?: CustomRoute[];
   /** Hosts the bot token may be sent to for shared files (default files.slack.com); tests add the fake's. */
   fileHosts?: readonly string[];
   /** Workspace rate budgets per method tier; tests loosen them. */
@@ -76,9 +79,11 @@ export function createSlackAdapter(config: SlackConfig, options: SlackAdapterOpt
 export class SlackAdapter implements PlatformAdapter {
   readonly platform = 'slack';
   private readonly app: App;
+  private readonly receiver: Receiver;
   private readonly api: SlackApi;
   private readonly renderer: KitRenderer;
   private listening: AddressInfo | undefined;
+  private ownServer: HttpServer | undefined;
   private started = false;
 
   constructor(
@@ -95,9 +100,10 @@ export class SlackAdapter implements PlatformAdapter {
       rejectRateLimitedCalls: true,
       timeout: DEFAULT_SLACK_ADAPTER.webApiTimeoutMs,
     };
+    this.receiver = createReceiver(config, log, slackApiUrl, retryConfig);
     this.app = new App({
       token: config.botToken,
-      receiver: createReceiver(config, options, log, slackApiUrl, retryConfig),
+      receiver: this.receiver,
       clientOptions,
       logger: boltLogger(log),
       deferInitialization: true,
@@ -172,25 +178,33 @@ export class SlackAdapter implements PlatformAdapter {
       this.started = true;
       return;
     }
-    const listen =
-      this.options.host === undefined
-        ? { port: this.options.port }
-        : { port: this.options.port, host: this.options.host };
-    const server = (await this.app.start(listen)) as { address(): AddressInfo | string | null };
+    // HTTP mode: Bolt's receiver checks signatures and acknowledges; the app's server routes to it.
+    const receiver = this.receiver as HTTPReceiver;
+    const events = (
+      req: Parameters<HTTPReceiver['requestListener']>[0],
+      res: Parameters<HTTPReceiver['requestListener']>[1],
+    ) => receiver.requestListener(req, res);
+    if (this.options.http) {
+      this.options.http.route('POST', SLACK_EVENTS_PATH, events);
+    } else {
+      this.ownServer = createHttpServer();
+      this.ownServer.route('POST', SLACK_EVENTS_PATH, events);
+      this.listening = await this.ownServer.listen(this.options.port ?? 0, this.options.host);
+    }
     this.started = true;
-    const address = server.address();
-    if (address !== null && typeof address === 'object') this.listening = address;
   }
 
   async stop(): Promise<void> {
     // Bolt's receivers throw when stopped before they started (e.g. the token was refused).
     if (!this.started) return;
     this.started = false;
-    await this.app.stop();
+    if (this.config.appToken !== undefined) await this.app.stop();
+    await this.ownServer?.close();
+    this.ownServer = undefined;
     this.listening = undefined;
   }
 
-  /** HTTP mode: where the server listens once started (port 0 picks a free one). */
+  /** HTTP mode without the app's server: where the adapter's own listens once started. */
   get address(): AddressInfo | undefined {
     return this.listening;
   }
@@ -198,7 +212,6 @@ export class SlackAdapter implements PlatformAdapter {
 
 function createReceiver(
   config: SlackConfig,
-  options: SlackAdapterOptions,
   log: AdapterDeps['logger'],
   slackApiUrl: string,
   retryConfig: { retries: number; factor: number },
@@ -220,12 +233,7 @@ function createReceiver(
       },
     ]);
   }
-  return new HTTPReceiver({
-    signingSecret: config.signingSecret,
-    endpoints: SLACK_EVENTS_PATH,
-    logger,
-    customRoutes: options.routes ?? [],
-  });
+  return new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
 }
 
 function withSlash(url: string): string {

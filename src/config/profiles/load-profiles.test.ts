@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORM_SECTIONS } from '../../adapters/registry.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadConfig } from '../load-config.js';
 import type { AssistantConfig } from '../types.js';
@@ -91,7 +92,7 @@ describe('profiles from the environment alone', () => {
   it('are what loadConfig gives without PROFILES_FILE', () => {
     const config = loadConfig(
       { OPENAI_API_KEY: 'sk-x', ASSISTANT_MODEL: 'gpt-4.1' },
-      { knownTools: KNOWN_TOOLS },
+      { knownTools: KNOWN_TOOLS, platforms: PLATFORM_SECTIONS },
     );
     expect(config.profiles).toEqual(defaultProfiles(config.assistant));
     expect(config.profiles.profiles.get('default')?.model).toBe('gpt-4.1');
@@ -248,7 +249,11 @@ ${ORDERS_TOOL}
     expect(() =>
       loadConfig(
         { OPENAI_API_KEY: 'sk-x', PROFILES_FILE: FILE },
-        { knownTools: KNOWN_TOOLS, readFile: files({ [FILE]: 'profiles:\n  support:\n    model: 42\n' }) },
+        {
+          knownTools: KNOWN_TOOLS,
+          platforms: PLATFORM_SECTIONS,
+          readFile: files({ [FILE]: 'profiles:\n  support:\n    model: 42\n' }),
+        },
       ),
     ).toThrow(/profiles\.support\.model: .*expected string/);
   });

@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
 import type { PlatformAdapter } from '../../../src/adapters/adapter.js';
+import type { DiscordConfig } from '../../../src/adapters/discord/config.js';
 import {
   createDiscordAdapter,
   type DiscordAdapterOptions,
 } from '../../../src/adapters/discord/discord-adapter.js';
 import type { BackendName } from '../../../src/backends/backend.js';
-import type { DiscordConfig, ToolDisplay } from '../../../src/config/types.js';
+import type { ToolDisplay } from '../../../src/config/types.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { isFenceBalanced } from '../../../src/render/split.js';
 import { Harness, type HarnessOptions, TEST_RUN } from '../../contract/harness.js';

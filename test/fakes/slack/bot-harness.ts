@@ -1,4 +1,5 @@
 import type { AdapterOrchestrator } from '../../../src/adapters/adapter.js';
+import type { SlackConfig } from '../../../src/adapters/slack/config.js';
 import type { HandledEvent } from '../../../src/adapters/slack/listeners.js';
 import {
   createSlackAdapter,
@@ -7,7 +8,7 @@ import {
 } from '../../../src/adapters/slack/slack-adapter.js';
 import type { SlackRates } from '../../../src/adapters/slack/slack-api.js';
 import type { BackendName } from '../../../src/backends/backend.js';
-import type { Allowlist, SlackConfig, ToolDisplay } from '../../../src/config/types.js';
+import type { Allowlist, ToolDisplay } from '../../../src/config/types.js';
 import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { InboundMessage } from '../../../src/core/messages.js';

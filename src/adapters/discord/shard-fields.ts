@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText } from './fields.js';
+import { optionalText } from '../../config/fields.js';
 
 /**
  * Discord sharding across processes: `DISCORD_SHARD_IDS` names the gateway shards this process runs,

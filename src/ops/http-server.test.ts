@@ -1,8 +1,10 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpsServer, opsRoutes, startOpsServer } from './ops-server.js';
+import { createHttpServer, type HttpServer } from './http-server.js';
+import { addOpsRoutes } from './ops-server.js';
 import { createPrometheusMetrics } from './prometheus.js';
 
-let server: OpsServer | undefined;
+let server: HttpServer | undefined;
 
 afterEach(async () => {
   await server?.close();
@@ -11,8 +13,10 @@ afterEach(async () => {
 
 async function start(checks: { name: string; ready: () => boolean | Promise<boolean> }[]) {
   const prometheus = createPrometheusMetrics();
-  server = await startOpsServer(opsRoutes({ registry: prometheus.registry, checks }), 0, '127.0.0.1');
-  return { prometheus, url: `http://127.0.0.1:${server.port}` };
+  server = createHttpServer();
+  addOpsRoutes(server, { registry: prometheus.registry, checks });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { prometheus, url: `http://127.0.0.1:${port}` };
 }
 
 describe('ops server', () => {
@@ -56,9 +60,39 @@ describe('ops server', () => {
     expect(text).toContain('threadloom_process_resident_memory_bytes');
   });
 
-  it('answers 404 to anything else', async () => {
+  it('answers 404 to unknown paths and 405 to other methods at once, keeping no socket open', async () => {
     const { url } = await start([]);
-    expect((await fetch(`${url}/slack/events`)).status).toBe(404);
-    expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(404);
+    for (const path of ['/slack/events', '/healthz/', '/HEALTHZ', '/Metrics', '/', '/../etc/passwd']) {
+      const response = await fetch(`${url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toEqual({ error: 'not found' });
+    }
+    const post = await fetch(`${url}/healthz`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    expect((await fetch(`${url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('answers a raw request with a body it does not want, then closes nothing it should not', async () => {
+    const { url } = await start([]);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/nowhere`, { method: 'PUT' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{"a":1}');
+    });
+    expect(status).toBe(404);
+  });
+
+  it('mounts a prefix for a platform that routes its own paths', async () => {
+    const { url } = await start([]);
+    server?.mount('/web', (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`web saw ${req.url}`);
+    });
+    expect(await (await fetch(`${url}/web/chat?x=1`)).text()).toBe('web saw /web/chat?x=1');
+    expect((await fetch(`${url}/webhook`)).status).toBe(404);
   });
 });

@@ -1,0 +1,16 @@
+import type { Platform } from '../adapter.js';
+import { discordSection } from './config.js';
+import { createDiscordAdapter, type DiscordAdapterOptions } from './discord-adapter.js';
+
+/** Discord in the platform registry. */
+export const discordPlatform: Platform<'discord'> = {
+  section: discordSection,
+  create: (config, context) =>
+    createDiscordAdapter(config, {
+      toolDisplay: context.toolDisplay,
+      maxAttachmentBytes: context.maxAttachmentBytes,
+      limits: context.limits,
+      deps: context.deps,
+      ...(context.overrides?.discord as Partial<DiscordAdapterOptions> | undefined),
+    }),
+};
