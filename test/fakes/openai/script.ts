@@ -108,10 +108,28 @@ export interface WaitStep {
 export type IncompleteReason = 'max_output_tokens' | 'max_input_tokens' | 'content_filter';
 export type FailureCode = 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt';
 
+/**
+ * What a Responses stream says in its `error` event just before the response fails (the Assistants
+ * API has no such event: its run just fails with `last_error`).
+ */
+export interface StreamErrorSpec {
+  /** The error's code, e.g. `insufficient_quota`: any code, unlike a failed response's own. */
+  code: string;
+  /** The error's type, e.g. `insufficient_quota`, `invalid_request_error`. */
+  type: string;
+  message: string;
+  /**
+   * Whether the event also carries the error as an `error` object beside its own fields (default
+   * true): the SDK then throws an APIError for it instead of handing the event over.
+   */
+  errorObject?: boolean;
+}
+
 /** How the turn ends when it does not simply complete. Must be the last step. */
 export type ScriptEnding =
   | { status: 'incomplete'; reason: IncompleteReason }
-  | { status: 'failed'; code: FailureCode; message: string }
+  /** `streamError`: the Responses stream says this in an `error` event before `response.failed`. */
+  | { status: 'failed'; code: FailureCode; message: string; streamError?: StreamErrorSpec }
   | { status: 'expired' }
   | { status: 'cancelled' };
 
@@ -325,6 +343,34 @@ export function incomplete(reason: IncompleteReason = 'max_output_tokens'): EndS
 
 export function failed(message = 'The server had an error.', code: FailureCode = 'server_error'): EndStep {
   return { type: 'end', ending: { status: 'failed', code, message } };
+}
+
+/** The service's words when the account has no credit left (the quota is used up). */
+export const QUOTA_MESSAGE =
+  'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+
+/**
+ * The run fails because the account is out of credit: a Responses stream sends an `error` event
+ * (`insufficient_quota`) and then `response.failed`; an Assistants run fails with
+ * `rate_limit_exceeded` and the quota message, as that API reports it.
+ */
+export function outOfCredit(options: { errorObject?: boolean } = {}): EndStep {
+  return serviceError({
+    code: 'insufficient_quota',
+    type: 'insufficient_quota',
+    message: QUOTA_MESSAGE,
+    ...options,
+  });
+}
+
+/**
+ * The service reports `spec` in the stream (Responses: an `error` event) and the run fails with
+ * `failedCode` (the failed response's and the Assistants run's `last_error` code, default
+ * `rate_limit_exceeded` for quota errors, else `server_error`).
+ */
+export function serviceError(spec: StreamErrorSpec, failedCode?: FailureCode): EndStep {
+  const code = failedCode ?? (spec.type === 'insufficient_quota' ? 'rate_limit_exceeded' : 'server_error');
+  return { type: 'end', ending: { status: 'failed', code, message: spec.message, streamError: spec } };
 }
 
 export function expired(): EndStep {

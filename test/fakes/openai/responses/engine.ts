@@ -9,6 +9,7 @@ import {
   playRound,
   type ScriptEnding,
   type ScriptUsage,
+  type StreamErrorSpec,
   type SubmittedApproval,
   type SubmittedToolOutput,
 } from '../script.js';
@@ -216,6 +217,7 @@ export class ResponseEngine {
         reason: ending.reason === 'content_filter' ? 'content_filter' : 'max_output_tokens',
       };
     } else if (ending.status === 'failed') {
+      if (ending.streamError) this.#emit(record, streamErrorEvent(ending.streamError));
       response.status = 'failed';
       response.error = { code: ending.code, message: ending.message };
     } else if (ending.status === 'expired') {
@@ -244,4 +246,19 @@ export class ResponseEngine {
     record.markFinished();
     this.#options.changed();
   }
+}
+
+/**
+ * The `error` event a stream sends before its response fails: the spec's fields (`code`, `message`,
+ * `param`) and, unless told otherwise, the error as an `error` object too, which the SDK throws.
+ */
+function streamErrorEvent(spec: StreamErrorSpec): EventBody {
+  const error = { type: spec.type, code: spec.code, message: spec.message, param: null };
+  return {
+    type: 'error',
+    code: spec.code,
+    message: spec.message,
+    param: null,
+    ...(spec.errorObject !== false && { error }),
+  };
 }
