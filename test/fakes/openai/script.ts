@@ -98,6 +98,46 @@ export interface McpApprovalRequestsStep {
   requests: readonly McpApprovalRequestSpec[];
 }
 
+/**
+ * A tool on a remote MCP server, called by the service itself (Responses API only; the server must
+ * be declared as an `mcp` tool). The server's tools are listed first (an `mcp_list_tools` item)
+ * unless the conversation already holds a listing of that server.
+ */
+export interface McpCallStep {
+  type: 'mcp_call';
+  serverLabel: string;
+  name: string;
+  /** Raw JSON text, or an object that is serialised. */
+  arguments: string | Record<string, unknown>;
+  /** What the tool returned; absent when it failed. */
+  output?: string;
+  /** The failure, as the service reports it (an MCP protocol error). */
+  error?: string;
+  /** The server's tools for the listing (default: just `name`). */
+  tools?: readonly string[];
+}
+
+/** The hosted web search (Responses API only; needs a declared `web_search` tool). */
+export interface WebSearchStep {
+  type: 'web_search';
+  queries: readonly string[];
+  /** Source URLs (shown only to clients that include `web_search_call.action.sources`). */
+  sources?: readonly string[];
+}
+
+/**
+ * The hosted image generation (Responses API only; needs a declared `image_generation` tool): as many
+ * drafts stream as the tool's `partial_images` asks (from `drafts`, else the image itself), then the
+ * image arrives as the item's base64 `result`.
+ */
+export interface ImageGenerationStep {
+  type: 'image_generation';
+  image: GeneratedFile;
+  drafts?: readonly GeneratedFile[];
+  /** How long rendering takes before the drafts and the image. */
+  delayMs?: number;
+}
+
 /** The model is slow: nothing happens for `ms` (Infinity: until the run is cancelled or expires). */
 export interface WaitStep {
   type: 'wait';
@@ -144,6 +184,9 @@ export type ScriptStep =
   | FileSearchStep
   | FunctionCallsStep
   | McpApprovalRequestsStep
+  | McpCallStep
+  | WebSearchStep
+  | ImageGenerationStep
   | WaitStep
   | EndStep;
 
@@ -167,8 +210,11 @@ export type DeclaredTool =
   | { type: 'code_interpreter' }
   | { type: 'file_search' }
   | { type: 'function'; name: string }
-  /** Responses API: a remote MCP server the client declared (accepted and recorded, never called). */
-  | { type: 'mcp'; serverLabel: string };
+  /** Responses API: a remote MCP server the client declared (called only by `mcpCall` steps). */
+  | { type: 'mcp'; serverLabel: string }
+  | { type: 'web_search' }
+  /** Responses API: `partial_images` is how many drafts stream before the image (0 to 3). */
+  | { type: 'image_generation'; partialImages: number };
 
 export interface AttachedFile {
   fileId: string;
@@ -326,6 +372,30 @@ export function mcpApprovalRequest(
     type: 'mcp_approval_requests',
     requests: [{ serverLabel, name, arguments: args, ...(id !== undefined && { id }) }],
   };
+}
+
+/** An MCP tool call the service makes itself (Responses API), answered with `result.output` or failed with `result.error`. */
+export function mcpCall(
+  serverLabel: string,
+  name: string,
+  args: McpCallStep['arguments'],
+  result: { output: string } | { error: string },
+  tools?: readonly string[],
+): McpCallStep {
+  return { type: 'mcp_call', serverLabel, name, arguments: args, ...result, ...(tools && { tools }) };
+}
+
+/** A hosted web search for `queries` (Responses API). */
+export function webSearch(queries: readonly string[], sources?: readonly string[]): WebSearchStep {
+  return { type: 'web_search', queries, ...(sources && { sources }) };
+}
+
+/** A generated image (Responses API), drafts first as the tool's `partial_images` asks. */
+export function imageGeneration(
+  image: GeneratedFile,
+  options: { drafts?: readonly GeneratedFile[]; delayMs?: number } = {},
+): ImageGenerationStep {
+  return { type: 'image_generation', image, ...options };
 }
 
 /** Nothing happens for `ms`; `hang()` waits until the run is cancelled or expires. */
