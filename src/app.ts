@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create-backend.js';
+import { watchHealth } from './backends/watch-health.js';
 import { createProfileSource, type ProfileSource, type Profiles } from './config/profiles/index.js';
 import type { AppConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
+import { ModelServiceHealth } from './core/model-service-health.js';
 import { startCleanup, threadTtlMs } from './orchestrator/cleanup.js';
 import { Orchestrator } from './orchestrator/orchestrator.js';
 import { createStore } from './store/create-store.js';
@@ -23,6 +25,8 @@ export interface App {
   tools: ToolRegistry;
   /** The assistant profiles in force; `reload()` on SIGHUP. */
   profiles: ProfileSource;
+  /** Whether the model service can answer (not while it refuses the key, the model or for credit): for /readyz. */
+  modelService: ModelServiceHealth;
   /** Stops the cleanup sweep, gives running answers SHUTDOWN_GRACE_MS to finish, then closes the store. */
   close(): Promise<void>;
 }
@@ -54,7 +58,11 @@ export async function createApp(
     // Assistants API's assistant object, and runs without a profile.
     const defaults = new Set(initial.profiles.get(initial.defaultProfile)?.functionTools);
     const functions = tools.definitions().filter((definition) => defaults.has(definition.name));
-    const backend = createBackend(config, { store, functions, logger });
+    const modelService = new ModelServiceHealth({
+      logger,
+      onError: (code) => options.metrics?.modelServiceError?.(config.assistant.backend, code),
+    });
+    const backend = watchHealth(createBackend(config, { store, functions, logger }), modelService);
     await backend.prepare();
     const orchestrator = new Orchestrator({
       backend,
@@ -90,6 +98,7 @@ export async function createApp(
       orchestrator,
       tools,
       profiles,
+      modelService,
       async close() {
         profiles.close();
         await cleanup?.stop();

@@ -43,7 +43,10 @@ async function start(config: AppConfig): Promise<Running> {
   });
   const app = await createApp(config, logger, { metrics: prometheus.metrics, profiles });
   const started = new Set<string>();
-  const checks: ReadinessCheck[] = [{ name: 'store', ready: () => app.store.ping() }];
+  const checks: ReadinessCheck[] = [
+    { name: 'store', ready: () => app.store.ping() },
+    { name: 'model_service', ready: () => app.modelService.ready() },
+  ];
   const http = createHttpServer();
   addOpsRoutes(http, { registry: prometheus.registry, checks });
   const adapters = createAdapters(config, {

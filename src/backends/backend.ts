@@ -64,7 +64,7 @@ export type BackendEvent =
   | { type: 'text.delta'; itemId: string; delta: string }
   | { type: 'text.done'; itemId: string; text: string; annotations: readonly Annotation[] }
   | { type: 'tool'; call: Exclude<ToolCallView, { kind: 'function' }> }
-  /** A file the code interpreter made (an image, or a file found in its output). */
+  /** A file the model made: a code-interpreter image or file, or a generated image (bytes inline). */
   | { type: 'file'; ref: FileRef; kind: 'image' | 'file' }
   /**
    * The run waits for these calls' outputs. The consumer must call `submitToolOutputs` once, with

@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { commaList, optionalText } from './fields.js';
 
-/** The two hosted tools `ASSISTANT_TOOLS` may name beside function tools. */
-export const HOSTED_TOOLS = ['code_interpreter', 'file_search'] as const;
+/** The hosted tools `ASSISTANT_TOOLS` and profiles may name beside function tools. */
+export const HOSTED_TOOLS = ['code_interpreter', 'file_search', 'web_search', 'image_generation'] as const;
+
+/** Hosted tools only the Responses API has: the assistants backend cannot use them. */
+export const RESPONSES_ONLY_TOOLS = ['web_search', 'image_generation'] as const;
+
+/** The problem with naming Responses-only tools on the assistants backend, or undefined. */
+export function responsesOnlyProblem(backend: string, tools: readonly string[]): string | undefined {
+  const named = RESPONSES_ONLY_TOOLS.filter((tool) => tools.includes(tool));
+  if (backend !== 'assistants' || named.length === 0) return undefined;
+  return `names ${named.join(' and ')}, which only the responses backend has (ASSISTANT_BACKEND=assistants)`;
+}
 
 /** Reads the instructions file through the injected reader; its text replaces the default instructions. */
 export function instructionsFile(readFile: (path: string) => string) {
@@ -25,6 +35,8 @@ export function instructionsFile(readFile: (path: string) => string) {
 export interface ToolChoice {
   codeInterpreter: boolean;
   fileSearch: boolean;
+  webSearch: boolean;
+  imageGeneration: boolean;
   functionTools: readonly string[];
 }
 
@@ -47,6 +59,8 @@ export function toolList(knownTools: readonly string[], fallback: readonly strin
     return {
       codeInterpreter: enabled.includes('code_interpreter'),
       fileSearch: enabled.includes('file_search'),
+      webSearch: enabled.includes('web_search'),
+      imageGeneration: enabled.includes('image_generation'),
       functionTools,
     };
   });

@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       instructions: DEFAULT_ASSISTANT.instructions,
       codeInterpreter: true,
       fileSearch: true,
+      webSearch: false,
+      imageGeneration: false,
       functionTools: ['current_time'],
       vectorStoreIds: [],
     };
@@ -139,6 +141,8 @@ describe('loadConfig', () => {
       instructions: 'Be brief.',
       codeInterpreter: false,
       fileSearch: true,
+      webSearch: false,
+      imageGeneration: false,
       functionTools: ['weather'],
       vectorStoreIds: ['vs_1', 'vs_2'],
     };
@@ -227,6 +231,8 @@ describe('loadConfig', () => {
     expect(load({ ASSISTANT_TOOLS: 'none' }).assistant).toMatchObject({
       codeInterpreter: false,
       fileSearch: false,
+      webSearch: false,
+      imageGeneration: false,
       functionTools: [],
     });
   });
@@ -235,6 +241,8 @@ describe('loadConfig', () => {
     expect(load({ ASSISTANT_TOOLS: 'code_interpreter' }).assistant).toMatchObject({
       codeInterpreter: true,
       fileSearch: false,
+      webSearch: false,
+      imageGeneration: false,
       functionTools: [],
     });
   });
@@ -242,7 +250,29 @@ describe('loadConfig', () => {
   it('rejects an unknown tool name and lists the known ones', () => {
     const { ASSISTANT_TOOLS } = problems({ ...KEY, ASSISTANT_TOOLS: 'code_interpreter,wether' });
     expect(ASSISTANT_TOOLS).toContain('wether');
-    expect(ASSISTANT_TOOLS).toContain('code_interpreter, file_search, current_time, weather');
+    expect(ASSISTANT_TOOLS).toContain(
+      'code_interpreter, file_search, web_search, image_generation, current_time, weather',
+    );
+  });
+
+  it('enables the hosted web search and image generation on the responses backend', () => {
+    expect(load({ ASSISTANT_TOOLS: 'web_search,image_generation' }).assistant).toMatchObject({
+      codeInterpreter: false,
+      webSearch: true,
+      imageGeneration: true,
+      functionTools: [],
+    });
+  });
+
+  it('refuses web search and image generation on the assistants backend, which has neither', () => {
+    const { ASSISTANT_TOOLS } = problems({
+      ...KEY,
+      ASSISTANT_BACKEND: 'assistants',
+      ASSISTANT_TOOLS: 'code_interpreter,web_search,image_generation',
+    });
+    expect(ASSISTANT_TOOLS).toBe(
+      'names web_search and image_generation, which only the responses backend has (ASSISTANT_BACKEND=assistants)',
+    );
   });
 
   it('checks tool names against the built-in tools by default', () => {

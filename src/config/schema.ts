@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BackendName } from '../core/backend-name.js';
-import { instructionsFile, toolList } from './assistant-fields.js';
+import { instructionsFile, responsesOnlyProblem, type ToolChoice, toolList } from './assistant-fields.js';
 import {
   commaList,
   httpUrl,
@@ -170,6 +170,9 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
             message: 'cannot be set together with ASSISTANT_INSTRUCTIONS; set only one of them',
           });
         }
+        const hostedProblem = responsesOnlyProblem(env.ASSISTANT_BACKEND, toolNames(env.ASSISTANT_TOOLS));
+        if (hostedProblem)
+          ctx.addIssue({ code: 'custom', path: ['ASSISTANT_TOOLS'], message: hostedProblem });
       },
       // Runs even when single variables failed, so that one error lists every problem. A variable that
       // failed holds an opaque placeholder here, which still reads as "set": these rules only ask that.
@@ -244,4 +247,13 @@ export function createPlatformsSchema(sections: readonly AnyPlatformSection[]) {
       }
       return { platforms: platforms as unknown as PlatformConfigs, platformSecrets: secrets };
     });
+}
+
+/** The hosted tools a tool choice enables, by name (a variable that failed holds no choice). */
+function toolNames(choice: ToolChoice | undefined): string[] {
+  if (typeof choice !== 'object' || choice === null) return [];
+  return [
+    ...(choice.webSearch ? ['web_search'] : []),
+    ...(choice.imageGeneration ? ['image_generation'] : []),
+  ];
 }

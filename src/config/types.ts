@@ -22,7 +22,11 @@ export interface AssistantConfig {
   instructions: string;
   codeInterpreter: boolean;
   fileSearch: boolean;
-  /** Function tool names enabled (from ASSISTANT_TOOLS, minus the two built-in tools). */
+  /** Responses backend only: the hosted web search. */
+  webSearch: boolean;
+  /** Responses backend only: the hosted image generation. */
+  imageGeneration: boolean;
+  /** Function tool names enabled (from ASSISTANT_TOOLS, minus the hosted tools). */
   functionTools: readonly string[];
   vectorStoreIds: readonly string[];
 }

@@ -9,6 +9,11 @@ export interface FileRef {
   /** Responses API: code-interpreter files live in a container, not in /files. */
   containerId?: string;
   name?: string;
+  /**
+   * The bytes themselves, when the service sent them inline (a generated image is a base64
+   * `image_generation_call.result`): nothing to download.
+   */
+  inline?: { bytes: Uint8Array; mimeType: string };
 }
 
 /**

@@ -7,6 +7,13 @@ export type ErrorCode =
   | 'store_unavailable'
   | 'model_service_error'
   | 'model_service_rate_limited'
+  /** The operator's to fix: the API key was refused (401), may not do this (403), or the model does not exist. */
+  | 'model_service_misconfigured'
+  /** The operator's to fix: the account is out of credit or over its quota. */
+  | 'model_service_out_of_credit'
+  | 'model_service_context_too_long'
+  | 'model_service_refused'
+  | 'model_service_invalid_request'
   | 'run_failed'
   | 'run_timeout'
   | 'queue_full'
@@ -54,10 +61,16 @@ export class StoreError extends ThreadloomError {
   }
 }
 
-/** A call to the model service failed; keeps the HTTP status and request id of the SDK's APIError. */
+/**
+ * A call to the model service failed; keeps the HTTP status and request id of the SDK's APIError,
+ * the service's own error code (`serviceCode`, e.g. `invalid_api_key`, `insufficient_quota`) and,
+ * for faults an operator has to fix, what to fix (`operatorHint`, for the log only).
+ */
 export class ModelServiceError extends ThreadloomError {
   readonly status: number | undefined;
   readonly requestId: string | undefined;
+  readonly serviceCode: string | undefined;
+  readonly operatorHint: string | undefined;
 
   constructor(
     message: string,
@@ -66,6 +79,8 @@ export class ModelServiceError extends ThreadloomError {
       status?: number | undefined;
       requestId?: string | undefined;
       code?: ErrorCode;
+      serviceCode?: string | undefined;
+      operatorHint?: string | undefined;
     } = {},
   ) {
     super(
@@ -77,7 +92,20 @@ export class ModelServiceError extends ThreadloomError {
     );
     this.status = options.status;
     this.requestId = options.requestId;
+    this.serviceCode = options.serviceCode;
+    this.operatorHint = options.operatorHint;
   }
+}
+
+/** Model-service failures that no user can fix and every answer meets until an operator does. */
+export const CONFIGURATION_FAULTS = [
+  'model_service_misconfigured',
+  'model_service_out_of_credit',
+] as const satisfies readonly ErrorCode[];
+
+/** Is this error code one of the `CONFIGURATION_FAULTS`? */
+export function isConfigurationFault(code: string): boolean {
+  return (CONFIGURATION_FAULTS as readonly string[]).includes(code);
 }
 
 /** A chat platform refused or failed a call. */
@@ -111,6 +139,15 @@ export const USER_MESSAGES = {
   store_unavailable: 'I could not reach my memory store. Please try again in a moment.',
   model_service_error: 'The assistant service returned an error. Please try again.',
   model_service_rate_limited: 'The assistant service is busy right now. Please try again in a minute.',
+  model_service_misconfigured:
+    'The assistant is misconfigured and cannot answer right now. An operator has been told.',
+  model_service_out_of_credit:
+    'The assistant is out of credit and cannot answer right now. An operator has been told.',
+  model_service_context_too_long:
+    'This conversation has grown too long for the model. Please start a new one with reset.',
+  model_service_refused: 'The assistant service refused this request under its content policy.',
+  model_service_invalid_request:
+    'The assistant service could not accept this request. Please rephrase it or leave out attachments.',
   run_failed: 'The assistant could not finish this answer.',
   run_timeout: 'The answer took too long and was stopped.',
   queue_full: 'Too many messages are waiting in this conversation. Please wait for the current answer.',

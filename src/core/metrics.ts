@@ -14,6 +14,8 @@ export interface Metrics {
   queueDepth(depth: number): void;
   /** A call to a chat platform failed (`error`) or was refused for its rate limit (`rate_limited`). */
   platformProblem(platform: string, kind: 'error' | 'rate_limited'): void;
+  /** A call to the model service failed, by error code (`model_service_misconfigured`...). */
+  modelServiceError?(backend: string, code: string): void;
 }
 
 /** Metrics that go nowhere. */

@@ -16,7 +16,34 @@ export interface Citation {
 export type ToolCallView =
   | { kind: 'code_interpreter'; id: string; code: string; logs: string }
   | { kind: 'file_search'; id: string; queries: readonly string[]; resultCount: number | undefined }
-  | { kind: 'function'; id: string; name: string; arguments: string; result: string; isError: boolean };
+  | { kind: 'function'; id: string; name: string; arguments: string; result: string; isError: boolean }
+  /** A tool on a remote MCP server, called by the model service itself; `error` when it failed. */
+  | {
+      kind: 'mcp_call';
+      id: string;
+      server: string;
+      name: string;
+      arguments: string;
+      output: string;
+      error: string | undefined;
+    }
+  /** The model service asked an MCP server which tools it has (once per conversation and server). */
+  | {
+      kind: 'mcp_list_tools';
+      id: string;
+      server: string;
+      tools: readonly string[];
+      error: string | undefined;
+    }
+  /** The hosted web search: what it searched for, or the page it opened or searched in. */
+  | {
+      kind: 'web_search';
+      id: string;
+      action: 'search' | 'open_page' | 'find_in_page';
+      queries: readonly string[];
+      url: string | undefined;
+      pattern: string | undefined;
+    };
 
 /** A file the assistant made (a chart, a CSV...), with its bytes. */
 export interface OutboundFile {

@@ -52,6 +52,12 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['platform', 'kind'],
     registers: [registry],
   });
+  const modelServiceErrors = new Counter({
+    name: 'threadloom_model_service_errors_total',
+    help: 'Failed model-service calls by backend and error code (model_service_misconfigured, model_service_out_of_credit...).',
+    labelNames: ['backend', 'code'],
+    registers: [registry],
+  });
   return {
     registry,
     metrics: {
@@ -72,6 +78,9 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       },
       platformProblem(platform, kind) {
         platformProblems.inc({ platform, kind });
+      },
+      modelServiceError(backend, code) {
+        modelServiceErrors.inc({ backend, code });
       },
     },
   };

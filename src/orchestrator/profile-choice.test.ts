@@ -16,6 +16,8 @@ const assistant: AssistantConfig = {
   instructions: 'From the environment.',
   codeInterpreter: false,
   fileSearch: false,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: ['current_time'],
   vectorStoreIds: [],
 };

@@ -118,8 +118,10 @@ async function runWithThreadRetry(
     } catch (error) {
       // The thread was deleted at the service (by an operator, a cleanup, another server): start a
       // new one, once, as long as nothing of this turn has reached the user yet.
-      if (attempt > 1 || turn.started || !(error instanceof ModelServiceError && error.status === 404))
-        throw error;
+      // (A 404 for a model that does not exist is the operator's fault, not a lost thread.)
+      const gone =
+        error instanceof ModelServiceError && error.status === 404 && error.code === 'model_service_error';
+      if (attempt > 1 || turn.started || !gone) throw error;
       log.warn({ threadId }, 'the assistant thread is gone; starting a new one');
       await deps.store.threads.delete(last.key);
     }

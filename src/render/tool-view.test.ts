@@ -56,3 +56,77 @@ describe('summarize', () => {
     );
   });
 });
+
+describe('hosted tools of the Responses API', () => {
+  const mcp = {
+    kind: 'mcp_call' as const,
+    id: 'mcp_1',
+    server: 'docs',
+    name: 'search',
+    arguments: '{"q":"leave policy"}',
+    output: 'Leave is 25 days.',
+    error: undefined,
+  };
+
+  it('shows an MCP call like a function call in summary mode, and nothing in off mode', () => {
+    expect(toolMessage(mcp, { mode: 'summary', maxLength: 2000 })).toEqual({
+      text: '🔌 `docs/search` → Leave is 25 days.',
+      attachments: [],
+    });
+    expect(toolMessage({ ...mcp, error: 'Tool not found' }, { mode: 'summary', maxLength: 2000 })?.text).toBe(
+      '⚠️ `docs/search` failed: Tool not found',
+    );
+    expect(toolMessage(mcp, { mode: 'off', maxLength: 2000 })).toBeUndefined();
+  });
+
+  it('shows an MCP call’s arguments and output in full mode, long output trimmed and attached', () => {
+    expect(toolMessage(mcp, { mode: 'full', maxLength: 2000 })?.text).toBe(
+      '🔌 **MCP** `docs/search`\n```json\n{"q":"leave policy"}\n```\n```\nLeave is 25 days.\n```',
+    );
+    const long = Array.from({ length: 400 }, (_, i) => `row ${i}`).join('\n');
+    const message = toolMessage({ ...mcp, output: long }, { mode: 'full', maxLength: 2000 });
+    expect(message?.text.length).toBeLessThanOrEqual(2000);
+    expect(isFenceBalanced(message?.text ?? '')).toBe(true);
+    expect(message?.text).toContain('row 399');
+    expect(message?.attachments).toEqual([{ name: 'output.txt', content: long }]);
+  });
+
+  it('lists an MCP server’s tools, and says when the listing failed', () => {
+    const listing = {
+      kind: 'mcp_list_tools' as const,
+      id: 'l',
+      server: 'docs',
+      tools: ['search', 'fetch'],
+      error: undefined,
+    };
+    expect(toolMessage(listing, { mode: 'full', maxLength: 2000 })?.text).toBe(
+      '🔌 `docs` offers 2 tools: search, fetch',
+    );
+    expect(summarize({ ...listing, tools: [], error: 'HTTP 401' })).toBe(
+      '⚠️ Could not list the tools of `docs`: HTTP 401',
+    );
+  });
+
+  it('says what a web search did', () => {
+    const search = {
+      kind: 'web_search' as const,
+      id: 'w',
+      queries: ['weather Paris'],
+      url: undefined,
+      pattern: undefined,
+    };
+    expect(summarize({ ...search, action: 'search' })).toBe('🌐 Searched the web: weather Paris');
+    expect(summarize({ ...search, action: 'open_page', url: 'https://example.org/a' })).toBe(
+      '🌐 Opened https://example.org/a',
+    );
+    expect(
+      summarize({ ...search, action: 'find_in_page', url: 'https://example.org/a', pattern: 'rain' }),
+    ).toBe('🌐 Looked for “rain” in https://example.org/a');
+  });
+
+  it('leaves out the count of a file search that did not report its results', () => {
+    expect(summarize({ kind: 'file_search', id: 's', queries: ['leave'], resultCount: undefined })).toBe(
+      '🔎 Searched the files: leave',
+    );
+  });
+});

@@ -29,6 +29,8 @@ export const TEST_ASSISTANT: AssistantConfig = {
   instructions: 'Be helpful.',
   codeInterpreter: true,
   fileSearch: true,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: ['current_time'],
   vectorStoreIds: [],
 };

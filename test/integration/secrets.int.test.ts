@@ -147,14 +147,15 @@ describe('secrets never leak', () => {
         },
       );
 
-      // The model service refuses the key and echoes it, once on each platform.
+      // The model service refuses the key and echoes it, once on each platform: users are told the
+      // assistant is misconfigured (the operator's fault), never the service's text.
       openai.failNext('POST', RESPONSES, 401, ECHOING_401);
       const failing = appMention({ text: `${MENTION} again?` });
       expect((await sender.event(eventCallback(failing))).status).toBe(200);
       await slack.waitFor(
         () =>
           JSON.stringify(slack.botMessages(String(failing.channel), String(failing.ts))).includes(
-            'assistant service',
+            'misconfigured',
           ),
         { timeoutMs: 15_000, what: 'the Slack error notice' },
       );
@@ -166,7 +167,7 @@ describe('secrets never leak', () => {
         mention: true,
       });
       await discord.waitFor(
-        () => discord.botMessages(failed.id).some((m) => m.content.includes('assistant service')),
+        () => discord.botMessages(failed.id).some((m) => m.content.includes('misconfigured')),
         { timeoutMs: 15_000, what: 'the Discord error notice' },
       );
       // A forged Slack request is refused (and perhaps logged).
@@ -221,7 +222,8 @@ describe('secrets never leak', () => {
       input: 'first\nsecond\n',
     });
     expect(finished.code).toBe(0);
-    expect(finished.stdout).toContain('assistant service');
+    // A refused key is the operator's to fix: the user hears the assistant is misconfigured.
+    expect(finished.stdout).toContain('misconfigured');
     expect(finished.stdout).toContain('Paris.');
     expect(leaks(outputOf(finished))).toEqual([]);
   }, 30_000);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Citation, OutboundFile, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
 import { formatFootnotes } from '../../render/citations.js';
+import { summarize } from '../../render/tool-view.js';
 
 /** Where the console writes: the answer to `out`, progress (only when interactive) to `status`. */
 export interface ConsoleOutput {
@@ -92,10 +93,11 @@ function describeTool(call: ToolCallView): string {
       const logs = call.logs.trim().length > 0 ? `\n[output]\n${call.logs.trimEnd()}` : '';
       return `[code]\n\`\`\`python\n${call.code.trimEnd()}\n\`\`\`${logs}`;
     }
-    case 'file_search':
-      return `[file search] ${call.resultCount ?? 0} results`;
     case 'function':
       return `[function] ${call.name}(${call.arguments}) -> ${oneLine(call.result)}`;
+    default:
+      // File and web searches, MCP calls: the line every platform shows (no count when none is known).
+      return `[${call.kind.replace(/_/g, ' ')}] ${summarize(call)}`;
   }
 }
 

@@ -5,7 +5,7 @@ import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { Logger } from '../../core/logger.js';
 import type { BackendEvent, BackendRun, FunctionCall, RunRequest, ToolOutput } from '../backend.js';
-import { callApi, toModelServiceError } from '../shared/openai-client.js';
+import { callApi, endingFault, toModelServiceError } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
 import {
@@ -18,24 +18,11 @@ import {
   stepEvents,
   streamingUnavailable,
 } from './map-events.js';
+import type { PollingOptions } from './polling.js';
 import type { RunOverrides } from './run-overrides.js';
 import { addMessages } from './thread-messages.js';
 
-/** Poll pacing when streaming is unavailable or broke: from 250 ms, doubling, up to 2 s. */
-export const DEFAULT_POLLING = {
-  initialMs: 250,
-  maxMs: 2000,
-  stepPageSize: 100,
-} as const satisfies PollingOptions;
-/** After a cancel, how long to wait for the service to confirm before ending anyway. */
-export const DEFAULT_CANCEL_GRACE_MS = 5000;
-
-export interface PollingOptions {
-  initialMs: number;
-  maxMs: number;
-  /** Run steps fetched per page (the API allows 1 to 100). */
-  stepPageSize: number;
-}
+export { DEFAULT_CANCEL_GRACE_MS, DEFAULT_POLLING, type PollingOptions } from './polling.js';
 
 export interface AssistantsRunDeps {
   client: OpenAI;
@@ -340,6 +327,9 @@ export class AssistantsRun implements BackendRun {
     const usage = runUsage(run);
     if (usage) yield { type: 'usage', usage };
     const ending = runEnding(run);
+    // An operator's fault (quota comes as `rate_limit_exceeded` saying "quota") is an error, not an ending.
+    const fault = ending?.kind === 'failed' && endingFault('assistant run', run.last_error ?? {});
+    if (fault) throw fault;
     if (ending) yield { type: 'ended', ending };
   }
 

@@ -131,7 +131,8 @@ export function requiredCalls(run: Run): FunctionCall[] {
 
 /** A server that speaks the Assistants API but not its streaming variant answers these. */
 export function streamingUnavailable(error: unknown): boolean {
-  if (!(error instanceof APIError)) return false;
+  // A 404 from a server without streaming routes, not the service saying the model does not exist.
+  if (!(error instanceof APIError) || error.code === 'model_not_found') return false;
   if (error.status === 400) return /stream/i.test(error.message) && !/active run/i.test(error.message);
   return error.status === 404 || error.status === 405 || error.status === 415 || error.status === 501;
 }

@@ -15,6 +15,8 @@ const assistant: AssistantConfig = {
   instructions: 'From the environment.',
   codeInterpreter: true,
   fileSearch: true,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: ['current_time'],
   vectorStoreIds: ['vs_env'],
 };
@@ -41,6 +43,8 @@ describe('a profile on the Assistants API', () => {
       instructions: 'Be brief.',
       codeInterpreter: false,
       fileSearch: false,
+      webSearch: false,
+      imageGeneration: false,
       functions: [],
       temperature: 0.3,
       reasoningEffort: 'high',

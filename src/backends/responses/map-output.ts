@@ -2,6 +2,7 @@ import type { Response, ResponseOutputItem, ResponseOutputText } from 'openai/re
 import type { Annotation, FileRef } from '../../core/annotations.js';
 import type { RunEnding, Usage } from '../../core/reply-events.js';
 import type { BackendEvent, FunctionCall, McpApprovalRequest } from '../backend.js';
+import { hostedItemEvents } from './hosted-items.js';
 
 /**
  * The service counts annotation positions in code points (it is written in Python); JavaScript
@@ -59,6 +60,8 @@ export function normalizeText(part: ResponseOutputText): { text: string; annotat
 
 /** What a finished output item means for the user; function calls are collected by the caller. */
 export function itemEvents(item: ResponseOutputItem): BackendEvent[] {
+  const hosted = hostedItemEvents(item);
+  if (hosted) return hosted;
   switch (item.type) {
     case 'message':
       return item.content.map((part, index): BackendEvent => {

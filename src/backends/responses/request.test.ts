@@ -7,6 +7,8 @@ const settings = {
   instructions: 'Help.',
   codeInterpreter: false,
   fileSearch: true,
+  webSearch: false,
+  imageGeneration: false,
   vectorStoreIds: ['vs_1'],
 };
 const DOCS: McpToolParam = {
@@ -25,6 +27,19 @@ describe('a Responses request', () => {
       { type: 'file_search', vector_store_ids: ['vs_1'] },
       { type: 'function', name: 'current_time', description: 'Now.', parameters: {}, strict: false },
       DOCS,
+    ]);
+  });
+
+  it('carries the hosted web search and image generation (one draft before the image) when enabled', () => {
+    expect(
+      toolsFor({ ...settings, fileSearch: false, webSearch: true, imageGeneration: true }, [], []),
+    ).toEqual([{ type: 'web_search' }, { type: 'image_generation', partial_images: 1 }]);
+  });
+
+  it('asks for what the chat shows: the interpreter’s logs and the file search results', () => {
+    expect(responseBody(settings, [], [], { conversation: 'conv_1' }).include).toEqual([
+      'code_interpreter_call.outputs',
+      'file_search_call.results',
     ]);
   });
 

@@ -8,6 +8,9 @@ import type { Profile } from '../../config/profiles/types.js';
 import type { FunctionDefinition, McpToolParam } from '../../core/tool-definition.js';
 import type { McpApprovalAnswer, RunMessage, ToolOutput } from '../backend.js';
 
+/** Drafts (`partial_images`) an image generation streams before the image; each costs some output tokens. */
+export const IMAGE_DRAFTS = 1;
+
 /** Text sent when a message carries only files: the API refuses empty input text. */
 const FILES_ONLY_TEXT = '(see the attached files)';
 
@@ -17,7 +20,13 @@ const FILES_ONLY_TEXT = '(see the attached files)';
  */
 export type ResponseSettings = Pick<
   Profile,
-  'model' | 'instructions' | 'codeInterpreter' | 'fileSearch' | 'vectorStoreIds'
+  | 'model'
+  | 'instructions'
+  | 'codeInterpreter'
+  | 'fileSearch'
+  | 'webSearch'
+  | 'imageGeneration'
+  | 'vectorStoreIds'
 > &
   Partial<Pick<Profile, 'temperature' | 'reasoningEffort'>>;
 
@@ -38,6 +47,9 @@ export function toolsFor(
   if (assistant.fileSearch && assistant.vectorStoreIds.length > 0) {
     tools.push({ type: 'file_search', vector_store_ids: [...assistant.vectorStoreIds] });
   }
+  if (assistant.webSearch) tools.push({ type: 'web_search' });
+  // One draft streams before the image: the sign, while it renders, that it is getting there.
+  if (assistant.imageGeneration) tools.push({ type: 'image_generation', partial_images: IMAGE_DRAFTS });
   for (const fn of functions) {
     tools.push({
       type: 'function',
@@ -108,7 +120,8 @@ export function responseBody(
     stream: true,
     store: true,
     background: true,
-    include: ['code_interpreter_call.outputs'],
+    // What the chat shows: the interpreter's logs, and how many passages a file search found.
+    include: ['code_interpreter_call.outputs', 'file_search_call.results'],
     ...('conversation' in continuation
       ? { conversation: continuation.conversation }
       : continuation.previousResponseId

@@ -85,6 +85,10 @@ export class ResponsesBackend implements Backend {
   }
 
   async downloadFile(ref: FileRef): Promise<OutboundFile> {
+    if (ref.inline) {
+      const { bytes, mimeType } = ref.inline;
+      return { kind: 'file', name: ref.name ?? ref.fileId, mimeType, bytes };
+    }
     const { client } = this.options;
     const containerId = ref.containerId;
     const response = await callApi('download file', () =>

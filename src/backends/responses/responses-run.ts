@@ -9,10 +9,17 @@ import type { Usage } from '../../core/reply-events.js';
 import type { FunctionDefinition } from '../../core/tool-definition.js';
 import type { ThreadRepository } from '../../store/types.js';
 import type { BackendEvent, BackendRun, McpApprovalAnswer, RunRequest, ToolOutput } from '../backend.js';
-import { baseName, mimeTypeOf } from '../shared/mime.js';
-import { callApi, toModelServiceError } from '../shared/openai-client.js';
+import type { ServiceFailure } from '../shared/classify-failure.js';
+import {
+  callApi,
+  endingFault,
+  isStreamedServiceError,
+  modelServiceFailure,
+  toModelServiceError,
+} from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { type AbortableStream, watchForStalls } from '../shared/stall-watchdog.js';
+import { uncitedContainerFiles } from './container-files.js';
 import {
   containersOf,
   functionCallsOf,
@@ -30,23 +37,11 @@ import {
   toolsFor,
   userInput,
 } from './request.js';
+import { DEFAULT_RESPONSES_RETRY, delayFor, type ResponsesRetryOptions } from './retry.js';
+import { type Consumed, settle } from './stream-errors.js';
+import { progressOf } from './stream-progress.js';
 
-/** Retry pacing: `conversation_locked`, and resuming a dropped stream. */
-export interface ResponsesRetryOptions {
-  initialMs: number;
-  maxMs: number;
-  /** How often a dropped stream is resumed before the response is polled instead. */
-  resumeAttempts: number;
-  /** How often a request refused with `conversation_locked` is retried. */
-  lockedAttempts: number;
-}
-
-export const DEFAULT_RESPONSES_RETRY = {
-  initialMs: 250,
-  maxMs: 2000,
-  resumeAttempts: 3,
-  lockedAttempts: 8,
-} as const satisfies ResponsesRetryOptions;
+export { DEFAULT_RESPONSES_RETRY, type ResponsesRetryOptions };
 
 export interface ResponsesRunDeps {
   client: OpenAI;
@@ -59,9 +54,6 @@ export interface ResponsesRunDeps {
   /** A stream silent for this long is given up and resumed. */
   stallMs: number;
 }
-
-const delayFor = (retry: ResponsesRetryOptions, attempt: number) =>
-  Math.min(retry.maxMs, retry.initialMs * 2 ** attempt);
 
 /**
  * One turn on the Responses API: a streamed background response per round of function calls, each
@@ -133,6 +125,11 @@ export class ResponsesRun implements BackendRun {
           await this.rememberResponse(response.id);
         }
         const ending = responseEnding(response) ?? { kind: 'failed', code: 'unknown_status' };
+        // A failure an operator has to fix (or that needs a new conversation) is an error, not an ending.
+        if (ending.kind === 'failed') {
+          const fault = endingFault('response', { code: ending.code, message: ending.message });
+          if (fault) throw fault;
+        }
         const calls = functionCallsOf(response);
         const requests = mcpApprovalRequestsOf(response);
         if (ending.kind === 'completed' && (calls.length > 0 || requests.length > 0)) {
@@ -154,7 +151,7 @@ export class ResponsesRun implements BackendRun {
           }
           continue;
         }
-        yield* this.uncitedContainerFiles(containers);
+        yield* uncitedContainerFiles(this.deps.client, containers, this.startedAt);
         yield { type: 'usage', usage };
         yield { type: 'ended', ending };
         return;
@@ -226,8 +223,12 @@ export class ResponsesRun implements BackendRun {
   ): AsyncGenerator<BackendEvent, Response> {
     let stream = first;
     for (let attempt = 0; ; attempt++) {
-      const final = yield* this.consume(stream, firstOfTurn);
-      if (final) return final;
+      const consumed = yield* this.consume(stream, firstOfTurn);
+      if (consumed.final) return settle(consumed.final, consumed.streamError);
+      if (consumed.streamError) {
+        const settled = yield* this.afterStreamError(consumed.streamError);
+        if (settled) return settled;
+      }
       if (!this.responseId)
         throw new ModelServiceError('the response stream broke before the response was created');
       if (attempt >= this.deps.retry.resumeAttempts) return yield* this.pollToEnd(this.responseId);
@@ -262,17 +263,21 @@ export class ResponsesRun implements BackendRun {
     }
   }
 
-  /** Reads the stream; returns the final response, or undefined when the stream broke off. */
+  /**
+   * Reads the stream: the final response when it ended, the error the service reported in it (an
+   * `error` event, or the SDK's APIError for an event that carries one), or neither when it broke off.
+   */
   private async *consume(
     stream: AbortableStream<ResponseStreamEvent>,
     firstOfTurn: boolean,
-  ): AsyncGenerator<BackendEvent, Response | undefined> {
+  ): AsyncGenerator<BackendEvent, Consumed> {
     const stalled = () =>
       this.log.warn({ responseId: this.responseId }, 'the response stream went silent; resuming');
+    let streamError: ServiceFailure | undefined;
     try {
       for await (const event of watchForStalls(stream, this.deps.stallMs, stalled)) {
-        if (event.sequence_number <= this.lastSequence) continue;
-        this.lastSequence = event.sequence_number;
+        if (event.sequence_number <= this.lastSequence && event.type !== 'error') continue;
+        this.lastSequence = Math.max(this.lastSequence, event.sequence_number);
         switch (event.type) {
           case 'response.created':
             if (this.responseId) break;
@@ -281,13 +286,6 @@ export class ResponsesRun implements BackendRun {
             yield {
               type: firstOfTurn ? 'run.created' : 'checkpoint',
               checkpoint: { runId: event.response.id, position: String(event.sequence_number) },
-            };
-            break;
-          case 'response.output_text.delta':
-            yield {
-              type: 'text.delta',
-              itemId: event.content_index === 0 ? event.item_id : `${event.item_id}#${event.content_index}`,
-              delta: event.delta,
             };
             break;
           case 'response.output_item.done':
@@ -301,27 +299,50 @@ export class ResponsesRun implements BackendRun {
               };
             }
             break;
-          case 'response.code_interpreter_call.in_progress':
-            yield { type: 'status', text: 'Running code…' };
-            break;
-          case 'response.file_search_call.in_progress':
-            yield { type: 'status', text: 'Searching files…' };
-            break;
           case 'response.completed':
           case 'response.incomplete':
           case 'response.failed':
-            return event.response;
+            return { final: event.response, streamError };
           case 'error':
+            // The service says what went wrong; `response.failed` follows, so read on to it.
             this.log.warn({ code: event.code }, 'the response stream reported an error');
-            return undefined;
-          default:
+            streamError = { code: event.code, message: event.message };
             break;
+          default: {
+            const progress = progressOf(event);
+            if (progress) yield progress;
+          }
         }
       }
     } catch (error) {
       if (this.signal.aborted) throw error;
+      if (isStreamedServiceError(error)) {
+        this.log.warn({ code: error.code }, 'the response stream reported an error');
+        return { streamError: { code: error.code, type: error.type, message: error.message } };
+      }
       this.log.warn({ err: error, responseId: this.responseId }, 'the response stream broke');
     }
+    return streamError ? { streamError } : {};
+  }
+
+  /**
+   * The stream reported an error and ended without the response's end: one look at the response
+   * says whether it failed (the error is the reason) or goes on (a passing server error: resume).
+   */
+  private async *afterStreamError(
+    streamError: ServiceFailure,
+  ): AsyncGenerator<BackendEvent, Response | undefined> {
+    const failure = modelServiceFailure('response stream', streamError);
+    const id = this.responseId;
+    if (!id) throw failure;
+    const now = await callApi('retrieve response', () =>
+      withRequestSignal(this.signal, (signal) => this.deps.client.responses.retrieve(id, {}, { signal })),
+    );
+    if (responseEnding(now)) {
+      for (const item of now.output) yield* this.reportItem(item);
+      return settle(now, streamError);
+    }
+    if (failure.code !== 'model_service_error') throw failure;
     return undefined;
   }
 
@@ -345,25 +366,6 @@ export class ResponsesRun implements BackendRun {
         return response;
       }
       await sleep(delayFor(this.deps.retry, attempt), undefined, { signal: this.signal });
-    }
-  }
-
-  /**
-   * Files the code interpreter wrote that no citation named (the model does not always cite what
-   * it saved): listed from the containers, newer than this turn; the orchestrator skips repeats.
-   */
-  private async *uncitedContainerFiles(containers: ReadonlySet<string>): AsyncGenerator<BackendEvent> {
-    for (const containerId of containers) {
-      const files = this.deps.client.containers.files.list(containerId, { order: 'asc', limit: 100 });
-      for await (const file of files) {
-        if (file.source !== 'assistant' || file.created_at < this.startedAt) continue;
-        const name = baseName(file.path);
-        yield {
-          type: 'file',
-          kind: mimeTypeOf(name).startsWith('image/') ? 'image' : 'file',
-          ref: { fileId: file.id, containerId, name },
-        };
-      }
     }
   }
 

@@ -17,6 +17,8 @@ const assistant: AssistantConfig = {
   instructions: 'From the environment.',
   codeInterpreter: true,
   fileSearch: false,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: ['current_time'],
   vectorStoreIds: ['vs_env'],
 };
@@ -73,6 +75,8 @@ describe('profiles from the environment alone', () => {
             instructions: 'From the environment.',
             codeInterpreter: true,
             fileSearch: false,
+            webSearch: false,
+            imageGeneration: false,
             functionTools: ['current_time'],
             mcpServers: [],
             vectorStoreIds: ['vs_env'],
@@ -131,6 +135,8 @@ mcp_servers:
       instructions: 'Help customers.',
       codeInterpreter: false,
       fileSearch: true,
+      webSearch: false,
+      imageGeneration: false,
       functionTools: ['order_status'],
       mcpServers: ['docs'],
       vectorStoreIds: ['vs_help'],
@@ -197,6 +203,23 @@ mcp_servers:
     ]);
   });
 
+  it('enables web search and image generation by name, and refuses them on the assistants backend', () => {
+    const yaml = `
+profiles:
+  artist:
+    tools: [image_generation, web_search]
+`;
+    expect(parse(yaml).profiles.get('artist')).toMatchObject({
+      codeInterpreter: false,
+      webSearch: true,
+      imageGeneration: true,
+      functionTools: [],
+    });
+    expect(problems(yaml, { assistant: { ...assistant, backend: 'assistants' } })).toEqual([
+      'profiles.artist.tools: names web_search and image_generation, which only the responses backend has (ASSISTANT_BACKEND=assistants)',
+    ]);
+  });
+
   it('lists every problem of its references by path', () => {
     expect(
       problems(`
@@ -220,7 +243,7 @@ ${ORDERS_TOOL}
     ).toEqual([
       'http_tools[1].name: "current_time" is already a tool',
       expect.stringMatching(
-        /^profiles\.support\.tools\[1\]: names unknown tool "wether"; known: code_interpreter, file_search, current_time, order_status/,
+        /^profiles\.support\.tools\[1\]: names unknown tool "wether"; known: code_interpreter, file_search, web_search, image_generation, current_time, order_status/,
       ),
       'profiles.support.instructions_file: cannot be set together with instructions; set only one of them',
       expect.stringMatching(

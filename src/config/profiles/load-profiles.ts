@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { HOSTED_TOOLS } from '../assistant-fields.js';
+import { HOSTED_TOOLS, responsesOnlyProblem } from '../assistant-fields.js';
 import type { AssistantConfig, Env } from '../types.js';
 import { type ProfileEntry, type ProfilesFile, profilesFileSchema } from './file-schema.js';
 import { resolveHeaders } from './headers.js';
@@ -34,6 +34,8 @@ export function profileFromAssistant(assistant: AssistantConfig): Profile {
     instructions: assistant.instructions,
     codeInterpreter: assistant.codeInterpreter,
     fileSearch: assistant.fileSearch,
+    webSearch: assistant.webSearch,
+    imageGeneration: assistant.imageGeneration,
     functionTools: assistant.functionTools,
     mcpServers: [],
     vectorStoreIds: assistant.vectorStoreIds,
@@ -181,8 +183,12 @@ function resolveProfile(entry: ProfileEntry, path: FilePath, context: ProfileCon
   const tools = entry.tools ?? [
     ...(base.codeInterpreter ? ['code_interpreter'] : []),
     ...(base.fileSearch ? ['file_search'] : []),
+    ...(base.webSearch ? ['web_search'] : []),
+    ...(base.imageGeneration ? ['image_generation'] : []),
     ...base.functionTools,
   ];
+  const backendProblem = responsesOnlyProblem(context.deps.assistant.backend, tools);
+  if (entry.tools !== undefined && backendProblem) problems.add([...path, 'tools'], backendProblem);
   tools.forEach((tool, index) => {
     const hosted: readonly string[] = HOSTED_TOOLS;
     if (!hosted.includes(tool) && !names.functions.has(tool) && !names.servers.has(tool)) {
@@ -195,6 +201,8 @@ function resolveProfile(entry: ProfileEntry, path: FilePath, context: ProfileCon
     instructions: instructionsOf(entry, path, context) ?? base.instructions,
     codeInterpreter: tools.includes('code_interpreter'),
     fileSearch: tools.includes('file_search'),
+    webSearch: tools.includes('web_search'),
+    imageGeneration: tools.includes('image_generation'),
     functionTools: [...new Set(tools.filter((tool) => names.functions.has(tool)))],
     mcpServers: [...new Set(tools.filter((tool) => names.servers.has(tool)))],
     vectorStoreIds: entry.vector_store_ids ?? base.vectorStoreIds,

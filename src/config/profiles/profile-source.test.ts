@@ -16,6 +16,8 @@ const assistant = {
   instructions: 'Env.',
   codeInterpreter: false,
   fileSearch: false,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: [],
   vectorStoreIds: [],
 } as unknown as AssistantConfig;

@@ -8,6 +8,8 @@ const assistant = {
   instructions: 'Env.',
   codeInterpreter: true,
   fileSearch: true,
+  webSearch: false,
+  imageGeneration: false,
   functionTools: [],
   vectorStoreIds: [],
 } as unknown as AssistantConfig;

@@ -15,6 +15,9 @@ export interface Profile {
   instructions: string;
   codeInterpreter: boolean;
   fileSearch: boolean;
+  /** Responses backend only: the hosted web search and image generation. */
+  webSearch: boolean;
+  imageGeneration: boolean;
   /** Function tools enabled: built-in tools and the file's HTTP tools, by name. */
   functionTools: readonly string[];
   /** MCP servers enabled, by `server_label` (see `Profiles.mcpServers`). */

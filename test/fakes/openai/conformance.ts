@@ -66,7 +66,8 @@ function validateResponseEvent(spec: OpenAISpec, payload: unknown): string[] {
  * Each Responses stream numbers its events 0, 1, 2... without gaps; a resumed stream goes on right
  * after the client's `starting_after`. The `error` event of a broken stream is not one of the
  * response's events: it repeats the number of the last event the client got (so a client resuming
- * from the last number it saw loses nothing).
+ * from the last number it saw loses nothing). The `error` event of a failing response (say, out of
+ * credit) is one of its events and takes the next number.
  */
 function checkSequences(traffic: {
   requests: readonly RecordedRequest[];
@@ -83,7 +84,10 @@ function checkSequences(traffic: {
     const after = traffic.requests.find((r) => r.index === request)?.query.starting_after;
     const first = typeof after === 'string' ? Number(after) + 1 : 0;
     let next = first;
-    const ok = events.every(({ type, n }) => (type === 'error' ? n === next - 1 : n === next++));
+    const ok = events.every(({ type, n }) => {
+      if (type === 'error' && n === next - 1) return true;
+      return n === next++;
+    });
     if (!ok) {
       const numbers = events.map((e) => String(e.n)).join(',');
       problems.push(

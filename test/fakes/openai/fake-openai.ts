@@ -41,6 +41,7 @@ export type { WaitForOptions };
 /** What tests may change while the server runs; the layers read it on each use. */
 interface LiveSettings {
   script: ModelScript;
+  apiKey: string | undefined;
   pollAfterMs: number;
   requiresActionExpiryMs: number;
 }
@@ -82,6 +83,7 @@ export class FakeOpenAI {
   static async start(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
     const settings: LiveSettings = {
       script: options.script ?? echoScript,
+      apiKey: options.apiKey,
       pollAfterMs: options.pollAfterMs ?? DEFAULT_FAKE_OPENAI.pollAfterMs,
       requiresActionExpiryMs: options.requiresActionExpiryMs ?? DEFAULT_FAKE_OPENAI.requiresActionExpiryMs,
     };
@@ -111,7 +113,7 @@ export class FakeOpenAI {
       recorder,
       faults,
       ...(options.port !== undefined && { port: options.port }),
-      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+      apiKey: () => settings.apiKey,
     });
     url = server.url;
     return new FakeOpenAI({ server, recorder, faults, files, assistants, responses, settings });
@@ -124,6 +126,18 @@ export class FakeOpenAI {
 
   set pollAfterMs(ms: number) {
     this.#settings.pollAfterMs = ms;
+  }
+
+  /**
+   * The one API key accepted from now on (others get 401 invalid_api_key); undefined accepts any.
+   * Changing it is an operator rotating the key, or a revoked key's project being enabled again.
+   */
+  get apiKey(): string | undefined {
+    return this.#settings.apiKey;
+  }
+
+  set apiKey(key: string | undefined) {
+    this.#settings.apiKey = key;
   }
 
   /** Expiry of runs created from now on. */

@@ -15,7 +15,22 @@ export function newId(prefix: 'asst' | 'thread' | 'msg' | 'run' | 'step' | 'call
  * them (`resp_68af40...`, `conv_...`, `msg_...`, `fc_...`, `ci_...`, `fs_...`, `cntr_...`, `cfile_...`, `mcpr_...`).
  */
 export function newHexId(
-  prefix: 'resp' | 'conv' | 'msg' | 'fc' | 'fco' | 'ci' | 'fs' | 'cntr' | 'cfile' | 'mcpr' | 'mcpa',
+  prefix:
+    | 'resp'
+    | 'conv'
+    | 'msg'
+    | 'fc'
+    | 'fco'
+    | 'ci'
+    | 'fs'
+    | 'cntr'
+    | 'cfile'
+    | 'mcpr'
+    | 'mcpa'
+    | 'mcp'
+    | 'mcpl'
+    | 'ws'
+    | 'ig',
 ): string {
   return `${prefix}_${randomBytes(24).toString('hex')}`;
 }

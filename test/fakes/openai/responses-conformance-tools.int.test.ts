@@ -13,9 +13,12 @@ import {
   codeInterpreter,
   filePath,
   fileSearch,
+  imageGeneration,
+  mcpCall,
   squaresCsv,
   text,
   urlCitation,
+  webSearch,
 } from './index.js';
 
 /**
@@ -185,5 +188,79 @@ describe('spec conformance of fake Responses with hosted tools', () => {
     ]);
     const plain = await h.client.responses.retrieve(final?.id ?? '');
     expect(plain.output[0]).toMatchObject({ type: 'file_search_call', results: null });
+  });
+
+  it('generates an image with as many drafts as partial_images asks, and refuses more than 3', async () => {
+    h.fake.setScript(() => [imageGeneration(chartFile('cat.png')), text('A cat.')]);
+    const { final } = await streamed(h.client, {
+      model: 'o3',
+      input: 'draw a cat',
+      tools: [{ type: 'image_generation', partial_images: 2 }],
+    });
+    const drafts = h.streamedTypes().filter((t) => t === 'response.image_generation_call.partial_image');
+    expect(drafts).toHaveLength(2);
+    expect(final?.output[0]).toMatchObject({ type: 'image_generation_call', status: 'completed' });
+    const result = (final?.output[0] as { result?: string } | undefined)?.result ?? '';
+    expect(Buffer.from(result, 'base64').equals(Buffer.from(chartFile('cat.png').bytes))).toBe(true);
+    expect(final?.tools).toContainEqual(
+      expect.objectContaining({ type: 'image_generation', output_format: 'png' }),
+    );
+    const refused = await h.client.responses
+      .create({ model: 'o3', input: 'x', tools: [{ type: 'image_generation', partial_images: 4 }] })
+      .catch((error: unknown) => error as { status?: number; code?: string });
+    expect([refused.status, (refused as { code?: string }).code]).toEqual([400, 'integer_above_max_value']);
+  });
+
+  it('searches the web, its sources only for a client that includes them', async () => {
+    h.fake.setScript(() => [webSearch(['rust 2024 edition'], ['https://blog.rust-lang.org/']), text('Out.')]);
+    const { final } = await streamed(h.client, {
+      model: 'o3',
+      input: 'news?',
+      tools: [{ type: 'web_search' }],
+      include: ['web_search_call.action.sources'],
+    });
+    expect(final?.output[0]).toMatchObject({
+      type: 'web_search_call',
+      status: 'completed',
+      action: {
+        type: 'search',
+        queries: ['rust 2024 edition'],
+        sources: [{ type: 'url', url: 'https://blog.rust-lang.org/' }],
+      },
+    });
+    const plain = await h.client.responses.retrieve(final?.id ?? '');
+    expect(plain.output[0]).not.toHaveProperty('action.sources');
+  });
+
+  it('calls an MCP server declared as a tool, listing its tools first, and reports a failed call', async () => {
+    h.fake.setScript(() => [
+      mcpCall('docs', 'search', { q: 'x' }, { output: 'found' }),
+      mcpCall('docs', 'fetch', { id: 1 }, { error: 'not found' }, ['search', 'fetch']),
+      text('Done.'),
+    ]);
+    const { final } = await streamed(h.client, {
+      model: 'o3',
+      input: 'look it up',
+      tools: [
+        {
+          type: 'mcp',
+          server_label: 'docs',
+          server_url: 'https://mcp.example.com/mcp',
+          require_approval: 'never',
+        },
+      ],
+    });
+    expect(final?.output.map((item) => item.type)).toEqual([
+      'mcp_list_tools',
+      'mcp_call',
+      'mcp_call',
+      'message',
+    ]);
+    expect(final?.output[2]).toMatchObject({
+      status: 'failed',
+      output: null,
+      error: { type: 'mcp_protocol_error', message: 'not found' },
+    });
+    expect(h.streamedTypes()).toContain('response.mcp_call.failed');
   });
 });

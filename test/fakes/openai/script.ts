@@ -98,6 +98,46 @@ export interface McpApprovalRequestsStep {
   requests: readonly McpApprovalRequestSpec[];
 }
 
+/**
+ * A tool on a remote MCP server, called by the service itself (Responses API only; the server must
+ * be declared as an `mcp` tool). The server's tools are listed first (an `mcp_list_tools` item)
+ * unless the conversation already holds a listing of that server.
+ */
+export interface McpCallStep {
+  type: 'mcp_call';
+  serverLabel: string;
+  name: string;
+  /** Raw JSON text, or an object that is serialised. */
+  arguments: string | Record<string, unknown>;
+  /** What the tool returned; absent when it failed. */
+  output?: string;
+  /** The failure, as the service reports it (an MCP protocol error). */
+  error?: string;
+  /** The server's tools for the listing (default: just `name`). */
+  tools?: readonly string[];
+}
+
+/** The hosted web search (Responses API only; needs a declared `web_search` tool). */
+export interface WebSearchStep {
+  type: 'web_search';
+  queries: readonly string[];
+  /** Source URLs (shown only to clients that include `web_search_call.action.sources`). */
+  sources?: readonly string[];
+}
+
+/**
+ * The hosted image generation (Responses API only; needs a declared `image_generation` tool): as many
+ * drafts stream as the tool's `partial_images` asks (from `drafts`, else the image itself), then the
+ * image arrives as the item's base64 `result`.
+ */
+export interface ImageGenerationStep {
+  type: 'image_generation';
+  image: GeneratedFile;
+  drafts?: readonly GeneratedFile[];
+  /** How long rendering takes before the drafts and the image. */
+  delayMs?: number;
+}
+
 /** The model is slow: nothing happens for `ms` (Infinity: until the run is cancelled or expires). */
 export interface WaitStep {
   type: 'wait';
@@ -108,10 +148,28 @@ export interface WaitStep {
 export type IncompleteReason = 'max_output_tokens' | 'max_input_tokens' | 'content_filter';
 export type FailureCode = 'server_error' | 'rate_limit_exceeded' | 'invalid_prompt';
 
+/**
+ * What a Responses stream says in its `error` event just before the response fails (the Assistants
+ * API has no such event: its run just fails with `last_error`).
+ */
+export interface StreamErrorSpec {
+  /** The error's code, e.g. `insufficient_quota`: any code, unlike a failed response's own. */
+  code: string;
+  /** The error's type, e.g. `insufficient_quota`, `invalid_request_error`. */
+  type: string;
+  message: string;
+  /**
+   * Whether the event also carries the error as an `error` object beside its own fields (default
+   * true): the SDK then throws an APIError for it instead of handing the event over.
+   */
+  errorObject?: boolean;
+}
+
 /** How the turn ends when it does not simply complete. Must be the last step. */
 export type ScriptEnding =
   | { status: 'incomplete'; reason: IncompleteReason }
-  | { status: 'failed'; code: FailureCode; message: string }
+  /** `streamError`: the Responses stream says this in an `error` event before `response.failed`. */
+  | { status: 'failed'; code: FailureCode; message: string; streamError?: StreamErrorSpec }
   | { status: 'expired' }
   | { status: 'cancelled' };
 
@@ -126,6 +184,9 @@ export type ScriptStep =
   | FileSearchStep
   | FunctionCallsStep
   | McpApprovalRequestsStep
+  | McpCallStep
+  | WebSearchStep
+  | ImageGenerationStep
   | WaitStep
   | EndStep;
 
@@ -149,8 +210,11 @@ export type DeclaredTool =
   | { type: 'code_interpreter' }
   | { type: 'file_search' }
   | { type: 'function'; name: string }
-  /** Responses API: a remote MCP server the client declared (accepted and recorded, never called). */
-  | { type: 'mcp'; serverLabel: string };
+  /** Responses API: a remote MCP server the client declared (called only by `mcpCall` steps). */
+  | { type: 'mcp'; serverLabel: string }
+  | { type: 'web_search' }
+  /** Responses API: `partial_images` is how many drafts stream before the image (0 to 3). */
+  | { type: 'image_generation'; partialImages: number };
 
 export interface AttachedFile {
   fileId: string;
@@ -310,6 +374,30 @@ export function mcpApprovalRequest(
   };
 }
 
+/** An MCP tool call the service makes itself (Responses API), answered with `result.output` or failed with `result.error`. */
+export function mcpCall(
+  serverLabel: string,
+  name: string,
+  args: McpCallStep['arguments'],
+  result: { output: string } | { error: string },
+  tools?: readonly string[],
+): McpCallStep {
+  return { type: 'mcp_call', serverLabel, name, arguments: args, ...result, ...(tools && { tools }) };
+}
+
+/** A hosted web search for `queries` (Responses API). */
+export function webSearch(queries: readonly string[], sources?: readonly string[]): WebSearchStep {
+  return { type: 'web_search', queries, ...(sources && { sources }) };
+}
+
+/** A generated image (Responses API), drafts first as the tool's `partial_images` asks. */
+export function imageGeneration(
+  image: GeneratedFile,
+  options: { drafts?: readonly GeneratedFile[]; delayMs?: number } = {},
+): ImageGenerationStep {
+  return { type: 'image_generation', image, ...options };
+}
+
 /** Nothing happens for `ms`; `hang()` waits until the run is cancelled or expires. */
 export function wait(ms: number): WaitStep {
   return { type: 'wait', ms };
@@ -325,6 +413,34 @@ export function incomplete(reason: IncompleteReason = 'max_output_tokens'): EndS
 
 export function failed(message = 'The server had an error.', code: FailureCode = 'server_error'): EndStep {
   return { type: 'end', ending: { status: 'failed', code, message } };
+}
+
+/** The service's words when the account has no credit left (the quota is used up). */
+export const QUOTA_MESSAGE =
+  'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.';
+
+/**
+ * The run fails because the account is out of credit: a Responses stream sends an `error` event
+ * (`insufficient_quota`) and then `response.failed`; an Assistants run fails with
+ * `rate_limit_exceeded` and the quota message, as that API reports it.
+ */
+export function outOfCredit(options: { errorObject?: boolean } = {}): EndStep {
+  return serviceError({
+    code: 'insufficient_quota',
+    type: 'insufficient_quota',
+    message: QUOTA_MESSAGE,
+    ...options,
+  });
+}
+
+/**
+ * The service reports `spec` in the stream (Responses: an `error` event) and the run fails with
+ * `failedCode` (the failed response's and the Assistants run's `last_error` code, default
+ * `rate_limit_exceeded` for quota errors, else `server_error`).
+ */
+export function serviceError(spec: StreamErrorSpec, failedCode?: FailureCode): EndStep {
+  const code = failedCode ?? (spec.type === 'insufficient_quota' ? 'rate_limit_exceeded' : 'server_error');
+  return { type: 'end', ending: { status: 'failed', code, message: spec.message, streamError: spec } };
 }
 
 export function expired(): EndStep {

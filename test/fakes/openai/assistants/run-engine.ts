@@ -171,8 +171,13 @@ export class RunEngine {
           else if (step.type === 'file_search') await playFileSearch(scope, step);
           else if (step.type === 'wait') await pause(step.ms, scope.signal);
           else if (step.type === 'function_calls') calls = step;
-          else if (step.type === 'mcp_approval_requests')
-            throw new Error('fake script: MCP approval requests exist only in the Responses API');
+          else if (
+            step.type === 'mcp_approval_requests' ||
+            step.type === 'mcp_call' ||
+            step.type === 'web_search' ||
+            step.type === 'image_generation'
+          )
+            throw new Error(`fake script: '${step.type}' steps exist only in the Responses API`);
           else ending = step.ending;
         }
         flushImages(scope);

@@ -11,8 +11,8 @@ export interface HttpServerOptions {
   router: Router;
   recorder: Recorder;
   faults: Faults;
-  /** When set, any other bearer token gets 401 invalid_api_key. */
-  apiKey?: string;
+  /** The key in force (read per request); when set, any other bearer token gets 401 invalid_api_key. */
+  apiKey?: () => string | undefined;
   port?: number;
 }
 
@@ -137,7 +137,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || auth.length <= 'Bearer '.length) throw new FakeApiError(401, NO_KEY);
     const key = auth.slice('Bearer '.length);
-    if (options.apiKey !== undefined && key !== options.apiKey) {
+    const accepted = options.apiKey?.();
+    if (accepted !== undefined && key !== accepted) {
       throw new FakeApiError(
         401,
         `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,

@@ -9,13 +9,14 @@ import {
   playRound,
   type ScriptEnding,
   type ScriptUsage,
+  type StreamErrorSpec,
   type SubmittedApproval,
   type SubmittedToolOutput,
 } from '../script.js';
 import type { ContainerRecord, ContainerStore } from './containers.js';
+import { type HostedScope, playImageGeneration, playMcpCall, playWebSearch } from './hosted-player.js';
 import {
   flushCitations,
-  type PlayScope,
   playCode,
   playFileSearch,
   playFunctionCalls,
@@ -50,7 +51,9 @@ export interface RoundInput {
   approvals: readonly SubmittedApproval[];
 }
 
-const OPEN_ITEM = new Set(['in_progress', 'interpreting', 'searching']);
+const OPEN_ITEM = new Set(['in_progress', 'interpreting', 'searching', 'calling', 'generating']);
+/** Items whose status has no `incomplete`: one cut short has failed. */
+const FAILS_WHEN_CUT = new Set(['web_search_call', 'image_generation_call']);
 
 /**
  * Plays the model script into responses: one response is one round of the script. Status
@@ -125,9 +128,19 @@ export class ResponseEngine {
     return created;
   }
 
+  /** MCP servers the response's conversation has listed the tools of already. */
+  #listedServers(record: ResponseRecord): Set<string> {
+    const conversation =
+      record.conversationId && this.#options.state.conversations.get(record.conversationId);
+    const items = conversation ? conversation.items : [];
+    return new Set(items.flatMap((item) => (item.type === 'mcp_list_tools' ? [item.server_label] : [])));
+  }
+
   async #execute(record: ResponseRecord, input: RoundInput): Promise<void> {
     const { response } = record;
-    const scope: PlayScope = {
+    const scope: HostedScope = {
+      tools: input.tools,
+      listedServers: this.#listedServers(record),
       record,
       files: this.#options.files,
       containers: this.#options.containers,
@@ -164,6 +177,9 @@ export class ResponseEngine {
         else if (step.type === 'code_interpreter') await playCode(scope, step);
         else if (step.type === 'file_search') await playFileSearch(scope, step);
         else if (step.type === 'wait') await pause(step.ms, scope.signal);
+        else if (step.type === 'mcp_call') await playMcpCall(scope, step);
+        else if (step.type === 'web_search') await playWebSearch(scope, step);
+        else if (step.type === 'image_generation') await playImageGeneration(scope, step);
         else if (step.type === 'function_calls') {
           await flushCitations(scope);
           calls = playFunctionCalls(scope, step);
@@ -199,7 +215,8 @@ export class ResponseEngine {
   ): void {
     const { response } = record;
     for (const item of response.output)
-      if ('status' in item && OPEN_ITEM.has(item.status)) item.status = 'incomplete';
+      if ('status' in item && OPEN_ITEM.has(item.status))
+        item.status = FAILS_WHEN_CUT.has(item.type) ? 'failed' : ('incomplete' as typeof item.status);
     response.usage = usageOf(
       usage.inputTokens,
       usage.outputTokens,
@@ -216,6 +233,7 @@ export class ResponseEngine {
         reason: ending.reason === 'content_filter' ? 'content_filter' : 'max_output_tokens',
       };
     } else if (ending.status === 'failed') {
+      if (ending.streamError) this.#emit(record, streamErrorEvent(ending.streamError));
       response.status = 'failed';
       response.error = { code: ending.code, message: ending.message };
     } else if (ending.status === 'expired') {
@@ -244,4 +262,19 @@ export class ResponseEngine {
     record.markFinished();
     this.#options.changed();
   }
+}
+
+/**
+ * The `error` event a stream sends before its response fails: the spec's fields (`code`, `message`,
+ * `param`) and, unless told otherwise, the error as an `error` object too, which the SDK throws.
+ */
+function streamErrorEvent(spec: StreamErrorSpec): EventBody {
+  const error = { type: spec.type, code: spec.code, message: spec.message, param: null };
+  return {
+    type: 'error',
+    code: spec.code,
+    message: spec.message,
+    param: null,
+    ...(spec.errorObject !== false && { error }),
+  };
 }

@@ -88,6 +88,38 @@ export function conversationIdOf(raw: unknown): string | undefined {
   return id as string;
 }
 
+/** What the service fills in for an `image_generation` tool the request leaves it to (the spec's defaults). */
+const IMAGE_GENERATION_DEFAULTS = {
+  background: 'auto',
+  model: 'gpt-image-1',
+  moderation: 'auto',
+  output_compression: 100,
+  output_format: 'png',
+  partial_images: 0,
+  quality: 'auto',
+  size: 'auto',
+};
+
+/** `partial_images`: an integer from 0 to 3, as the service checks it. */
+function partialImages(tool: Json, param: string): number {
+  const n = tool.partial_images ?? 0;
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw badRequest(
+      `Invalid type for '${param}.partial_images': expected an integer, but got ${typeof n} instead.`,
+      `${param}.partial_images`,
+      'invalid_type',
+    );
+  }
+  if (n < 0 || n > 3) {
+    throw badRequest(
+      `Invalid '${param}.partial_images': integer ${n < 0 ? 'below minimum' : 'above maximum'} value. Expected a value ${n < 0 ? '>= 0' : '<= 3'}, but got ${n} instead.`,
+      `${param}.partial_images`,
+      n < 0 ? 'integer_below_min_value' : 'integer_above_max_value',
+    );
+  }
+  return n;
+}
+
 export interface ParsedTools {
   /** The tools as the response object echoes them (defaults filled in). */
   echo: Json[];
@@ -131,8 +163,14 @@ export function parseTools(raw: unknown, files: FileStore): ParsedTools {
       expectType(label, 'string', `${param}.server_label`);
       parsed.declared.push({ type: 'mcp', serverLabel: label as string });
       parsed.echo.push({ ...tool });
+    } else if (tool.type === 'web_search' || tool.type === 'web_search_2025_08_26') {
+      parsed.declared.push({ type: 'web_search' });
+      parsed.echo.push({ search_context_size: 'medium', ...tool });
+    } else if (tool.type === 'image_generation') {
+      parsed.declared.push({ type: 'image_generation', partialImages: partialImages(tool, param) });
+      parsed.echo.push({ ...IMAGE_GENERATION_DEFAULTS, ...tool });
     } else {
-      // Other hosted tools (web search...) are accepted and echoed; the script is not told of them.
+      // Other hosted tools are accepted and echoed; the script is not told of them.
       parsed.echo.push({ ...tool });
     }
   });

@@ -114,12 +114,60 @@ export interface McpApprovalResponseItem {
   reason: string | null;
 }
 
+/** A call the service made itself to a tool on a remote MCP server. */
+export interface McpCallItem {
+  id: string;
+  type: 'mcp_call';
+  server_label: string;
+  name: string;
+  arguments: string;
+  output: string | null;
+  /** The API document's form: an MCP protocol error (the SDK's types say text). */
+  error: { type: 'mcp_protocol_error'; code: number; message: string } | null;
+  status: 'in_progress' | 'calling' | 'completed' | 'failed' | 'incomplete';
+  approval_request_id: string | null;
+}
+
+/** The tools an MCP server offers, fetched once per conversation. */
+export interface McpListToolsItem {
+  id: string;
+  type: 'mcp_list_tools';
+  server_label: string;
+  tools: {
+    name: string;
+    input_schema: Record<string, unknown>;
+    description: string | null;
+    annotations: null;
+  }[];
+  error: string | null;
+}
+
+export interface WebSearchCallItem {
+  id: string;
+  type: 'web_search_call';
+  status: 'in_progress' | 'searching' | 'completed' | 'failed';
+  /** Kept whole here; clients see `sources` only when they include `web_search_call.action.sources`. */
+  action: { type: 'search'; query: string; queries: string[]; sources?: { type: 'url'; url: string }[] };
+}
+
+export interface ImageGenerationCallItem {
+  id: string;
+  type: 'image_generation_call';
+  status: 'in_progress' | 'generating' | 'completed' | 'failed';
+  /** The image, base64, once it is done. */
+  result: string | null;
+}
+
 export type OutputItem =
   | OutputMessageItem
   | FunctionCallItem
   | CodeInterpreterCallItem
   | FileSearchCallItem
-  | McpApprovalRequestItem;
+  | McpApprovalRequestItem
+  | McpCallItem
+  | McpListToolsItem
+  | WebSearchCallItem
+  | ImageGenerationCallItem;
 
 /** Anything a conversation or a response's input holds. */
 export type StoredItem = InputMessageItem | OutputItem | FunctionCallOutputItem | McpApprovalResponseItem;
@@ -240,6 +288,9 @@ export function presentItem<T extends StoredItem>(item: T, include: readonly str
   }
   if (copy.type === 'file_search_call' && !include.includes('file_search_call.results')) {
     copy.results = null;
+  }
+  if (copy.type === 'web_search_call' && !include.includes('web_search_call.action.sources')) {
+    delete copy.action.sources;
   }
   return copy;
 }
