@@ -1,10 +1,21 @@
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
 import { createApp } from './app.js';
 import { secretValues } from './config/secrets.js';
-import type { AppConfig } from './config/types.js';
+import type { AppConfig, LimitsConfig } from './config/types.js';
 import { configFromProcess } from './configure.js';
 import { createLogger } from './core/logger.js';
 import { reportStartupFailure } from './startup-failure.js';
+
+/**
+ * The console's access policy. Its one user is the operator at their own terminal (or their script),
+ * not a chat user: the chat limits (messages a minute, daily token budgets) protect the bot from its
+ * users and are not theirs. Every line is answered; none is refused.
+ */
+export const CONSOLE_LIMITS = {
+  perUserPerMinute: 0,
+  dailyTokensPerUser: 0,
+  dailyTokensPerConversation: 0,
+} as const satisfies LimitsConfig;
 
 /** The terminal the console talks to; the process's own by default. */
 export interface ConsoleStreams {
@@ -23,7 +34,7 @@ export async function runConsole(
   streams: ConsoleStreams = { input: process.stdin, output: process.stdout, errors: process.stderr },
 ): Promise<void> {
   const logger = createLogger(config.logLevel, streams.errors, { secrets: secretValues(config) });
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, { limits: CONSOLE_LIMITS });
   try {
     const interactive = Boolean(streams.output.isTTY);
     const adapter = new ConsoleAdapter({
