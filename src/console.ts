@@ -1,4 +1,5 @@
 import { ConsoleAdapter } from './adapters/console/console-adapter.js';
+import type { TerminalSize } from './adapters/console/terminal-text.js';
 import { createApp } from './app.js';
 import { secretValues } from './config/secrets.js';
 import type { AppConfig, LimitsConfig } from './config/types.js';
@@ -17,10 +18,14 @@ export const CONSOLE_LIMITS = {
   dailyTokensPerConversation: 0,
 } as const satisfies LimitsConfig;
 
+/** The size assumed for a terminal that does not tell its own. */
+const DEFAULT_TERMINAL_SIZE = { columns: 80, rows: 24 } as const satisfies TerminalSize;
+
 /** The terminal the console talks to; the process's own by default. */
 export interface ConsoleStreams {
   input: NodeJS.ReadableStream;
-  output: NodeJS.WritableStream & { isTTY?: boolean };
+  /** A terminal (`isTTY`) shows text as it streams; `columns` and `rows` are its size. */
+  output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   errors: NodeJS.WritableStream;
 }
 
@@ -36,13 +41,24 @@ export async function runConsole(
   const logger = createLogger(config.logLevel, streams.errors, { secrets: secretValues(config) });
   const app = await createApp(config, logger, { limits: CONSOLE_LIMITS });
   try {
-    const interactive = Boolean(streams.output.isTTY);
+    const output = streams.output;
+    const interactive = Boolean(output.isTTY);
     const adapter = new ConsoleAdapter({
       input: streams.input,
-      out: streams.output,
+      out: output,
       // Progress lines only help a person watching; piped output stays the answers alone.
       status: interactive ? streams.errors : undefined,
-      stream: interactive,
+      // Read at each use: the window may be resized while the console runs.
+      terminal: interactive
+        ? {
+            get columns() {
+              return output.columns ?? DEFAULT_TERMINAL_SIZE.columns;
+            },
+            get rows() {
+              return output.rows ?? DEFAULT_TERMINAL_SIZE.rows;
+            },
+          }
+        : undefined,
       outputDir: config.consoleOutputDir,
       session,
     });

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  citation,
+  codeInterpreter,
+  type FakeOpenAI,
+  filePath,
+  type ModelScript,
+  squaresCsv,
+  startFakeOpenAI,
+  text,
+} from '../fakes/openai/index.js';
+import { runEntryPoint } from '../support/spawn.js';
+import { startInTerminal } from '../support/terminal-session.js';
+
+let fake: FakeOpenAI;
+let dir: string;
+
+const QUESTION = 'what does the report say?';
+/** What streams: the link to the file the code wrote, as the model writes it. */
+const RAW_LINK = 'sandbox:/mnt/data/squares.csv';
+/** The final text: the link resolved to the file's name, the citation marked `[1]`, its footnote. */
+const FINAL = 'The report [squares.csv](squares.csv) is in, as the paper says[1].\n[1] ai.pdf';
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ pollAfterMs: 10 });
+  const paper = fake.addFile({ filename: 'ai.pdf', bytes: 'attention is all you need' }).id;
+  const script: ModelScript = () => [
+    codeInterpreter({ code: "df.to_csv('/mnt/data/squares.csv')", files: [squaresCsv()] }),
+    text(`The report [squares.csv](${RAW_LINK}) is in, as the paper says【4:0†ai.pdf】.`, {
+      delayMs: 20,
+      annotations: [filePath(RAW_LINK, squaresCsv()), citation('【4:0†ai.pdf】', paper)],
+    }),
+  ];
+  fake.setScript(script);
+  dir = mkdtempSync(join(tmpdir(), 'console-terminal-'));
+});
+
+afterAll(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function env(name: string): Record<string, string> {
+  return {
+    OPENAI_API_KEY: 'test-key',
+    OPENAI_BASE_URL: fake.url,
+    STORE_URL: `sqlite://${join(dir, `${name}.sqlite`)}`,
+    CONSOLE_OUTPUT_DIR: join(dir, `${name}-output`),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+describe('npm run console in a terminal', () => {
+  it('streams the text, then shows the final text in its place: the same answer as piped output', async () => {
+    const session = startInTerminal('console.ts', { env: env('tty'), cwd: dir, columns: 60, rows: 20 });
+    session.type(QUESTION);
+    await session.receives('[file] ');
+    await session.receives('.csv\r\n');
+    session.endInput();
+    expect(await session.exited).toEqual({ code: 0 });
+
+    // It did stream: the raw link reached the terminal before the final text replaced it.
+    expect(session.received()).toContain(RAW_LINK);
+    const screen = await session.screen.transcript();
+    expect(screen).toContain(FINAL);
+    expect(screen).not.toContain(RAW_LINK);
+
+    // What the window ends with is what a script gets, but for the typed line and the progress lines.
+    const piped = await runEntryPoint('console.ts', { env: env('piped'), input: `${QUESTION}\n`, cwd: dir });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain(FINAL);
+    const answer = screen
+      .split('\n')
+      .filter((line) => line !== QUESTION && !line.startsWith('… '))
+      .join('\n');
+    expect(answer).toBe(piped.stdout.trimEnd().replace('piped-output', 'tty-output'));
+  }, 40_000);
+});
