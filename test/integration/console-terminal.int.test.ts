@@ -78,4 +78,27 @@ describe('npm run console in a terminal', () => {
       .join('\n');
     expect(answer).toBe(piped.stdout.trimEnd().replace('piped-output', 'tty-output'));
   }, 40_000);
+
+  it('logs readable lines to a terminal, and JSON lines when standard error is piped', async () => {
+    const logged = (name: string) => ({ ...env(name), LOG_LEVEL: 'info' });
+    const session = startInTerminal('console.ts', { env: logged('tty-logs'), cwd: dir });
+    session.type(QUESTION);
+    await session.receives('[file] ');
+    await session.receives('.csv\r\n');
+    session.endInput();
+    expect(await session.exited).toEqual({ code: 0 });
+    const screen = await session.screen.transcript();
+    expect(screen).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: run started \{"conversation":"console:default"/m);
+    expect(screen).not.toContain('"level"');
+
+    const piped = await runEntryPoint('console.ts', {
+      env: logged('piped-logs'),
+      input: `${QUESTION}\n`,
+      cwd: dir,
+    });
+    expect(piped.code).toBe(0);
+    const lines = piped.stderr.trimEnd().split('\n');
+    const records = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(records).toContainEqual(expect.objectContaining({ level: 30, msg: 'run started' }));
+  }, 40_000);
 });
