@@ -5,7 +5,7 @@ Usage: python3 pty-run.py COLUMNS ROWS COMMAND [ARGS...]
 The command's standard input, output and error are the terminal (isatty is true, the window has the
 given size); what this script reads on its standard input is typed into the terminal (send "\r" for
 Enter and "\x04" for Ctrl-D), and what the terminal shows comes out on its standard output. Exits with
-the command's exit code. Python's standard pty module keeps the test free of native npm builds.
+the command's exit code (128 + the signal's number when a signal ended it). Python's standard pty module keeps the test free of native npm builds.
 """
 
 import fcntl
@@ -44,4 +44,6 @@ while True:
             typing = False
 
 _, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
+code = os.waitstatus_to_exitcode(status)
+# Killed by a signal: 128 + its number, as a shell reports it (130 for Ctrl-C's SIGINT).
+sys.exit(128 - code if code < 0 else code)

@@ -10,10 +10,14 @@ export interface TerminalSession {
   screen: TerminalScreen;
   /** Everything the terminal received, escape sequences and all (the program's output and the echo). */
   received(): string;
+  /** Resolves once the program shows `prompt` and waits there (the last thing it wrote). */
+  prompted(prompt?: string, timeoutMs?: number): Promise<void>;
   /** Types a line and presses Enter. */
   type(line: string): void;
   /** Presses Ctrl-D at the start of a line: the end of input. */
   endInput(): void;
+  /** Presses keys: `\u0003` is Ctrl-C. */
+  press(keys: string): void;
   /** Resolves once the terminal has received `text`. */
   receives(text: string, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null }>;
@@ -71,6 +75,13 @@ export function startInTerminal(entry: string, options: TerminalSessionOptions):
     received: () => received,
     type: (line) => child.stdin.write(`${line}\r`),
     endInput: () => child.stdin.write('\u0004'),
+    press: (keys) => child.stdin.write(keys),
+    async prompted(prompt = '> ', timeoutMs = 15_000) {
+      await waitForChange('terminal', onChange, () => received.endsWith(prompt), {
+        timeoutMs,
+        what: `the prompt ${JSON.stringify(prompt)}`,
+      });
+    },
     async receives(text, timeoutMs = 15_000) {
       await waitForChange('terminal', onChange, () => received.includes(text), {
         timeoutMs,
