@@ -146,7 +146,7 @@ export class BenchBot {
       input: this.input,
       out,
       status: undefined,
-      stream: true,
+      terminal: { columns: 80, rows: 24 },
       outputDir,
       session: 'bench',
     });

@@ -3,7 +3,7 @@ import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create-backend.js';
 import { watchHealth } from './backends/watch-health.js';
 import { createProfileSource, type ProfileSource, type Profiles } from './config/profiles/index.js';
-import type { AppConfig } from './config/types.js';
+import type { AppConfig, LimitsConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import { ModelServiceHealth } from './core/model-service-health.js';
@@ -31,12 +31,19 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** What a composition root may choose besides the configuration. */
+export interface AppOptions {
+  metrics?: Metrics;
+  profiles?: ProfileSource;
+  /**
+   * The access limits every message of this process is held to; the configured ones (`config.limits`)
+   * when absent. The console hands in its own: its one user is the operator.
+   */
+  limits?: LimitsConfig;
+}
+
 /** Builds store, tools, backend and orchestrator from the configuration, and readies the backend. */
-export async function createApp(
-  config: AppConfig,
-  logger: Logger,
-  options: { metrics?: Metrics; profiles?: ProfileSource } = {},
-): Promise<App> {
+export async function createApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
   const profiles =
     options.profiles ??
     createProfileSource({ initial: config.profiles, load: () => config.profiles, logger });
@@ -69,7 +76,7 @@ export async function createApp(
       store,
       tools,
       run: config.run,
-      limits: config.limits,
+      limits: options.limits ?? config.limits,
       logger,
       // Unique among instances running at once (two cannot listen on one host's PORT), and the same
       // after a restart: a restarted instance takes its conversations back without waiting.

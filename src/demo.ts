@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configFromProcess } from './configure.js';
 import { isEntryPoint, runConsole } from './console.js';
 import { reportStartupFailure } from './startup-failure.js';
@@ -5,18 +8,21 @@ import { reportStartupFailure } from './startup-failure.js';
 /**
  * `npm run demo`: the console against the built-in fake model server, started in this process on a
  * free loopback port. No account, no key: a newcomer sees streamed text, the code the interpreter
- * ran, a saved chart and a function call.
+ * ran, a saved chart and a function call. Each demo starts a clean conversation: the store lives in a
+ * temporary folder, removed at the end, because the conversations it names live in the model server,
+ * which ends with the demo.
  */
 export async function runDemo(): Promise<void> {
   // The fake lives with the tests; it is compiled into dist/ beside the bot for exactly this use.
   const { startFakeOpenAI, demoScript } = await import('../test/fakes/openai/index.js');
   const fake = await startFakeOpenAI({ script: demoScript });
+  const storeDir = await mkdtemp(join(tmpdir(), 'threadloom-demo-'));
   try {
     const config = configFromProcess({
       overrides: {
         OPENAI_BASE_URL: fake.url,
         OPENAI_API_KEY: 'demo',
-        STORE_URL: 'sqlite://./data/demo.sqlite',
+        STORE_URL: `sqlite://${join(storeDir, 'demo.sqlite')}`,
         LOG_LEVEL: 'warn',
       },
     });
@@ -28,6 +34,7 @@ export async function runDemo(): Promise<void> {
     await runConsole(config, 'demo');
   } finally {
     await fake.close();
+    await rm(storeDir, { recursive: true, force: true });
   }
 }
 

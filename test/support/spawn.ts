@@ -24,18 +24,20 @@ export interface EntryPointOptions {
   input?: string;
 }
 
+/** The command line that runs one of the bot's entry points (`src/*.ts`) through tsx. */
+export function entryPointCommand(entry: string): [string, ...string[]] {
+  // tsx is resolved here, not from the child's working directory (tests run it in a temp folder).
+  return [process.execPath, '--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', entry)];
+}
+
 /** Starts one of the bot's entry points (`src/*.ts`) as a real process through tsx. */
 export function startEntryPoint(entry: string, options: EntryPointOptions): RunningEntryPoint {
-  // tsx is resolved here, not from the child's working directory (tests run it in a temp folder).
-  const child = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'src', entry)],
-    {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const [command, ...args] = entryPointCommand(entry);
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import { conversationKey } from '../../core/conversation.js';
 import type { ReplyRenderer } from '../../core/renderer.js';
 import type { ReplyEvent } from '../../core/reply-events.js';
 import type { AdapterOrchestrator } from '../adapter.js';
+import { type Keyboard, Lines } from './lines.js';
 import { type ConsoleOutput, renderToConsole } from './render.js';
 
 /** The orchestrator as the console uses it: the adapters' view, plus waiting for the last answer. */
@@ -10,32 +10,16 @@ export type ConsoleOrchestrator = AdapterOrchestrator & { idle(): Promise<void> 
 
 export interface ConsoleAdapterOptions extends ConsoleOutput {
   input: NodeJS.ReadableStream;
+  /**
+   * Set when `input` is typed on the terminal the console writes to: lines are edited in the console,
+   * and what is typed while an answer is written shows once it is done.
+   */
+  keyboard?: Keyboard | undefined;
   session: string;
 }
 
 /** The console's one user: they asked, so they decide every approval. */
 const CONSOLE_USER = 'console';
-
-/** Input lines, one at a time; a line looked at but not taken is still there for the next look. */
-class Lines {
-  private readonly iterator: AsyncIterator<string>;
-  private next: Promise<string | undefined> | undefined;
-
-  constructor(input: NodeJS.ReadableStream) {
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    this.iterator = lines[Symbol.asyncIterator]();
-  }
-
-  /** The next line, without taking it; undefined at the end of input. */
-  peek(): Promise<string | undefined> {
-    this.next ??= this.iterator.next().then((r) => (r.done ? undefined : r.value));
-    return this.next;
-  }
-
-  take(): void {
-    this.next = undefined;
-  }
-}
 
 /**
  * The terminal adapter and scripting interface: one user message per input line, answered in order
@@ -54,10 +38,10 @@ export class ConsoleAdapter implements ReplyRenderer {
   async run(orchestrator: ConsoleOrchestrator): Promise<void> {
     orchestrator.registerRenderer('console', this);
     const key = conversationKey('console', this.options.session);
-    const lines = new Lines(this.options.input);
+    const lines = new Lines(this.options.input, this.options.keyboard);
     let count = 0;
     for (;;) {
-      const raw = await lines.peek();
+      const raw = await lines.listen(lines.peek());
       lines.take();
       if (raw === undefined) break;
       const text = raw.trim();
@@ -127,7 +111,7 @@ export class ConsoleAdapter implements ReplyRenderer {
         continue;
       }
       // A prompt that times out while we wait for input leaves the line for what comes next.
-      const line = await Promise.race([lines.peek(), change]);
+      const line = await lines.listen(Promise.race([lines.peek(), change]));
       if (line === 'changed') continue;
       if (line !== undefined) lines.take();
       const word = line?.trim().toLowerCase();

@@ -3,13 +3,17 @@ import { extname, join } from 'node:path';
 import type { Citation, OutboundFile, ReplyEvent, ToolCallView } from '../../core/reply-events.js';
 import { formatFootnotes } from '../../render/citations.js';
 import { summarize } from '../../render/tool-view.js';
+import { type TerminalSize, TerminalText } from './terminal-text.js';
 
 /** Where the console writes: the answer to `out`, progress (only when interactive) to `status`. */
 export interface ConsoleOutput {
   out: NodeJS.WritableStream;
   status: NodeJS.WritableStream | undefined;
-  /** Interactive: print text as it streams. Piped: print each message's final text once. */
-  stream: boolean;
+  /**
+   * Set when `out` is a terminal: text shows as it streams, and each message's final text (citation
+   * markers, resolved links) then takes its place. Unset (piped): each message's final text, once.
+   */
+  terminal: TerminalSize | undefined;
   outputDir: string;
 }
 
@@ -33,20 +37,23 @@ export async function renderToConsole(
   output: ConsoleOutput,
   prompts?: ApprovalPrompts,
 ): Promise<void> {
-  const write = (text: string) => output.out.write(text);
-  let streamed = '';
+  const live = output.terminal ? new TerminalText(output.out, output.terminal) : undefined;
+  // Lines that come while text streams go above it: the streamed text stays last, to be replaced.
+  const writeTo = (stream: NodeJS.WritableStream | undefined, text: string) => {
+    if (!stream) return;
+    if (live) live.interrupt(() => stream.write(text));
+    else stream.write(text);
+  };
+  const write = (text: string) => writeTo(output.out, text);
   for await (const event of events) {
     switch (event.type) {
       case 'text.delta':
-        if (output.stream) {
-          write(event.delta);
-          streamed += event.delta;
-        }
+        live?.append(event.delta);
         break;
       case 'text.done':
-        if (!output.stream || streamed.length === 0) write(event.text);
+        if (live) live.finish(event.text);
+        else output.out.write(event.text);
         write(`\n${footnotes(event.citations)}`);
-        streamed = '';
         break;
       case 'tool':
         write(`${describeTool(event.call)}\n`);
@@ -55,15 +62,18 @@ export async function renderToConsole(
         write(`[${event.file.kind}] ${await saveFile(event.file, output.outputDir)}\n`);
         break;
       case 'status':
-        output.status?.write(`… ${event.text}\n`);
+        writeTo(output.status, `… ${event.text}\n`);
         break;
       case 'notice':
         write(`[notice] ${event.text}\n`);
         break;
       case 'done':
+        // A run that stopped mid-text gets no final text: what streamed stays, on lines of its own.
+        live?.end();
         if (event.notice) write(`[${event.ending.kind}] ${event.notice}\n`);
         break;
       case 'error':
+        live?.end();
         write(`[error] ${event.text}\n`);
         break;
       case 'approval.requested': {
@@ -81,6 +91,7 @@ export async function renderToConsole(
         break;
     }
   }
+  live?.end();
 }
 
 function footnotes(citations: readonly Citation[]): string {
