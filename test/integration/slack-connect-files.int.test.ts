@@ -56,6 +56,23 @@ describe('Slack Connect: files shared from another organisation', () => {
     expect(seen.at(-1)).toEqual([]);
   });
 
+  it('says only that when the withheld file was all the message had (no "Ask me something" after it)', async () => {
+    const stub = bot.slack.shareConnectFile({ name: 'only.pdf', bytes: pdf }, { denied: true });
+    const { ts, thread } = await bot.mention('', { files: [stub] });
+    // Slack sends the mention twice (app_mention and message): one is taken, the other is a duplicate.
+    const outcomes = await bot.slack.waitFor(
+      () => {
+        const both = bot.handled.filter((h) => h.ts === ts);
+        return both.length === 2 ? both.map((h) => h.outcome).sort() : undefined;
+      },
+      { what: 'both deliveries handled' },
+    );
+    expect(outcomes).toEqual(['duplicate', 'nothing_to_answer']);
+    expect(bot.slack.botMessages(CHANNEL, thread).map(shownText)).toEqual([
+      'Attachment skipped: a file shared from another organisation could not be read: Slack did not let me see it (access_denied).',
+    ]);
+  });
+
   it('keeps the usual checks on the completed file: a type the assistant cannot use is not downloaded', async () => {
     const stub = bot.slack.shareConnectFile({ name: 'setup.exe', bytes: new Uint8Array([77, 90]) });
     const downloads = bot.slack.files.requests.length;
