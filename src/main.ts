@@ -10,6 +10,7 @@ import { createHttpServer, type HttpServer } from './ops/http-server.js';
 import { addOpsRoutes, type ReadinessCheck } from './ops/ops-server.js';
 import { createPrometheusMetrics } from './ops/prometheus.js';
 import { anyPlatformConfigured, createAdapters } from './platforms.js';
+import { installProcessGuards } from './process-guards.js';
 import { reportStartupFailure } from './startup-failure.js';
 
 /** What `npm start` says when there is nothing to connect to. */
@@ -35,6 +36,8 @@ interface Running {
 async function start(config: AppConfig): Promise<Running> {
   const logger = createLogger(config.logLevel, process.stderr, { secrets: secretValues(config) });
   const prometheus = createPrometheusMetrics();
+  // The last line behind the adapters' own guards: see process-guards.ts for when the process exits.
+  installProcessGuards({ logger, count: (fault) => prometheus.faults.processFault(fault) });
   const profiles = createProfileSource({
     initial: config.profiles,
     load: () => profilesFromProcess(config),
@@ -55,6 +58,7 @@ async function start(config: AppConfig): Promise<Running> {
     maxAttachmentBytes: config.run.maxAttachmentBytes,
     limits: config.limits,
     http,
+    onDroppedEvent: (platform, type) => prometheus.faults.droppedEvent(platform, type),
   });
   for (const adapter of adapters)
     checks.push({ name: adapter.platform, ready: () => started.has(adapter.platform) });

@@ -49,6 +49,8 @@ export interface PlatformContext {
   limits: LimitsConfig;
   /** The app's HTTP server on `PORT`: platforms that take HTTP requests add their routes here. */
   http: HttpRoutes;
+  /** The platform's client could not read an event of this type, which was dropped (main counts these). */
+  onDroppedEvent?: (platform: string, type: string) => void;
   /**
    * Per platform, its adapter's own options to override (tests and the benchmark point them at the
    * fakes: file hosts, looser budgets). Untyped here; each platform reads its own.

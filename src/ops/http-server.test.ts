@@ -60,6 +60,22 @@ describe('ops server', () => {
     expect(text).toContain('threadloom_process_resident_memory_bytes');
   });
 
+  it('counts dropped platform events by type and process faults by kind, the faults at 0 from the start', async () => {
+    const { url, prometheus } = await start([]);
+    const before = await (await fetch(`${url}/metrics`)).text();
+    expect(before).toContain('threadloom_process_faults_total{kind="unhandled_rejection"} 0');
+    expect(before).toContain('threadloom_process_faults_total{kind="uncaught_exception"} 0');
+    prometheus.faults.droppedEvent('discord', 'INTERACTION_CREATE');
+    prometheus.faults.droppedEvent('slack', 'app_rate_limited');
+    prometheus.faults.droppedEvent('slack', 'x'.repeat(500));
+    prometheus.faults.processFault('unhandled_rejection');
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('threadloom_dropped_events_total{platform="discord",type="INTERACTION_CREATE"} 1');
+    expect(text).toContain('threadloom_dropped_events_total{platform="slack",type="app_rate_limited"} 1');
+    expect(text).toContain('threadloom_dropped_events_total{platform="slack",type="other"} 1');
+    expect(text).toContain('threadloom_process_faults_total{kind="unhandled_rejection"} 1');
+  });
+
   it('answers 404 to unknown paths and 405 to other methods at once, keeping no socket open', async () => {
     const { url } = await start([]);
     for (const path of ['/slack/events', '/healthz/', '/HEALTHZ', '/Metrics', '/', '/../etc/passwd']) {

@@ -5,10 +5,27 @@ import type { Metrics } from '../core/metrics.js';
 const FIRST_TEXT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
 const RUN_BUCKETS = [0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320];
 
+/** Faults the process survived or ends on, counted where a dashboard can see them. */
+export interface FaultCounters {
+  /** A platform client could not read an event of this type; the event was dropped. */
+  droppedEvent(platform: string, type: string): void;
+  /** An error reached the process-level handlers (`uncaught_exception`, `unhandled_rejection`). */
+  processFault(kind: string): void;
+}
+
+/** The process-level faults, shown at 0 from the start so an alert on their rate has a series. */
+const PROCESS_FAULT_KINDS = ['uncaught_exception', 'unhandled_rejection'] as const;
+
 /** The bot's metrics in a Prometheus registry of their own (plus the process defaults). */
 export interface PrometheusMetrics {
   metrics: Metrics;
+  faults: FaultCounters;
   registry: Registry;
+}
+
+/** Event types come from the platforms: a label keeps only names that look like one, so no payload can bloat it. */
+function eventLabel(type: string): string {
+  return /^[A-Za-z0-9_.:/-]{1,64}$/.test(type) ? type : 'other';
 }
 
 /** Creates the registry and the `Metrics` that write to it; names are prefixed `threadloom_`. */
@@ -58,8 +75,29 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['backend', 'code'],
     registers: [registry],
   });
+  const droppedEvents = new Counter({
+    name: 'threadloom_dropped_events_total',
+    help: 'Platform events the platform client could not read or handle: dropped (and acknowledged), by type.',
+    labelNames: ['platform', 'type'],
+    registers: [registry],
+  });
+  const processFaults = new Counter({
+    name: 'threadloom_process_faults_total',
+    help: 'Errors that reached the process-level handlers, by kind (see docs/operations.md).',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  for (const kind of PROCESS_FAULT_KINDS) processFaults.inc({ kind }, 0);
   return {
     registry,
+    faults: {
+      droppedEvent(platform, type) {
+        droppedEvents.inc({ platform, type: eventLabel(type) });
+      },
+      processFault(kind) {
+        processFaults.inc({ kind });
+      },
+    },
     metrics: {
       runEnded(backend, ending, durationMs) {
         runs.inc({ backend, ending });

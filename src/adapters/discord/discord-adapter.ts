@@ -29,6 +29,7 @@ import { connectError, describeError } from './discord-errors.js';
 import { DiscordSurface, NOTICE_EMOJI } from './discord-surface.js';
 import { reactionPlace } from './facts.js';
 import { handleMessage } from './message-flow.js';
+import { answerDroppedInteraction, type DroppedPacket, guardPackets } from './packet-guard.js';
 import { accessOf } from './parse.js';
 import { createRestPort, type DiscordPort } from './rest-port.js';
 import { STOP_EMOJI } from './run-indicator.js';
@@ -53,6 +54,8 @@ export interface DiscordAdapterOptions {
   typingRefreshMs?: number;
   /** Generated files larger than this get a note instead of an upload. */
   maxUploadBytes?: number;
+  /** A gateway event discord.js could not read was dropped (its type): main counts these in /metrics. */
+  onDroppedEvent?: (type: string) => void;
 }
 
 /** Defaults of the adapter's own settings (the environment has no variables for these). */
@@ -129,6 +132,7 @@ export class DiscordAdapter implements PlatformAdapter {
       // another process's. Always passed, so discord.js does not read its own SHARDS variable.
       ...shardOptions(config),
     });
+    guardPackets(this.client, (dropped) => this.onDroppedPacket(dropped));
     this.budget = new RateBudget(options.budget ?? DEFAULT_DISCORD_ADAPTER.budget);
     const port = createRestPort(this.client.rest);
     const { logger } = options.deps;
@@ -292,6 +296,29 @@ export class DiscordAdapter implements PlatformAdapter {
         await interaction.followUp({ content: text }).catch(() => undefined);
       else await interaction.reply({ content: text }).catch(() => undefined);
     }
+  }
+
+  /**
+   * A gateway event discord.js could not read cost only itself (see packet-guard.ts): it is logged
+   * with its type, reported, and when it was an interaction its user hears so instead of nothing.
+   */
+  private onDroppedPacket(dropped: DroppedPacket): void {
+    const { logger } = this.options.deps;
+    logger.error(
+      {
+        platform: 'discord',
+        event: dropped.type,
+        shard: dropped.shard,
+        ...describeError(dropped.error),
+        stack: dropped.error instanceof Error ? dropped.error.stack : undefined,
+      },
+      'Discord: dropped a gateway event discord.js could not read',
+    );
+    this.options.onDroppedEvent?.(dropped.type);
+    if (dropped.type !== 'INTERACTION_CREATE') return;
+    answerDroppedInteraction(this.client.rest, dropped.data).catch((error: unknown) =>
+      logger.warn({ ...describeError(error) }, 'could not answer a dropped interaction'),
+    );
   }
 
   /** ⏹️ on an answer that is still being written stops its run. */

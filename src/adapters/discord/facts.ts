@@ -9,6 +9,7 @@ import type {
   TextBasedChannel,
   User,
 } from 'discord.js';
+import { forwardedMessages, withForwarded } from './forwards.js';
 import type { AttachmentFacts, MessageFacts, Place } from './parse.js';
 
 /**
@@ -43,6 +44,11 @@ export function roleIdsOf(member: GuildMember | { roles: string[] } | null | und
 export async function messageFacts(message: Message, botId: string): Promise<MessageFacts> {
   const isDm = !message.inGuild();
   const botRoleId = message.guild?.roles.botRoleFor(botId)?.id;
+  const read = (m: Pick<Message, 'content' | 'attachments'>) => ({
+    content: m.content,
+    attachments: m.attachments.map(attachmentFacts),
+  });
+  const { content, attachments } = withForwarded(read(message), forwardedMessages(message).map(read));
   return {
     id: message.id,
     channelId: message.channelId,
@@ -53,12 +59,12 @@ export async function messageFacts(message: Message, botId: string): Promise<Mes
     authorName: message.author.username,
     fromBot: message.author.bot || message.webhookId !== null,
     system: message.system || message.author.system === true,
-    content: message.content,
+    content,
     mentionsBot:
       message.mentions.users.has(botId) || (botRoleId !== undefined && message.mentions.roles.has(botRoleId)),
     botRoleId,
     roleIds: roleIdsOf(message.member),
-    attachments: message.attachments.map(attachmentFacts),
+    attachments,
   };
 }
 

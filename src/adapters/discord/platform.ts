@@ -11,6 +11,7 @@ export const discordPlatform: Platform<'discord'> = {
       maxAttachmentBytes: context.maxAttachmentBytes,
       limits: context.limits,
       deps: context.deps,
+      onDroppedEvent: (type) => context.onDroppedEvent?.('discord', type),
       ...(context.overrides?.discord as Partial<DiscordAdapterOptions> | undefined),
     }),
 };

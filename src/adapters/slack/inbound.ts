@@ -9,6 +9,7 @@ import type { NoticeTone } from '../kit/chat-surface.js';
 import type { SharedFile } from '../kit/downloads.js';
 import type { Intake, IntakeOutcome } from '../kit/intake.js';
 import { markdownBody } from './blocks.js';
+import { completeConnectFiles } from './connect-files.js';
 import { postNotice } from './notices.js';
 import {
   accessOf,
@@ -137,7 +138,11 @@ export class SlackInbound {
       await this.deps.intake.follow(key, address.user);
       if (address.surface === 'dm') await this.setTitle(address, plain);
     }
-    const files = (event.files ?? []).map(sharedFileOf);
+    // Slack Connect sends stubs in place of other organisations' files: files.info completes them.
+    const shared = await completeConnectFiles(event.files ?? [], this.deps.api);
+    for (const line of shared.refused) await this.notice(address, `Attachment skipped: ${line}`, 'warning');
+    const files = shared.files.map(sharedFileOf);
+    if (plain === '' && files.length === 0 && shared.refused.length > 0) return 'nothing_to_answer';
     const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
     const asks = plain !== '' || files.length > 0;
     const context =

@@ -15,6 +15,8 @@ export interface SlackFile {
   size?: number;
   /** `hidden_by_limit`, `tombstone`, `external`... files we cannot download have a mode saying so. */
   mode?: string;
+  /** `check_file_info` on a Slack Connect stub: `files.info` has the file (see connect-files.ts). */
+  file_access?: string;
   url_private?: string;
   url_private_download?: string;
 }

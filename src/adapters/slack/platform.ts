@@ -11,6 +11,7 @@ export const slackPlatform: Platform<'slack'> = {
       maxAttachmentBytes: context.maxAttachmentBytes,
       limits: context.limits,
       deps: context.deps,
+      onDroppedEvent: (type) => context.onDroppedEvent?.('slack', type),
       http: context.http,
       ...(context.overrides?.slack as Partial<SlackAdapterOptions> | undefined),
     }),

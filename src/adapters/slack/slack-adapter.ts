@@ -11,6 +11,7 @@ import { Intake } from '../kit/intake.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
 import type { SlackConfig } from './config.js';
+import { type DroppedSlackEvent, guardReceiver, guardSocketClient } from './event-guard.js';
 import { SlackInbound } from './inbound.js';
 import { type HandledEvent, registerListeners } from './listeners.js';
 import { postNotice } from './notices.js';
@@ -64,6 +65,8 @@ export interface SlackAdapterOptions {
   now?: () => number;
   /** Called when a request has been dealt with (observability: tests wait on it, metrics may count it). */
   onHandled?: (event: HandledEvent) => void;
+  /** An event the Slack clients could not handle was dropped (its type): main counts these in /metrics. */
+  onDroppedEvent?: (type: string) => void;
 }
 
 /** Builds the Slack adapter; `start()` connects. */
@@ -100,10 +103,20 @@ export class SlackAdapter implements PlatformAdapter {
       rejectRateLimitedCalls: true,
       timeout: DEFAULT_SLACK_ADAPTER.webApiTimeoutMs,
     };
+    const onDropped = (dropped: DroppedSlackEvent) => {
+      const fields = { platform: 'slack', event: dropped.type, err: dropped.error };
+      const message =
+        'Slack: dropped an event the Slack clients could not handle (acknowledged, not redelivered)';
+      if (dropped.error === undefined) log.warn(fields, message);
+      else log.error(fields, message);
+      options.onDroppedEvent?.(dropped.type);
+    };
     this.receiver = createReceiver(config, log, slackApiUrl, retryConfig);
+    // An event the Slack clients cannot handle costs that event (see event-guard.ts).
+    if (this.receiver instanceof SocketModeReceiver) guardSocketClient(this.receiver.client, onDropped);
     this.app = new App({
       token: config.botToken,
-      receiver: this.receiver,
+      receiver: guardReceiver(this.receiver, onDropped),
       clientOptions,
       logger: boltLogger(log),
       deferInitialization: true,

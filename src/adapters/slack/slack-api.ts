@@ -41,6 +41,7 @@ const TIERS: Readonly<Record<string, 'tier2' | 'tier3' | 'tier4'>> = {
   'files.getUploadURLExternal': 'tier4',
   'files.completeUploadExternal': 'tier4',
   'files.uploadV2': 'tier4',
+  'files.info': 'tier4',
   'users.info': 'tier4',
   'assistant.threads.setTitle': 'tier4',
   'assistant.threads.setSuggestedPrompts': 'tier4',

@@ -36,7 +36,9 @@ export interface DiscordBotOptions {
   /** The model-service API the core speaks (default: Assistants). */
   backend?: BackendName;
   /** The adapter's testing hooks. */
-  adapter?: Partial<Pick<DiscordAdapterOptions, 'budget' | 'typingRefreshMs' | 'maxUploadBytes'>>;
+  adapter?: Partial<
+    Pick<DiscordAdapterOptions, 'budget' | 'typingRefreshMs' | 'maxUploadBytes' | 'onDroppedEvent'>
+  >;
 }
 
 /** Edits in tests come every 50 ms instead of every second, so streaming shows within a short answer. */

@@ -83,6 +83,8 @@ export class Gateway {
   private readonly live = new Map<string, GatewaySession>();
   /** The last session identified. */
   private current: GatewaySession | undefined;
+  /** Changes to the next dispatch of an event type (see `alterNext`). */
+  private readonly alterations = new Map<string, (d: unknown) => unknown>();
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -115,12 +117,23 @@ export class Gateway {
     build: (session: GatewaySession) => unknown,
     to: { guildId: string | undefined; intent?: number },
   ): void {
+    const alter = this.alterations.get(t);
+    this.alterations.delete(t);
     for (const session of this.live.values()) {
       const [id, count] = session.shard;
       if (shardOf(to.guildId, count) !== id) continue;
       if (to.intent !== undefined && (session.intents & to.intent) === 0) continue;
-      this.send(session, t, build(session));
+      const d = build(session);
+      this.send(session, t, alter ? alter(d) : d);
     }
+  }
+
+  /**
+   * The next dispatch of `t` goes out changed by `alter`: for shapes Discord has really sent that
+   * the fake's builders (typed to the documented shape) cannot make, e.g. `withoutEntitlements`.
+   */
+  alterNext(t: string, alter: (d: unknown) => unknown): void {
+    this.alterations.set(t, alter);
   }
 
   private send(session: GatewaySession, t: string, d: unknown): void {

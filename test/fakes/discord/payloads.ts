@@ -25,6 +25,8 @@ import {
   InteractionContextType,
   InteractionType,
   Locale,
+  type MessageFlags,
+  MessageReferenceType,
   type RoleFlags,
   type UserFlags,
 } from 'discord.js';
@@ -114,6 +116,43 @@ export function messagePayload(world: World, message: FakeMessage): APIMessage {
     tts: false,
     ...(message.webhookId !== undefined && { webhook_id: message.webhookId, application_id: world.bot.id }),
     ...(reactions.length > 0 && { reactions }),
+    ...(message.forwardOf && forwardFields(world, message.forwardOf)),
+  };
+}
+
+/**
+ * What makes a message a forward: a reference of type FORWARD (1) to the original, and a snapshot of
+ * the original's content and attachments (MessageSnapshotResponse); the forward's own content is empty.
+ */
+function forwardFields(
+  world: World,
+  original: FakeMessage,
+): Pick<APIMessage, 'message_reference' | 'message_snapshots'> {
+  const guildId = world.channels.get(original.channelId)?.guildId;
+  const shown = messagePayload(world, original);
+  return {
+    message_reference: {
+      type: MessageReferenceType.Forward,
+      channel_id: original.channelId,
+      message_id: original.id,
+      ...(guildId !== undefined && { guild_id: guildId }),
+    },
+    message_snapshots: [
+      {
+        message: {
+          type: shown.type,
+          content: shown.content,
+          mentions: shown.mentions,
+          mention_roles: shown.mention_roles,
+          attachments: shown.attachments,
+          embeds: shown.embeds,
+          timestamp: shown.timestamp,
+          edited_timestamp: shown.edited_timestamp,
+          flags: shown.flags ?? (NO_FLAGS as MessageFlags),
+          components: shown.components ?? [],
+        },
+      },
+    ],
   };
 }
 
@@ -135,9 +174,15 @@ export function gatewayMessagePayload(
     message.authorId === world.bot.id ||
     message.mentions.includes(world.bot.id);
   const base = messagePayload(world, message);
+  const hidden = { content: '', attachments: [], embeds: [], components: [] };
   return {
     ...base,
-    ...(!readable && { content: '', attachments: [], embeds: [], components: [] }),
+    ...(!readable && hidden),
+    // A forward's snapshot is content too: hidden the same way.
+    ...(!readable &&
+      base.message_snapshots && {
+        message_snapshots: base.message_snapshots.map((s) => ({ message: { ...s.message, ...hidden } })),
+      }),
     ...(channel && { channel_type: channel.type }),
     ...(guildId !== undefined && {
       guild_id: guildId,

@@ -41,9 +41,18 @@ function rebase(node: Json): Json {
 /**
  * Where the live API knowingly differs from the document. Field errors of a 50035 carry string codes
  * (`{"code": "BASE_TYPE_MAX_LENGTH", "message": ...}`, as Discord's own documentation shows them);
- * the document types every `Error.code` as an integer.
+ * the document types every `Error.code` as an integer. And `MessageReferenceType` lists only DEFAULT
+ * (0), although Discord's documentation ("Message Reference Types") has FORWARD (1) and the document's
+ * own `message_snapshots` exist only on forwards.
  */
 function applyKnownDeviations(schemas: JsonObject): void {
+  const referenceType = schemas.MessageReferenceType;
+  if (!isObject(referenceType) || !Array.isArray(referenceType.oneOf))
+    throw new Error('spec: MessageReferenceType has no oneOf');
+  referenceType.oneOf = [
+    ...referenceType.oneOf,
+    { title: 'FORWARD', description: 'Reference to a message at a point in time', const: 1 },
+  ];
   const inner = schemas.InnerErrors;
   const props = isObject(inner) ? inner.properties : undefined;
   if (!isObject(props) || !isObject(props._errors)) throw new Error('spec: InnerErrors has no _errors');

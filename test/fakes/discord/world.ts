@@ -110,6 +110,8 @@ export interface FakeMessage {
   nonce?: string;
   /** Message components (action rows of buttons) as Discord shows them, ids assigned. */
   components: Record<string, unknown>[];
+  /** A forward: the message it forwards, shown as a snapshot taken when it was forwarded. */
+  forwardOf?: FakeMessage;
 }
 
 /** A slash command a user ran or a button a user clicked, and how the bot answered it. */

@@ -70,6 +70,8 @@ interface Watched {
   submissions: Submission[];
   handled: HandledEvent[];
   rendered: Readonly<Record<string, string>>[];
+  /** Types of the events the adapter dropped (`onDroppedEvent`). */
+  dropped: string[];
 }
 
 /**
@@ -82,6 +84,7 @@ export class SlackBot {
   readonly submissions: Submission[];
   readonly handled: HandledEvent[];
   readonly rendered: Readonly<Record<string, string>>[];
+  readonly dropped: string[];
 
   private constructor(
     readonly core: Harness,
@@ -93,13 +96,14 @@ export class SlackBot {
     this.submissions = watched.submissions;
     this.handled = watched.handled;
     this.rendered = watched.rendered;
+    this.dropped = watched.dropped;
   }
 
   static async start(options: SlackBotOptions = {}): Promise<SlackBot> {
     const core = await Harness.start(options.backend ?? 'assistants', options.core);
     if (options.script) core.fake.setScript(options.script);
     const slack = await FakeSlack.start();
-    const watched: Watched = { submissions: [], handled: [], rendered: [] };
+    const watched: Watched = { submissions: [], handled: [], rendered: [], dropped: [] };
     const orchestrator: AdapterOrchestrator = {
       registerRenderer: (platform, renderer) =>
         core.orchestrator.registerRenderer(platform, {
@@ -144,6 +148,10 @@ export class SlackBot {
       appendIntervalMs: options.appendIntervalMs ?? 20,
       onHandled: (event) => {
         watched.handled.push(event);
+        slack.notify();
+      },
+      onDroppedEvent: (type) => {
+        watched.dropped.push(type);
         slack.notify();
       },
     });

@@ -1,6 +1,7 @@
 import { isValidSlackRequest, webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TEAM, FakeSlack, signature } from './index.js';
+import { successProblems } from './openapi.js';
 
 let fake: FakeSlack;
 let client: webApi.WebClient;
@@ -113,6 +114,46 @@ describe('the fake Slack Web API', () => {
     expect(await (await fetch(url)).text()).toContain('Sign in');
     const authorized = await fetch(url, { headers: { authorization: `Bearer ${FAKE_TEAM.botToken}` } });
     expect(await authorized.text()).toBe('1,2');
+  });
+
+  it('shares a Slack Connect file as a stub and tells the rest through files.info, as Slack’s OpenAPI document has it', async () => {
+    const stub = fake.shareConnectFile({
+      name: 'deck.pdf',
+      bytes: new Uint8Array([37, 80]),
+      mimetype: 'application/pdf',
+    });
+    expect(stub).toEqual({
+      id: stub.id,
+      mode: 'file_access',
+      file_access: 'check_file_info',
+      created: 0,
+      timestamp: 0,
+      user: '',
+    });
+    const info = await client.files.info({ file: String(stub.id) });
+    expect(info.file).toMatchObject({
+      id: stub.id,
+      name: 'deck.pdf',
+      mimetype: 'application/pdf',
+      size: 2,
+      mode: 'hosted',
+    });
+    expect(String(info.file?.url_private_download)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files-pri\//);
+    expect(successProblems('files.info', info)).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('answers files.info with the reference’s errors: access_denied for a Connect file it may not see, file_not_found', async () => {
+    const stub = fake.shareConnectFile({ name: 'secret.pdf', bytes: new Uint8Array([1]) }, { denied: true });
+    expect(await slackError(client.files.info({ file: String(stub.id) }))).toBe('access_denied');
+    expect(await slackError(client.files.info({ file: 'F0NOSUCH0001' }))).toBe('file_not_found');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('catches an answer that does not match the OpenAPI document, so the check can fail', () => {
+    const info = { ok: true, comments: [], file: { id: 'F0SHARED001', file_access: 'check_file_info' } };
+    expect(successProblems('files.info', info).join('\n')).toMatch(/additional/);
+    expect(() => successProblems('chat.startStream', { ok: true })).toThrow(/no success schema/);
   });
 });
 

@@ -168,7 +168,20 @@ export class FakeSlack {
 
   /** A file shared by a user, served by the fake file host; the object is what a message event carries. */
   shareFile(file: HostedFile): Record<string, unknown> {
-    return this.files.share(file);
+    const shared = this.files.share(file);
+    this.state.shared.set(String(shared.id), { file: fileInfo(shared), denied: false });
+    return shared;
+  }
+
+  /**
+   * A file shared from another organisation in a Slack Connect channel: the event carries only a stub
+   * (`mode: file_access`, `file_access: check_file_info`, as Slack sends it), and files.info tells the
+   * rest, or answers `access_denied` when that organisation does not let the app see it (`denied`).
+   */
+  shareConnectFile(file: HostedFile, options: { denied?: boolean } = {}): Record<string, unknown> {
+    const shared = this.files.share(file);
+    this.state.shared.set(String(shared.id), { file: fileInfo(shared), denied: options.denied ?? false });
+    return connectStub(String(shared.id));
   }
 
   /** A fresh response_url. */
@@ -299,6 +312,24 @@ export class FakeSlack {
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.byteLength}`);
     this.changed();
   }
+}
+
+/** The stub file object of a Slack Connect share (verbatim shape from Slack's Events API). */
+function connectStub(id: string): Record<string, unknown> {
+  return { id, mode: 'file_access', file_access: 'check_file_info', created: 0, timestamp: 0, user: '' };
+}
+
+/** The file object files.info answers (objs_file): what the event carries, and who shared it when. */
+function fileInfo(shared: Record<string, unknown>): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    ...shared,
+    created: now,
+    timestamp: now,
+    user: 'U0EXTERN01',
+    is_external: false,
+    is_public: false,
+  };
 }
 
 function decodeArgs(type: string | undefined, raw: Buffer): Record<string, unknown> {

@@ -221,6 +221,13 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     return ok({ files: files.map((f) => ({ id: f.id, title: f.title })) });
   },
 
+  'files.info': (call, ctx) => {
+    const shared = ctx.state.shared.get(String(call.args.file));
+    if (!shared) return fail('file_not_found');
+    if (shared.denied) return fail('access_denied');
+    return ok({ file: shared.file, comments: [] });
+  },
+
   'assistant.threads.setStatus': () => ok(),
   'assistant.threads.setTitle': (call) =>
     String(call.args.title).length > 0 ? ok() : fail('invalid_arguments'),

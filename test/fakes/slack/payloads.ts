@@ -71,6 +71,15 @@ export function dmMessage(fields: MessageFields): Json {
   return message('message-im', fields);
 }
 
+/**
+ * `app_rate_limited`: Slack's notice that the app's event deliveries are being limited. An Events API
+ * callback with its own outer type and no inner `event` (docs.slack.dev/reference/events/app_rate_limited),
+ * which Bolt cannot route.
+ */
+export function appRateLimited(): Json {
+  return fixture('app-rate-limited');
+}
+
 /** The bot's mention, as Slack writes it in text. */
 export const MENTION = `<@${FAKE_TEAM.botUserId}>`;
 

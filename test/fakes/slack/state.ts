@@ -63,10 +63,20 @@ export interface FakeUser {
   image72: string;
 }
 
+/** A file users shared, as files.info describes it. */
+export interface SharedFile {
+  /** The full file object (objs_file). */
+  file: Json;
+  /** Slack Connect: the file's organisation does not let this app see it (files.info: access_denied). */
+  denied: boolean;
+}
+
 /** Messages, uploads and users of the fake workspace. */
 export class SlackState {
   readonly messages: FakeMessage[] = [];
   readonly files = new Map<string, FakeFile>();
+  /** Files users shared, by id: what files.info answers. */
+  readonly shared = new Map<string, SharedFile>();
   readonly users = new Map<string, FakeUser>();
   private counter = 0;
 

@@ -36,7 +36,7 @@ export function storeUpload(ctx: FakeContext, channelId: string, file: UploadedF
 
 /** Sends a message event to the bot, content hidden as Discord hides it without the intent. */
 export function dispatchMessage(
-  ctx: FakeContext,
+  ctx: Pick<FakeContext, 'world' | 'gateway'>,
   t: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE',
   message: FakeMessage,
 ): void {
