@@ -2,8 +2,6 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
-import type { RunRecord } from '../../src/store/types.js';
-import { answerText, Harness, ofType } from '../contract/harness.js';
 import {
   byRound,
   chartFile,
@@ -12,7 +10,9 @@ import {
   text,
   urlCitation,
   wait,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import type { RunRecord } from '../../src/store/types.js';
+import { answerText, Harness, ofType } from '../contract/harness.js';
 
 /** What only the Responses backend does: conversations, containers, background resume, chaining. */
 
