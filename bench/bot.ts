@@ -11,10 +11,10 @@ import { type App, createApp } from '../src/app.js';
 import type { BackendName } from '../src/backends/backend.js';
 import { configFromEnv } from '../src/configure.js';
 import { createLogger } from '../src/core/logger.js';
+import type { FakeOpenAI } from '../src/model-server/index.js';
 import { createHttpServer, type HttpServer } from '../src/ops/http-server.js';
 import { createAdapters } from '../src/platforms.js';
 import type { FakeDiscord } from '../test/fakes/discord/index.js';
-import type { FakeOpenAI } from '../test/fakes/openai/index.js';
 import { FAKE_TEAM, type FakeSlack, SlackSender } from '../test/fakes/slack/index.js';
 import { now } from './stats.js';
 

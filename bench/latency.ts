@@ -1,6 +1,6 @@
 import type { BackendName } from '../src/backends/backend.js';
+import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import { startFakeDiscord } from '../test/fakes/discord/index.js';
-import { type FakeOpenAI, text } from '../test/fakes/openai/index.js';
 import { FakeSlack } from '../test/fakes/slack/index.js';
 import { BenchBot, OPEN_SLACK_RATES } from './bot.js';
 import { ConsoleTurns, DiscordTurns, SlackTurns, type TurnDriver } from './drivers.js';

@@ -1,4 +1,4 @@
-import type { FakeOpenAI, SentRecord } from '../test/fakes/openai/index.js';
+import type { FakeOpenAI, SentRecord } from '../src/model-server/index.js';
 
 /** The request that makes the model write: a run (Assistants) or a response (Responses). */
 const STARTS_MODEL = /^\/threads\/[^/]+\/runs$|^\/responses$/;

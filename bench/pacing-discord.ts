@@ -1,5 +1,5 @@
+import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import { startFakeDiscord } from '../test/fakes/discord/index.js';
-import { type FakeOpenAI, text } from '../test/fakes/openai/index.js';
 import { BenchBot } from './bot.js';
 import { longAnswer, normalise } from './long-answer.js';
 import { type AnswerTrace, type MessageTrace, type PacingFigures, pacingFigures } from './pacing.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_SLACK_RATES, type SlackRates } from '../src/adapters/slack/slack-api.js';
-import { type FakeOpenAI, text } from '../test/fakes/openai/index.js';
+import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import { FakeSlack, shownText } from '../test/fakes/slack/index.js';
 import { BenchBot } from './bot.js';
 import { SlackTurns } from './drivers.js';

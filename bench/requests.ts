@@ -7,7 +7,7 @@ import {
   functionCall,
   type ModelScript,
   text,
-} from '../test/fakes/openai/index.js';
+} from '../src/model-server/index.js';
 import { SeedBot } from './baseline/seed-bot.js';
 import { BenchBot } from './bot.js';
 import { ConsoleTurns } from './drivers.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { startFakeOpenAI } from '../test/fakes/openai/index.js';
+import { startFakeOpenAI } from '../src/model-server/index.js';
 import { baselineLatency } from './baseline/baseline-latency.js';
 import { latencyOn } from './latency.js';
 import { pacingOnDiscord } from './pacing-discord.js';

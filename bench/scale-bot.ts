@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { startFakeOpenAI } from '../test/fakes/openai/index.js';
+import type { startFakeOpenAI } from '../src/model-server/index.js';
 import type { FakeSlack } from '../test/fakes/slack/index.js';
 import { BenchBot, OPEN_SLACK_RATES } from './bot.js';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { SLACK_EVENTS_PATH } from '../src/adapters/slack/slack-adapter.js';
-import { type FakeOpenAI, text } from '../test/fakes/openai/index.js';
+import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import {
   appMention,
   eventCallback,

@@ -13,8 +13,8 @@ import { reportStartupFailure } from './startup-failure.js';
  * which ends with the demo.
  */
 export async function runDemo(): Promise<void> {
-  // The fake lives with the tests; it is compiled into dist/ beside the bot for exactly this use.
-  const { startFakeOpenAI, demoScript } = await import('../test/fakes/openai/index.js');
+  // Loaded only here: `npm start` never needs the model server that ships for the demo.
+  const { startFakeOpenAI, demoScript } = await import('./model-server/index.js');
   const fake = await startFakeOpenAI({ script: demoScript });
   const storeDir = await mkdtemp(join(tmpdir(), 'threadloom-demo-'));
   try {

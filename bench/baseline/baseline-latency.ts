@@ -1,4 +1,4 @@
-import { type FakeOpenAI, text, wait } from '../../test/fakes/openai/index.js';
+import { type FakeOpenAI, text, wait } from '../../src/model-server/index.js';
 import { SHORT_ANSWER } from '../latency.js';
 import { median, now, percentile } from '../stats.js';
 import { SeedBot } from './seed-bot.js';

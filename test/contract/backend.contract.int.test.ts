@@ -15,7 +15,7 @@ import {
   type ScriptContext,
   squaresCsv,
   text,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
 import { answerText, Harness, ofType } from './harness.js';
 
 /**

@@ -12,12 +12,12 @@ import { type ConversationKey, conversationKey } from '../../src/core/conversati
 import { type Logger, silentLogger } from '../../src/core/logger.js';
 import type { InboundFile, InboundMessage } from '../../src/core/messages.js';
 import type { ReplyEvent } from '../../src/core/reply-events.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
 import { createStore } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry, type FunctionTool } from '../../src/tools/index.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/index.js';
 import { RecordingRenderer } from '../support/recording-renderer.js';
 
 export const TEST_ASSISTANT: AssistantConfig = {

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/store/create-store.js';
-import { answerText, Harness, ofType, restartAssistants } from '../contract/harness.js';
 import {
   byRound,
   chartFile,
@@ -14,7 +12,9 @@ import {
   hang,
   text,
   wait,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import { createStore } from '../../src/store/create-store.js';
+import { answerText, Harness, ofType, restartAssistants } from '../contract/harness.js';
 
 /** What only the Assistants backend does: its assistant object, polling, run steps, leftover runs. */
 

@@ -7,7 +7,13 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
-import { byRound, type FakeOpenAI, functionCall, startFakeOpenAI, text } from '../fakes/openai/index.js';
+import {
+  byRound,
+  type FakeOpenAI,
+  functionCall,
+  startFakeOpenAI,
+  text,
+} from '../../src/model-server/index.js';
 import { waitForChange } from '../fakes/shared/wait-for-change.js';
 
 let fake: FakeOpenAI;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoScript, type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/index.js';
+import { demoScript, type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { runEntryPoint } from '../support/spawn.js';
 
 let fake: FakeOpenAI;

@@ -11,7 +11,7 @@ import {
   squaresCsv,
   startFakeOpenAI,
   text,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
 import { runEntryPoint } from '../support/spawn.js';
 import { startInTerminal } from '../support/terminal-session.js';
 

@@ -5,7 +5,13 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
-import { citation, demoScript, type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
+import {
+  citation,
+  demoScript,
+  type FakeOpenAI,
+  startFakeOpenAI,
+  text,
+} from '../../src/model-server/index.js';
 import { runEntryPoint } from '../support/spawn.js';
 
 let fake: FakeOpenAI;

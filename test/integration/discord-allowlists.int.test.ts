@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKey } from '../../src/core/conversation.js';
+import { type ModelScript, text, wait } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
-import { type ModelScript, text, wait } from '../fakes/openai/index.js';
 
 const echo: ModelScript = ({ text: said }) =>
   said.includes('slow') ? [text('Working on it.'), wait(20_000)] : [text(`answered: ${said}`)];

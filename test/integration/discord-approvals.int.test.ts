@@ -1,10 +1,10 @@
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { byRound, functionCall, text } from '../../src/model-server/index.js';
 import { defineTool } from '../../src/tools/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import type { FakeChannel, FakeInteraction, FakeMessage } from '../fakes/discord/index.js';
-import { byRound, functionCall, text } from '../fakes/openai/index.js';
 
 /** Orders refunded: a call that ran shows here. */
 const refunds: number[] = [];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DROPPED_INTERACTION_REPLY } from '../../src/adapters/discord/packet-guard.js';
+import { text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import { withoutEntitlements } from '../fakes/discord/quirks.js';
-import { text } from '../fakes/openai/index.js';
 
 /**
  * A gateway event discord.js cannot read. Before the packet guard, the interaction below threw inside

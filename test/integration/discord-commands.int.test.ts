@@ -1,9 +1,9 @@
 import { MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKey } from '../../src/core/conversation.js';
+import { type ModelScript, text, wait } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import type { FakeInteraction } from '../fakes/discord/index.js';
-import { type ModelScript, text, wait } from '../fakes/openai/index.js';
 
 /** Answers "turn n: question (files: ...)" so tests see the conversation and the attached files. */
 const numbered: ModelScript = ({ history, text: said, files }) => {

@@ -1,7 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ModelScript, text, wait } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
-import { type ModelScript, text, wait } from '../fakes/openai/index.js';
 
 /** The model answers "<turn n> <what it was asked>", so a test sees what reached it and in which turn. */
 const numbered: ModelScript = ({ history, text: said }) => [

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScriptContext, text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import { forwardMessage } from '../fakes/discord/forwards.js';
 import { checkDiscordConformance, loadDiscordSpec } from '../fakes/discord/spec.js';
-import { type ScriptContext, text } from '../fakes/openai/index.js';
 
 /** What reached the model, turn by turn: the text and the names of the files. */
 const seen: { text: string; files: string[] }[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import type { RecordedCall } from '../fakes/discord/index.js';
-import { text } from '../fakes/openai/index.js';
 
 const answerText = (n: number) =>
   `Answer ${n}: ${'streamed in small pieces, edited as it grows. '.repeat(10).trim()}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ModelScript, replyWith, text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
-import { type ModelScript, replyWith, text } from '../fakes/openai/index.js';
 
 const ANSWER = `An answer long enough to stream for a while: ${'one more clause, '.repeat(30)}and done.`;
 

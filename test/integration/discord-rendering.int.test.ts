@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFenceBalanced, splitMessage } from '../../src/render/split.js';
-import { brokenRules, DiscordBot, TEST_EDIT_INTERVAL_MS } from '../fakes/discord/bot-harness.js';
-import type { FakeMessage } from '../fakes/discord/index.js';
 import {
   byRound,
   chartFile,
@@ -12,7 +9,10 @@ import {
   replyWith,
   text,
   wait,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import { isFenceBalanced, splitMessage } from '../../src/render/split.js';
+import { brokenRules, DiscordBot, TEST_EDIT_INTERVAL_MS } from '../fakes/discord/bot-harness.js';
+import type { FakeMessage } from '../fakes/discord/index.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replyWith } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
-import { replyWith } from '../fakes/openai/index.js';
 
 const POST = '/channels/{channel_id}/messages';
 const EDIT = '/channels/{channel_id}/messages/{message_id}';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ModelScript, text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import { type GatewaySession, shardOf } from '../fakes/discord/gateway.js';
-import { type ModelScript, text } from '../fakes/openai/index.js';
 
 /** The model repeats what it was asked, so each answer shows which question it answers. */
 const echo: ModelScript = ({ text: said }) => [text(`re: ${said}`)];

@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
-import { DiscordBot } from '../fakes/discord/bot-harness.js';
 import {
   chartFile,
   imageGeneration,
@@ -13,7 +12,8 @@ import {
   parabolaPng,
   startFakeOpenAI,
   text,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import { DiscordBot } from '../fakes/discord/bot-harness.js';
 import { SlackBot } from '../fakes/slack/index.js';
 
 /**

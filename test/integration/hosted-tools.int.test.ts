@@ -2,8 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultProfiles } from '../../src/config/profiles/load-profiles.js';
 import type { Profiles } from '../../src/config/profiles/types.js';
 import type { ToolCallView } from '../../src/core/reply-events.js';
-import { Harness, ofType, TEST_ASSISTANT } from '../contract/harness.js';
-import { checkConformance } from '../fakes/openai/conformance.js';
 import {
   chartFile,
   citation,
@@ -14,7 +12,9 @@ import {
   plotPng,
   text,
   webSearch,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import { Harness, ofType, TEST_ASSISTANT } from '../contract/harness.js';
+import { checkConformance } from '../fakes/openai/conformance.js';
 import { loadOpenAISpec } from '../fakes/openai/spec.js';
 
 /**

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAI, startFakeOpenAI, text } from '../../src/model-server/index.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { withoutEntitlements } from '../fakes/discord/quirks.js';
-import { type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
 import {
   appMention,
   appRateLimited,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOpenAI, startFakeOpenAI, text } from '../fakes/openai/index.js';
+import { type FakeOpenAI, startFakeOpenAI, text } from '../../src/model-server/index.js';
 import {
   appMention,
   eventCallback,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { byRound, mcpApprovalRequest, text } from '../../src/model-server/index.js';
 import { Harness } from '../contract/harness.js';
 import { checkConformance } from '../fakes/openai/conformance.js';
-import { byRound, mcpApprovalRequest, text } from '../fakes/openai/index.js';
 import { loadOpenAISpec } from '../fakes/openai/spec.js';
 import { eventsOfType } from '../support/orchestrator-fixture.js';
 

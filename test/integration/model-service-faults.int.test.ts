@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { USER_MESSAGES } from '../../src/core/errors.js';
+import { outOfCredit, serviceError, text } from '../../src/model-server/index.js';
 import { Harness, ofType } from '../contract/harness.js';
 import { checkConformance } from '../fakes/openai/conformance.js';
-import { outOfCredit, serviceError, text } from '../fakes/openai/index.js';
 import { loadOpenAISpec } from '../fakes/openai/spec.js';
 
 /**

@@ -11,10 +11,10 @@ import {
 } from '../../src/config/profiles/index.js';
 import { conversationKey } from '../../src/core/conversation.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { type FakeOpenAI, type ModelScript, text } from '../../src/model-server/index.js';
 import { TEST_ASSISTANT } from '../contract/harness.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import { checkConformance } from '../fakes/openai/conformance.js';
-import { type FakeOpenAI, type ModelScript, text } from '../fakes/openai/index.js';
 import { loadOpenAISpec } from '../fakes/openai/spec.js';
 import { SlackBot } from '../fakes/slack/bot-harness.js';
 import { FAKE_TEAM } from '../fakes/slack/state.js';

@@ -2,8 +2,6 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
-import type { RunRecord } from '../../src/store/types.js';
-import { answerText, Harness, ofType } from '../contract/harness.js';
 import {
   byRound,
   chartFile,
@@ -12,7 +10,9 @@ import {
   text,
   urlCitation,
   wait,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import type { RunRecord } from '../../src/store/types.js';
+import { answerText, Harness, ofType } from '../contract/harness.js';
 
 /** What only the Responses backend does: conversations, containers, background resume, chaining. */
 
@@ -180,16 +180,17 @@ describe('responses backend: resilience', () => {
   it('resumes a stream cut mid-answer from the last sequence number and ends in the full answer', async () => {
     h = await Harness.start('responses');
     const answer = 'A long answer that arrives in many small pieces, so the cut lands in the middle.';
-    h.fake.setScript(() => [text(answer, { chunkSize: 3, delayMs: 2 })]);
+    h.fake.setScript(() => [text(answer, { chunkSize: 3, delayMs: 10 })]);
     h.fake.streamUnavailable = { cutAfterEvents: 12, how: 'destroy' };
     const events = await h.ask('tell me');
     expect(answerText(events)).toBe(answer);
     expect(ofType(events, 'text.done')).toHaveLength(1);
-    expect(
-      ofType(events, 'text.delta')
-        .map((e) => e.delta)
-        .join(''),
-    ).toBe(answer);
+    // Nothing streamed twice: the deltas are the answer, or (when a loaded machine let the response
+    // finish before the resume, which then reads it whole) its beginning; the final text completes it.
+    const streamed = ofType(events, 'text.delta')
+      .map((e) => e.delta)
+      .join('');
+    expect(answer.startsWith(streamed)).toBe(true);
     const resumes = h.fake.requests.filter((r) => r.method === 'GET' && r.query.stream === 'true');
     expect(resumes.length).toBeGreaterThan(0);
     expect(resumes[0]?.query.starting_after).toMatch(/^\d+$/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { byRound, functionCall, text } from '../../src/model-server/index.js';
 import { defineTool } from '../../src/tools/index.js';
-import { byRound, functionCall, text } from '../fakes/openai/index.js';
 import { approvalAction, type FakeMessage, SlackBot, shownText } from '../fakes/slack/index.js';
 
 /** Orders refunded: a call that ran shows here. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
-import { echoScript, hang, text } from '../fakes/openai/index.js';
+import { echoScript, hang, text } from '../../src/model-server/index.js';
 import { FAKE_TEAM, SlackBot, shownText, slashCommand, stopAction } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptContext } from '../fakes/openai/index.js';
-import { text } from '../fakes/openai/index.js';
+import type { ScriptContext } from '../../src/model-server/index.js';
+import { text } from '../../src/model-server/index.js';
 import { FAKE_TEAM, type HostedFile, SlackBot, shownText } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isFenceBalanced } from '../../src/render/split.js';
 import {
   byRound,
   chartFile,
@@ -11,7 +10,8 @@ import {
   parabolaPng,
   replyWith,
   text,
-} from '../fakes/openai/index.js';
+} from '../../src/model-server/index.js';
+import { isFenceBalanced } from '../../src/render/split.js';
 import { type FakeMessage, SLACK_LIMITS, SlackBot, shownText } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SLACK_ADAPTER } from '../../src/adapters/slack/slack-adapter.js';
-import { replyWith } from '../fakes/openai/index.js';
+import { replyWith } from '../../src/model-server/index.js';
 import { SlackBot, shownText } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';

@@ -8,9 +8,9 @@ import {
 import type { BackendName } from '../../../src/backends/backend.js';
 import type { ToolDisplay } from '../../../src/config/types.js';
 import { createLogger } from '../../../src/core/logger.js';
+import type { FakeOpenAI } from '../../../src/model-server/index.js';
 import { isFenceBalanced } from '../../../src/render/split.js';
 import { Harness, type HarnessOptions, TEST_RUN } from '../../contract/harness.js';
-import type { FakeOpenAI } from '../openai/index.js';
 import {
   type AttachmentInput,
   type FakeDirectory,

@@ -9,7 +9,7 @@ import {
   type ScriptContext,
   startFakeOpenAI,
   text,
-} from './index.js';
+} from '../../../src/model-server/index.js';
 
 /** The rules and faults of the fake Assistants API, seen through the real SDK. */
 

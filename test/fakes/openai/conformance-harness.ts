@@ -5,8 +5,8 @@ import type {
   ResponseOutputText,
 } from 'openai/resources/responses/responses';
 import { expect } from 'vitest';
+import { type FakeOpenAI, startFakeOpenAI } from '../../../src/model-server/fake-openai.js';
 import { type ConformanceReport, checkConformance } from './conformance.js';
-import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.js';
 import { loadOpenAISpec, type OpenAISpec } from './spec.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RecordedRequest, SentRecord } from './http/recorder.js';
+import type { RecordedRequest, SentRecord } from '../../../src/model-server/http/recorder.js';
 import type { OpenAISpec } from './spec.js';
 
 /** The outcome of checking recorded traffic against the spec. */

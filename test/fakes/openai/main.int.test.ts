@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../src/model-server/main.ts');
 const children: ChildProcess[] = [];
 
 /** Runs main.ts as `npm run fake:openai` would (through tsx instead of the build). */

@@ -1,13 +1,13 @@
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { functionCall, hang, text, wait } from '../../../src/model-server/index.js';
 import { checkConformance } from './conformance.js';
 import {
   expectConformingTraffic,
   openResponsesHarness,
   type ResponsesHarness,
 } from './conformance-harness.js';
-import { functionCall, hang, text, wait } from './index.js';
 
 /**
  * Conversations, the one-response-per-conversation rule, background mode (resume after a cut

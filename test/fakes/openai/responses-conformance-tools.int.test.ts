@@ -1,13 +1,6 @@
 import { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectConformingTraffic,
-  openResponsesHarness,
-  type ResponsesHarness,
-  streamed,
-  textPart,
-} from './conformance-harness.js';
-import {
   chartFile,
   citation,
   codeInterpreter,
@@ -19,7 +12,14 @@ import {
   text,
   urlCitation,
   webSearch,
-} from './index.js';
+} from '../../../src/model-server/index.js';
+import {
+  expectConformingTraffic,
+  openResponsesHarness,
+  type ResponsesHarness,
+  streamed,
+  textPart,
+} from './conformance-harness.js';
 
 /**
  * Hosted tools through the fake Responses API and the real SDK: the code interpreter (a PNG and a

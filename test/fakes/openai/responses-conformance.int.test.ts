@@ -1,13 +1,6 @@
 import { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectConformingTraffic,
-  openResponsesHarness,
-  type ResponsesHarness,
-  streamed,
-  textPart,
-} from './conformance-harness.js';
-import {
   byRound,
   cancelled,
   chartFile,
@@ -17,7 +10,14 @@ import {
   incomplete,
   type ScriptContext,
   text,
-} from './index.js';
+} from '../../../src/model-server/index.js';
+import {
+  expectConformingTraffic,
+  openResponsesHarness,
+  type ResponsesHarness,
+  streamed,
+  textPart,
+} from './conformance-harness.js';
 
 /**
  * Responses as the bot drives them (streamed and not, function calls, chains, every ending) through

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoScript } from '../../../src/model-server/demo-script.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../../../src/model-server/index.js';
 import { checkConformance } from './conformance.js';
-import { demoScript } from './demo-script.js';
-import { type FakeOpenAI, startFakeOpenAI } from './index.js';
 import { loadOpenAISpec } from './spec.js';
 
 /** The demo model (`npm run fake:openai`, `npm run demo`) over the Responses API, as the bot uses it. */

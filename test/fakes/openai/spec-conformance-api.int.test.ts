@@ -1,12 +1,12 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { codeInterpreter, hang, text } from '../../../src/model-server/index.js';
 import { checkConformance } from './conformance.js';
 import {
   type ConformanceHarness,
   expectConformingTraffic,
   openConformanceHarness,
 } from './conformance-harness.js';
-import { codeInterpreter, hang, text } from './index.js';
 
 /**
  * Lists, errors, CRUD and stream errors of the fake, validated against the spec as in

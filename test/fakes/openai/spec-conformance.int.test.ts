@@ -2,11 +2,6 @@ import { toFile } from 'openai';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type ConformanceHarness,
-  expectConformingTraffic,
-  openConformanceHarness,
-} from './conformance-harness.js';
-import {
   byRound,
   cancelled,
   chartFile,
@@ -22,7 +17,12 @@ import {
   incomplete,
   squaresCsv,
   text,
-} from './index.js';
+} from '../../../src/model-server/index.js';
+import {
+  type ConformanceHarness,
+  expectConformingTraffic,
+  openConformanceHarness,
+} from './conformance-harness.js';
 
 /**
  * Runs as the bot drives them (streamed and polled, every tool and every ending) through the real

@@ -12,8 +12,8 @@ import type { Allowlist, ToolDisplay } from '../../../src/config/types.js';
 import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { InboundMessage } from '../../../src/core/messages.js';
+import type { ModelScript } from '../../../src/model-server/index.js';
 import { Harness, type HarnessOptions } from '../../contract/harness.js';
-import type { ModelScript } from '../openai/index.js';
 import { FakeSlack } from './fake-slack.js';
 import {
   appMention,

@@ -3,7 +3,7 @@ import { demoScript } from './demo-script.js';
 import { startFakeOpenAI } from './fake-openai.js';
 
 /**
- * `node dist/test/fakes/openai/main.js [--port N]`: the fake OpenAI server with the demo model, for
+ * `node dist/src/model-server/main.js [--port N]` (`npm run fake:openai`): the fake OpenAI server with the demo model, for
  * `npm run fake:openai` and for trying the bot without an account. Port 0 picks a free port.
  */
 

@@ -4,7 +4,6 @@ import type { Run } from 'openai/resources/beta/threads/runs/runs';
 import type { RunStep } from 'openai/resources/beta/threads/runs/steps';
 import type { Thread } from 'openai/resources/beta/threads/threads';
 import type { FileObject } from 'openai/resources/files';
-import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type AssistantsLayer, createAssistantsLayer } from './assistants/assistants-layer.js';
 import { fileRoutes } from './files/file-routes.js';
 import { FileStore } from './files/file-store.js';
@@ -17,6 +16,7 @@ import { createResponsesLayer, type ResponsesLayer } from './responses/responses
 import type { ConversationObject } from './responses/state.js';
 import type { StoredItem, StreamEvent, WireResponse } from './responses/wire.js';
 import { echoScript, type ModelScript } from './script.js';
+import { type WaitForOptions, waitForChange } from './wait-for-change.js';
 
 export interface FakeOpenAIOptions {
   /** The model; defaults to `echoScript` ("You said: ..."). */
