@@ -66,3 +66,17 @@ export interface Platform<Name extends keyof PlatformConfigs = keyof PlatformCon
   readonly section: PlatformSection<Name>;
   create(config: NonNullable<PlatformConfigs[Name]>, context: PlatformContext): PlatformAdapter;
 }
+
+/**
+ * What every platform's adapter is built with from the context, under the platform's name: the
+ * core's deps, what is shown and refused, dropped events reported, and the platform's overrides.
+ */
+export function commonOptions(name: string, context: PlatformContext) {
+  return {
+    toolDisplay: context.toolDisplay,
+    maxAttachmentBytes: context.maxAttachmentBytes,
+    limits: context.limits,
+    deps: context.deps,
+    onDroppedEvent: (type: string) => context.onDroppedEvent?.(name, type),
+  };
+}

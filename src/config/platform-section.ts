@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 
+/** A section's variables as its rules see them once parsed. */
+export type ParsedFields<F extends z.ZodRawShape> = { [K in keyof F]: z.output<F[K]> };
+
 /**
  * Each chat platform's configuration, by platform name. Empty here: config/ knows no platform. Each
  * platform adds its entry by declaration merging in its own config module, e.g.

@@ -1,5 +1,5 @@
 import { commaList, flag, httpUrl, MAX_TIMER_MS, optionalText, positiveInt } from '../../config/fields.js';
-import type { PlatformSection } from '../../config/platform-section.js';
+import type { ParsedFields, PlatformSection } from '../../config/platform-section.js';
 import type { Allowlist } from '../../config/types.js';
 import { shardCount, shardIds, shardProblems } from './shard-fields.js';
 
@@ -55,8 +55,7 @@ const FIELDS = {
   APPROVER_ROLES: commaList(),
 };
 
-/** The parsed variables, as the section's rules see them. */
-type Fields = { [K in keyof typeof FIELDS]: ReturnType<(typeof FIELDS)[K]['parse']> };
+type Fields = ParsedFields<typeof FIELDS>;
 
 /** Discord's part of the environment schema. */
 export const discordSection: PlatformSection<'discord'> = {

@@ -49,15 +49,9 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
     switch (decision.kind) {
       case 'dm':
       case 'thread-if-owned':
-        await deps.intake.submit({
-          ...question,
-          key: decision.key,
-          replyTo: replyTo(here, decision.key),
-          where,
-        });
-        return;
       case 'thread':
-        await deps.intake.follow(decision.key, facts.authorId);
+        // A mention in a thread adopts it: later messages there need no mention.
+        if (decision.kind === 'thread') await deps.intake.follow(decision.key, facts.authorId);
         await deps.intake.submit({
           ...question,
           key: decision.key,

@@ -1,4 +1,4 @@
-import type { Platform } from '../adapter.js';
+import { commonOptions, type Platform } from '../adapter.js';
 import { discordSection } from './config.js';
 import { createDiscordAdapter, type DiscordAdapterOptions } from './discord-adapter.js';
 
@@ -7,11 +7,7 @@ export const discordPlatform: Platform<'discord'> = {
   section: discordSection,
   create: (config, context) =>
     createDiscordAdapter(config, {
-      toolDisplay: context.toolDisplay,
-      maxAttachmentBytes: context.maxAttachmentBytes,
-      limits: context.limits,
-      deps: context.deps,
-      onDroppedEvent: (type) => context.onDroppedEvent?.('discord', type),
+      ...commonOptions('discord', context),
       ...(context.overrides?.discord as Partial<DiscordAdapterOptions> | undefined),
     }),
 };

@@ -1,5 +1,5 @@
 import { commaList, httpUrl, MAX_TIMER_MS, optionalText, positiveInt } from '../../config/fields.js';
-import type { PlatformSection } from '../../config/platform-section.js';
+import type { ParsedFields, PlatformSection } from '../../config/platform-section.js';
 import type { Allowlist } from '../../config/types.js';
 
 /** Slack's configuration, from the `SLACK_*` variables. */
@@ -39,8 +39,7 @@ const FIELDS = {
   SLACK_APPROVER_USERS: commaList(),
 };
 
-/** The parsed variables, as the section's rules see them. */
-type Fields = { [K in keyof typeof FIELDS]: ReturnType<(typeof FIELDS)[K]['parse']> };
+type Fields = ParsedFields<typeof FIELDS>;
 
 /** Slack's part of the environment schema. */
 export const slackSection: PlatformSection<'slack'> = {

@@ -1,4 +1,4 @@
-import type { Platform } from '../adapter.js';
+import { commonOptions, type Platform } from '../adapter.js';
 import { slackSection } from './config.js';
 import { createSlackAdapter, type SlackAdapterOptions } from './slack-adapter.js';
 
@@ -7,11 +7,7 @@ export const slackPlatform: Platform<'slack'> = {
   section: slackSection,
   create: (config, context) =>
     createSlackAdapter(config, {
-      toolDisplay: context.toolDisplay,
-      maxAttachmentBytes: context.maxAttachmentBytes,
-      limits: context.limits,
-      deps: context.deps,
-      onDroppedEvent: (type) => context.onDroppedEvent?.('slack', type),
+      ...commonOptions('slack', context),
       http: context.http,
       ...(context.overrides?.slack as Partial<SlackAdapterOptions> | undefined),
     }),
