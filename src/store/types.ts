@@ -104,9 +104,11 @@ export interface RunRepository {
 export interface DedupeRepository {
   /**
    * Marks `mark` as processed and returns true, or returns false if it was already marked (by this or
-   * another instance sharing the store). Atomic on Redis. Marks expire after `ttlMs`.
+   * another instance sharing the store). Atomic on Redis. Marks expire after `ttlMs`. `holder` names
+   * the one delivery claiming it: the same holder claiming again (after a claim that failed on an
+   * unreachable store) gets true if its earlier claim went through. A new holder when absent.
    */
-  claim(mark: string, ttlMs: number): Promise<boolean>;
+  claim(mark: string, ttlMs: number, holder?: string): Promise<boolean>;
 }
 
 export interface UsageRepository {
