@@ -11,7 +11,9 @@ import type { Store } from '../store/types.js';
 /** What a platform adapter asks of the orchestrator. */
 export interface AdapterOrchestrator {
   registerRenderer(platform: string, renderer: ReplyRenderer): void;
-  submit(message: InboundMessage): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused'>;
+  submit(
+    message: InboundMessage,
+  ): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused' | 'not_taken'>;
   cancel(key: ConversationKey): boolean;
   reset(key: ConversationKey): Promise<void>;
   isBusy(key: ConversationKey): boolean;

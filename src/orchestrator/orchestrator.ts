@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_STORE_OUTAGE } from '../config/schema.js';
 import type { ConversationKey } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -9,6 +10,7 @@ import { refusalFor } from './access.js';
 import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
 import { ConversationClaims } from './claims.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
+import { OutageHold } from './outage-hold.js';
 import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
 import { resumedMessage } from './run-ledger.js';
@@ -38,8 +40,11 @@ interface Conversation {
 export class Orchestrator {
   private readonly router: ReplyRouter;
   private readonly conversations = new Map<ConversationKey, Conversation>();
-  /** Per conversation, the last submitted message's intake: the next one waits for it. */
-  private readonly intake = new Map<ConversationKey, Promise<void>>();
+  /**
+   * Takes submitted messages in, per conversation in the order they were submitted, and holds them
+   * while the store cannot be reached (STORE_HOLD_MS).
+   */
+  private readonly hold: OutageHold;
   private readonly now: () => number;
   private readonly metrics: Metrics;
   private readonly claims: ConversationClaims;
@@ -57,6 +62,14 @@ export class Orchestrator {
       options.run.conversationLeaseMs,
       options.logger,
     );
+    this.hold = new OutageHold({
+      holdMs: options.storeOutage?.holdMs ?? DEFAULT_STORE_OUTAGE.holdMs,
+      maxPerConversation: options.run.maxQueuedMessages,
+      ping: () => options.store.ping(),
+      logger: options.logger,
+      now: this.now,
+      ...(options.storeWatch ? { watch: options.storeWatch } : {}),
+    });
     this.approvals = new Approvals(options.store.approvals, {
       timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       now: this.now,
@@ -81,27 +94,26 @@ export class Orchestrator {
   /**
    * Accepts a user message: it is answered once, whatever the platform redelivers. While the
    * conversation has a run going, the message waits and goes into the next run with the others.
+   * While the store cannot be reached, it is held (STORE_HOLD_MS) and taken once the store is back;
+   * held too long, its user is asked to send it again (`not_taken`).
    */
   submit(message: InboundMessage): Promise<SubmitOutcome> {
     // One conversation's messages are taken in the order they were submitted, even though taking
     // one waits on the store: otherwise a later message could overtake an earlier one.
-    const previous = this.intake.get(message.key) ?? Promise.resolve();
-    const taken = previous.then(() => this.accept(message));
-    const settled = taken.then(
-      () => undefined,
-      () => undefined,
+    return this.hold.run(
+      message.key,
+      message.receivedAt,
+      (holder) => this.accept(message, holder),
+      () => this.notTaken(message),
     );
-    this.intake.set(message.key, settled);
-    void settled.then(() => {
-      if (this.intake.get(message.key) === settled) this.intake.delete(message.key);
-    });
-    return taken;
   }
 
-  private async accept(message: InboundMessage): Promise<SubmitOutcome> {
+  /** `holder`: the same on every try of this message, so a claim that went through still counts. */
+  private async accept(message: InboundMessage, holder: string): Promise<SubmitOutcome> {
     const fresh = await this.options.store.dedupe.claim(
       `message:${message.key}:${message.id}`,
       DEFAULT_DEDUPE_TTL_MS,
+      holder,
     );
     if (!fresh) return 'duplicate';
     if (this.options.limits) {
@@ -116,6 +128,11 @@ export class Orchestrator {
         return 'refused';
       }
     }
+    return this.place(message);
+  }
+
+  /** Puts a taken message where it will be answered: behind the run going here, in a new run, or with the instance running its conversation. */
+  private async place(message: InboundMessage): Promise<SubmitOutcome> {
     if (this.conversations.has(message.key)) return this.enqueue(message);
     const held = await this.claims.hold(message.key);
     // The lease is per instance: a resumed run may have started here while we waited for it.
@@ -141,6 +158,14 @@ export class Orchestrator {
     conversation.queue.push(message);
     this.reportQueueDepth();
     return 'queued';
+  }
+
+  /** Never silent: a message that could not be taken (the store stayed unreachable) says so. */
+  private async notTaken(message: InboundMessage): Promise<SubmitOutcome> {
+    await this.router.renderOnce(message, [
+      { type: 'error', code: 'message_not_taken', text: USER_MESSAGES.message_not_taken },
+    ]);
+    return 'not_taken';
   }
 
   private async queueFull(message: InboundMessage): Promise<SubmitOutcome> {
@@ -256,12 +281,19 @@ export class Orchestrator {
       clearTimeout(timer);
     }
     this.stopping = true;
+    // Messages held for an unreachable store are answered now: asked to send again.
+    this.hold.stop();
     for (const [key, conversation] of this.conversations) {
       // Messages still waiting are left in the store: the next start (or another instance) answers them.
       const waiting = conversation.queue.splice(0);
-      await Promise.all(waiting.map((m) => this.claims.handOver(m))).catch((err: unknown) => {
-        this.options.logger.error({ err, conversation: key }, 'could not keep the waiting messages');
-      });
+      await Promise.all(
+        waiting.map((m) =>
+          this.claims.handOver(m).catch((err: unknown) => {
+            this.options.logger.error({ err, conversation: key }, 'could not keep a waiting message');
+            return this.notTaken(m);
+          }),
+        ),
+      );
       conversation.controller?.abort(reason);
     }
     await this.idle();
@@ -283,6 +315,7 @@ export class Orchestrator {
     // Let the submit() that started us return before the first turn begins.
     await Promise.resolve();
     const stopHolding = this.claims.keepHolding(key);
+    let stranded: InboundMessage[] = [];
     try {
       for (;;) {
         if (conversation.resume) {
@@ -325,11 +358,29 @@ export class Orchestrator {
     } catch (err) {
       this.options.logger.error({ err, conversation: key }, 'the conversation stopped on a store error');
       for (const resolve of conversation.resets.splice(0)) resolve();
+      stranded = conversation.queue.splice(0);
     } finally {
       stopHolding();
       this.conversations.delete(key);
       await this.claims.release(key).catch(() => undefined);
     }
+    // Taken already (claimed), so not submitted again: held until the store answers, then placed.
+    for (const message of stranded) void this.placeHeld(message);
+  }
+
+  /** Places a message taken earlier, holding it while the store cannot be reached; never silent. */
+  private placeHeld(message: InboundMessage): Promise<SubmitOutcome> {
+    return this.hold
+      .run(
+        message.key,
+        this.now(),
+        () => this.place(message),
+        () => this.notTaken(message),
+      )
+      .catch((err: unknown) => {
+        this.options.logger.error({ err, conversation: message.key }, 'could not place a waiting message');
+        return this.notTaken(message);
+      });
   }
 
   private async runTurn(

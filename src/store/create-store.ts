@@ -9,7 +9,7 @@ import { createRateLimitRepository } from './rate-limit-repository.js';
 import { openRedisDriver } from './redis-driver.js';
 import { type RetryOptions, withRetries } from './retrying-driver.js';
 import { createRunRepository } from './run-repository.js';
-import { openSqliteDriver } from './sqlite-driver.js';
+import { openSqliteDriver, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-driver.js';
 import { createThreadRepository } from './thread-repository.js';
 import type { Store } from './types.js';
 import { createUsageRepository } from './usage-repository.js';
@@ -27,6 +27,8 @@ export interface StoreOptions {
   retryMs?: number;
   /** Told of each retry (a debug log line). */
   onRetry?: RetryOptions['onRetry'];
+  /** How long an SQLite statement waits on a locked file before it fails (see `SQLITE_BUSY_TIMEOUT_MS`). */
+  sqliteBusyTimeoutMs?: number;
 }
 
 /** Defaults for {@link StoreOptions}. */
@@ -34,6 +36,7 @@ export const DEFAULT_STORE_OPTIONS = {
   namespace: 'threadloom',
   connectTimeoutMs: 5_000,
   retryMs: 5_000,
+  sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
 } as const satisfies Required<Omit<StoreOptions, 'onRetry'>>;
 
 /**
@@ -46,7 +49,11 @@ export async function createStore(config: StoreConfig, options: StoreOptions = {
   const namespace = options.namespace ?? DEFAULT_STORE_OPTIONS.namespace;
   const driver =
     config.kind === 'sqlite'
-      ? await openSqliteDriver(config.path, namespace)
+      ? await openSqliteDriver(
+          config.path,
+          namespace,
+          options.sqliteBusyTimeoutMs ?? DEFAULT_STORE_OPTIONS.sqliteBusyTimeoutMs,
+        )
       : await openRedisDriver(
           config.url,
           namespace,
