@@ -100,21 +100,22 @@ export class Orchestrator {
   submit(message: InboundMessage): Promise<SubmitOutcome> {
     // One conversation's messages are taken in the order they were submitted, even though taking
     // one waits on the store: otherwise a later message could overtake an earlier one.
+    const mark = `message:${message.key}:${message.id}`;
     return this.hold.run(
       message.key,
       message.receivedAt,
-      (holder) => this.accept(message, holder),
-      () => this.notTaken(message),
+      (holder) => this.accept(message, mark, holder),
+      // Another delivery of the same message, held here too, speaks for both.
+      async (holder) =>
+        this.options.store.dedupe.claimHere(mark, DEFAULT_DEDUPE_TTL_MS, holder)
+          ? this.notTaken(message)
+          : 'duplicate',
     );
   }
 
   /** `holder`: the same on every try of this message, so a claim that went through still counts. */
-  private async accept(message: InboundMessage, holder: string): Promise<SubmitOutcome> {
-    const fresh = await this.options.store.dedupe.claim(
-      `message:${message.key}:${message.id}`,
-      DEFAULT_DEDUPE_TTL_MS,
-      holder,
-    );
+  private async accept(message: InboundMessage, mark: string, holder: string): Promise<SubmitOutcome> {
+    const fresh = await this.options.store.dedupe.claim(mark, DEFAULT_DEDUPE_TTL_MS, holder);
     if (!fresh) return 'duplicate';
     if (this.options.limits) {
       const refusal = await refusalFor(

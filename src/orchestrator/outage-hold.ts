@@ -51,13 +51,13 @@ export class OutageHold {
   /**
    * Runs `take` for a message of conversation `lane` that arrived at `receivedAt`, after the
    * messages of that conversation that came before it; `take` gets the message's holder (the same on
-   * every try). Other errors than an unreachable store pass through.
+   * every try, and given to `refuse` too). Other errors than an unreachable store pass through.
    */
   run<T>(
     lane: string,
     receivedAt: number,
     take: (holder: string) => Promise<T>,
-    refuse: () => Promise<T>,
+    refuse: (holder: string) => Promise<T>,
   ): Promise<T> {
     const state = this.#lanes.get(lane) ?? { tail: Promise.resolve(), size: 0, holding: false };
     const full =
@@ -68,7 +68,7 @@ export class OutageHold {
         { conversation: lane },
         'the store cannot be reached and too many messages are held: refusing one',
       );
-      return refuse();
+      return refuse(randomUUID());
     }
     state.size += 1;
     this.#held += 1;
@@ -97,7 +97,7 @@ export class OutageHold {
     state: Lane,
     receivedAt: number,
     take: (holder: string) => Promise<T>,
-    refuse: () => Promise<T>,
+    refuse: (holder: string) => Promise<T>,
   ): Promise<T> {
     const holder = randomUUID();
     const deadline = receivedAt + this.options.holdMs;
@@ -122,7 +122,7 @@ export class OutageHold {
             { conversation: lane },
             'the store stayed unreachable: the message was not taken and its user was asked to send it again',
           );
-          return refuse();
+          return refuse(holder);
         }
       }
     }

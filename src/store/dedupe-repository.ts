@@ -23,5 +23,11 @@ export function createDedupeRepository(driver: StoreDriver, recent = new RecentM
       recent.remember(mark, holder, ttlMs);
       return driver.setIfAbsent(storeKeys.dedupe(mark), ttlMs, holder);
     },
+    claimHere: (mark: string, ttlMs: number, holder: string) => {
+      const seen = recent.holderOf(mark);
+      if (seen !== undefined && seen !== holder) return false;
+      recent.remember(mark, holder, ttlMs);
+      return true;
+    },
   };
 }

@@ -109,6 +109,11 @@ export interface DedupeRepository {
    * unreachable store) gets true if its earlier claim went through. A new holder when absent.
    */
   claim(mark: string, ttlMs: number, holder?: string): Promise<boolean>;
+  /**
+   * Claims `mark` in this process's memory only, for when the store cannot be reached: false when
+   * another holder here claimed it already (another delivery of the same message is being taken).
+   */
+  claimHere(mark: string, ttlMs: number, holder: string): boolean;
 }
 
 export interface UsageRepository {
