@@ -34,18 +34,19 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
   });
   if (decision.kind === 'ignore') return;
   const mark = `message:${facts.id}`;
+  const arrivedAt = Date.now();
   // Known once the store said so (or remembered it): the bot owns the thread.
   let forTheBot = decision.kind !== 'thread-if-owned';
   await deps.intake.hold(
     decision.key,
-    Date.now(),
+    arrivedAt,
     async (holder) => {
       if (decision.kind === 'thread-if-owned') {
         forTheBot = await deps.intake.isFollowed(decision.key);
         if (!forTheBot) return;
       }
       if (!(await deps.intake.claim(mark, holder))) return;
-      await answer(facts, decision, botId, deps);
+      await answer(facts, decision, botId, deps, arrivedAt);
     },
     async (holder) => {
       // Another delivery of the same message held here too speaks for both.
@@ -61,9 +62,16 @@ async function answer(
   decision: Exclude<Decision, { kind: 'ignore' }>,
   botId: string,
   deps: MessageFlowDeps,
+  receivedAt: number,
 ): Promise<void> {
   const text = promptText(facts.content, botId, facts.botRoleId);
-  const question = { id: facts.id, userId: facts.authorId, text, files: sharedFilesOf(facts.attachments) };
+  const question = {
+    id: facts.id,
+    userId: facts.authorId,
+    text,
+    files: sharedFilesOf(facts.attachments),
+    receivedAt,
+  };
   const replyTo = (channel: string, key: string) => ({ channel, key });
   const note = (channel: string, line: string, tone?: 'warning') => deps.intake.note({ channel }, line, tone);
   const where = discordPlace({
