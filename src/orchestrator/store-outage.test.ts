@@ -56,9 +56,9 @@ const echo = new ScriptedBackend(async function* (io) {
   yield { type: 'ended', ending: { kind: 'completed' } };
 });
 
-function orchestrator(holdMs: number): Orchestrator {
+function orchestrator(holdMs: number, backend: ScriptedBackend = echo): Orchestrator {
   const o = new Orchestrator({
-    backend: echo,
+    backend,
     store,
     tools: createToolRegistry(BUILT_IN_TOOLS, []),
     run: TEST_RUN_CONFIG,
@@ -101,6 +101,40 @@ describe('the orchestrator while the store is locked', () => {
     expect(texts()).toEqual([USER_MESSAGES.message_not_taken]);
     expect(renderer.renders.map((r) => r.replyTo)).toEqual([{ to: '1' }]);
     expect(o.isBusy(TEST_KEY)).toBe(false);
+    await o.stop();
+  });
+
+  it('keeps a message queued behind a run when the store goes away between turns, and answers it once it is back', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const gated: ScriptedBackend = new ScriptedBackend(async function* (io) {
+      yield { type: 'run.created', checkpoint: { runId: `run_${gated.runs.length}` } };
+      if (gated.runs.length === 1) await gate;
+      const asked = io.request.messages.map((m) => m.text).join(' & ');
+      yield {
+        type: 'text.done',
+        itemId: `m${gated.runs.length}`,
+        text: `answer to ${asked}`,
+        annotations: [],
+      };
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = orchestrator(60_000, gated);
+    expect(await o.submit(testMessage('1', 'first', { receivedAt: Date.now() }))).toBe('started');
+    expect(await o.submit(testMessage('2', 'second', { receivedAt: Date.now() }))).toBe('queued');
+    // The first run has what it needs from the store (its thread, its record) and is being written.
+    await renderer.waitFor(() => renderer.allEvents().some((e) => e.type === 'run.started'));
+    // The store goes away while the first answer is written; the turn ends, and what comes next needs the store.
+    const held = holding();
+    await locker.query('BEGIN EXCLUSIVE');
+    open();
+    await held;
+    await locker.query('COMMIT');
+    await renderer.waitFor(() => texts().includes('answer to second'), 10_000);
+    await o.idle();
+    expect(texts()).toEqual(['answer to first', 'answer to second']);
     await o.stop();
   });
 
