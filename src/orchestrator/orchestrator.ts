@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_STORE_OUTAGE } from '../config/schema.js';
 import type { ConversationKey } from '../core/conversation.js';
 import { USER_MESSAGES } from '../core/errors.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -9,15 +8,14 @@ import type { RunRecord } from '../store/types.js';
 import { refusalFor } from './access.js';
 import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
 import { ConversationClaims } from './claims.js';
+import { DEFAULT_DEDUPE_TTL_MS, IntakeHold } from './intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
-import { OutageHold } from './outage-hold.js';
 import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
 import { resumedMessage } from './run-ledger.js';
 import type { AbortReason } from './run-turn.js';
 
-/** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
-export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
 
 export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 
@@ -40,11 +38,8 @@ interface Conversation {
 export class Orchestrator {
   private readonly router: ReplyRouter;
   private readonly conversations = new Map<ConversationKey, Conversation>();
-  /**
-   * Takes submitted messages in, per conversation in the order they were submitted, and holds them
-   * while the store cannot be reached (STORE_HOLD_MS).
-   */
-  private readonly hold: OutageHold;
+  /** Takes submitted messages in, in order per conversation, holding them while the store is unreachable. */
+  private readonly intake: IntakeHold;
   private readonly now: () => number;
   private readonly metrics: Metrics;
   private readonly claims: ConversationClaims;
@@ -62,14 +57,7 @@ export class Orchestrator {
       options.run.conversationLeaseMs,
       options.logger,
     );
-    this.hold = new OutageHold({
-      holdMs: options.storeOutage?.holdMs ?? DEFAULT_STORE_OUTAGE.holdMs,
-      maxPerConversation: options.run.maxQueuedMessages,
-      ping: () => options.store.ping(),
-      logger: options.logger,
-      now: this.now,
-      ...(options.storeWatch ? { watch: options.storeWatch } : {}),
-    });
+    this.intake = new IntakeHold(options.store, this.router, options.logger, { ...options, now: this.now });
     this.approvals = new Approvals(options.store.approvals, {
       timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       now: this.now,
@@ -100,17 +88,7 @@ export class Orchestrator {
   submit(message: InboundMessage): Promise<SubmitOutcome> {
     // One conversation's messages are taken in the order they were submitted, even though taking
     // one waits on the store: otherwise a later message could overtake an earlier one.
-    const mark = `message:${message.key}:${message.id}`;
-    return this.hold.run(
-      message.key,
-      message.receivedAt,
-      (holder) => this.accept(message, mark, holder),
-      // Another delivery of the same message, held here too, speaks for both.
-      async (holder) =>
-        this.options.store.dedupe.claimHere(mark, DEFAULT_DEDUPE_TTL_MS, holder)
-          ? this.notTaken(message)
-          : 'duplicate',
-    );
+    return this.intake.submit(message, (mark, holder) => this.accept(message, mark, holder));
   }
 
   /** `holder`: the same on every try of this message, so a claim that went through still counts. */
@@ -132,7 +110,10 @@ export class Orchestrator {
     return this.place(message);
   }
 
-  /** Puts a taken message where it will be answered: behind the run going here, in a new run, or with the instance running its conversation. */
+  /**
+   * Puts a taken message where it is answered: behind the run going here, in a new run, or with the
+   * instance running its conversation.
+   */
   private async place(message: InboundMessage): Promise<SubmitOutcome> {
     if (this.conversations.has(message.key)) return this.enqueue(message);
     const held = await this.claims.hold(message.key);
@@ -159,14 +140,6 @@ export class Orchestrator {
     conversation.queue.push(message);
     this.reportQueueDepth();
     return 'queued';
-  }
-
-  /** Never silent: a message that could not be taken (the store stayed unreachable) says so. */
-  private async notTaken(message: InboundMessage): Promise<SubmitOutcome> {
-    await this.router.renderOnce(message, [
-      { type: 'error', code: 'message_not_taken', text: USER_MESSAGES.message_not_taken },
-    ]);
-    return 'not_taken';
   }
 
   private async queueFull(message: InboundMessage): Promise<SubmitOutcome> {
@@ -283,7 +256,7 @@ export class Orchestrator {
     }
     this.stopping = true;
     // Messages held for an unreachable store are answered now: asked to send again.
-    this.hold.stop();
+    this.intake.stop();
     for (const [key, conversation] of this.conversations) {
       // Messages still waiting are left in the store: the next start (or another instance) answers them.
       const waiting = conversation.queue.splice(0);
@@ -291,7 +264,7 @@ export class Orchestrator {
         waiting.map((m) =>
           this.claims.handOver(m).catch((err: unknown) => {
             this.options.logger.error({ err, conversation: key }, 'could not keep a waiting message');
-            return this.notTaken(m);
+            return this.intake.notTaken(m);
           }),
         ),
       );
@@ -366,22 +339,8 @@ export class Orchestrator {
       await this.claims.release(key).catch(() => undefined);
     }
     // Taken already (claimed), so not submitted again: held until the store answers, then placed.
-    for (const message of stranded) void this.placeHeld(message);
-  }
-
-  /** Places a message taken earlier, holding it while the store cannot be reached; never silent. */
-  private placeHeld(message: InboundMessage): Promise<SubmitOutcome> {
-    return this.hold
-      .run(
-        message.key,
-        this.now(),
-        () => this.place(message),
-        () => this.notTaken(message),
-      )
-      .catch((err: unknown) => {
-        this.options.logger.error({ err, conversation: message.key }, 'could not place a waiting message');
-        return this.notTaken(message);
-      });
+    for (const message of stranded)
+      void this.intake.placeLater(message, () => this.place(message), this.now());
   }
 
   private async runTurn(
