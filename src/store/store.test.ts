@@ -260,39 +260,6 @@ describe.each(targets)('store on $name', (target) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it('counts a claim by the same holder as its own, and refuses every other holder', async () => {
-    const driver = await target.driver(namespace);
-    try {
-      expect(await driver.setIfAbsent('mark-h', 60_000, 'h1')).toBe(true);
-      expect(await driver.setIfAbsent('mark-h', 60_000, 'h1')).toBe(true);
-      expect(await driver.setIfAbsent('mark-h', 60_000, 'h2')).toBe(false);
-      expect(await driver.setIfAbsent('mark-h', 60_000)).toBe(false);
-    } finally {
-      await driver.close();
-    }
-    expect(await store.dedupe.claim('evt-h', 60_000, 'h1')).toBe(true);
-    expect(await store.dedupe.claim('evt-h', 60_000, 'h1')).toBe(true);
-    expect(await store.dedupe.claim('evt-h', 60_000, 'h2')).toBe(false);
-  });
-
-  it('remembers the marks it claimed when the store forgets them (a Redis restarted without its data)', async () => {
-    expect(await store.dedupe.claim('evt-forgot', 60_000)).toBe(true);
-    const driver = await target.driver(namespace);
-    try {
-      await driver.delete(storeKeys.dedupe('evt-forgot'));
-    } finally {
-      await driver.close();
-    }
-    expect(await store.dedupe.claim('evt-forgot', 60_000)).toBe(false);
-    // Another process sharing the store has no such memory: the mark is gone for it.
-    const other = await open();
-    try {
-      expect(await other.dedupe.claim('evt-forgot', 60_000)).toBe(true);
-    } finally {
-      await other.close();
-    }
-  });
-
   it('gives a conversation lease to one owner at a time, extends it, and frees it', async () => {
     expect(await store.leases.hold(key('l'), 'a', 60_000)).toBe(true);
     expect(await store.leases.hold(key('l'), 'b', 60_000)).toBe(false);
