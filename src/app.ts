@@ -47,7 +47,11 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
   const profiles =
     options.profiles ??
     createProfileSource({ initial: config.profiles, load: () => config.profiles, logger });
-  const store = await createStore(config.store);
+  const store = await createStore(config.store, {
+    retryMs: config.storeOutage.retryMs,
+    onRetry: (operation, attempt, err) =>
+      logger.debug({ err, operation, attempt }, 'the store cannot be reached; retrying the call'),
+  });
   try {
     const initial = profiles.current();
     const tools = createLiveToolRegistry(functionTools(initial), enabledTools(initial));
@@ -83,6 +87,7 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
       instanceId: `${hostname()}:${config.port}`,
       profiles: () => profiles.current(),
       approvalTimeoutMs: config.approvals.timeoutMs,
+      storeOutage: config.storeOutage,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const { threadTtlDays, intervalMs } = config.cleanup;

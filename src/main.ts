@@ -53,7 +53,12 @@ async function start(config: AppConfig): Promise<Running> {
   const http = createHttpServer();
   addOpsRoutes(http, { registry: prometheus.registry, checks });
   const adapters = createAdapters(config, {
-    deps: { orchestrator: app.orchestrator, store: app.store, logger },
+    deps: {
+      orchestrator: app.orchestrator,
+      store: app.store,
+      logger,
+      storeHold: { holdMs: config.storeOutage.holdMs, maxPerConversation: config.run.maxQueuedMessages },
+    },
     toolDisplay: config.toolDisplay,
     maxAttachmentBytes: config.run.maxAttachmentBytes,
     limits: config.limits,

@@ -11,7 +11,9 @@ import type { Store } from '../store/types.js';
 /** What a platform adapter asks of the orchestrator. */
 export interface AdapterOrchestrator {
   registerRenderer(platform: string, renderer: ReplyRenderer): void;
-  submit(message: InboundMessage): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused'>;
+  submit(
+    message: InboundMessage,
+  ): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused' | 'not_taken'>;
   cancel(key: ConversationKey): boolean;
   reset(key: ConversationKey): Promise<void>;
   isBusy(key: ConversationKey): boolean;
@@ -19,14 +21,22 @@ export interface AdapterOrchestrator {
   decide(approvalId: string, decider: Decider): Promise<DecideResult>;
 }
 
-/** The store repositories adapters use: event marks, followed threads, usage for `/usage`. */
-export type AdapterStore = Pick<Store, 'dedupe' | 'follows' | 'usage'>;
+/**
+ * The store repositories adapters use: event marks, followed threads, usage for `/usage`, and
+ * whether it answers (events wait for an unreachable store).
+ */
+export type AdapterStore = Pick<Store, 'dedupe' | 'follows' | 'usage' | 'ping'>;
 
 /** What every adapter is built with. */
 export interface AdapterDeps {
   orchestrator: AdapterOrchestrator;
   store: AdapterStore;
   logger: Logger;
+  /**
+   * How events are held while the store cannot be reached (their dedupe claims need it):
+   * STORE_HOLD_MS and MAX_QUEUED_MESSAGES. The defaults when absent.
+   */
+  storeHold?: { holdMs: number; maxPerConversation: number };
 }
 
 /** A chat platform connection: started by main when its credentials are configured. */

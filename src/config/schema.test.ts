@@ -93,6 +93,15 @@ describe('configuration problems', () => {
     expect(problemOf({ ...KEY, TOOL_TIMEOUT_MS: '9999999999' }, 'TOOL_TIMEOUT_MS')).toContain('2147483647');
   });
 
+  it('refuses store outage times that are not whole milliseconds', () => {
+    expect(problemOf({ ...KEY, STORE_RETRY_MS: '5s' }, 'STORE_RETRY_MS')).toBe(
+      'must be a whole number, 0 for no retries (at most 2147483647) (got "5s"); unset it for the default 5000',
+    );
+    expect(problemOf({ ...KEY, STORE_HOLD_MS: '-1' }, 'STORE_HOLD_MS')).toBe(
+      'must be a whole number, 0 for not holding messages (at most 2147483647) (got "-1"); unset it for the default 60000',
+    );
+  });
+
   it('rejects base URLs that are not http(s)', () => {
     for (const variable of ['OPENAI_BASE_URL', 'DISCORD_API_URL', 'SLACK_API_URL']) {
       expect(problemOf({ ...KEY, [variable]: 'ws://127.0.0.1' }, variable)).toContain('http(s) URL');

@@ -20,6 +20,7 @@ import type {
   CleanupConfig,
   ConversationMode,
   LimitsConfig,
+  StoreOutageConfig,
   ToolDisplay,
 } from './types.js';
 
@@ -92,6 +93,15 @@ export const DEFAULT_CLEANUP = {
 /** The longest `THREAD_TTL_DAYS` whose milliseconds are still a safe integer (about 285,000 years). */
 export const MAX_THREAD_TTL_DAYS = Math.floor(Number.MAX_SAFE_INTEGER / 86_400_000);
 
+/**
+ * A store blink (a Redis restart, a failover, a busy SQLite file) costs a pause: calls wait up to 5 s,
+ * and messages that arrive meanwhile are held for a minute before the user is asked to send again.
+ */
+export const DEFAULT_STORE_OUTAGE = {
+  retryMs: 5_000,
+  holdMs: 60_000,
+} as const satisfies StoreOutageConfig;
+
 /** An embedded SQLite file under the working directory: one instance needs nothing else. */
 export const DEFAULT_STORE_URL = 'sqlite://./data/threadloom.sqlite' as const satisfies string;
 /** HTTP port for Slack's HTTP mode and the health endpoints. */
@@ -142,6 +152,8 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         ctx.addIssue(result.problem);
         return z.NEVER;
       }),
+      STORE_RETRY_MS: limit(DEFAULT_STORE_OUTAGE.retryMs, 'no retries', MAX_TIMER_MS),
+      STORE_HOLD_MS: limit(DEFAULT_STORE_OUTAGE.holdMs, 'not holding messages', MAX_TIMER_MS),
       RUN_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.runTimeoutMs, MAX_TIMER_MS),
       TOOL_TIMEOUT_MS: positiveInt(DEFAULT_LIMITS.toolTimeoutMs, MAX_TIMER_MS),
       MAX_QUEUED_MESSAGES: positiveInt(DEFAULT_LIMITS.maxQueuedMessages),
@@ -211,6 +223,7 @@ export function createEnvSchema(deps: EnvSchemaDeps) {
         cleanup: { threadTtlDays: env.THREAD_TTL_DAYS, intervalMs: env.CLEANUP_INTERVAL_MS },
         approvals: { timeoutMs: env.APPROVAL_TIMEOUT_MS },
         store: env.STORE_URL,
+        storeOutage: { retryMs: env.STORE_RETRY_MS, holdMs: env.STORE_HOLD_MS },
         port: env.PORT,
         consoleOutputDir: env.CONSOLE_OUTPUT_DIR,
         toolDisplay: env.TOOL_DISPLAY,

@@ -5,6 +5,18 @@ import type { Profiles } from './profiles/types.js';
 /** Where the store lives: an embedded SQLite file (one instance) or Redis (many instances). */
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
 
+/** What the bot does while its store cannot be reached (a Redis restart, a locked SQLite file). */
+export interface StoreOutageConfig {
+  /** STORE_RETRY_MS: a store call is retried with backoff for up to this long before it fails; 0: never. */
+  retryMs: number;
+  /**
+   * STORE_HOLD_MS: a message that arrives while the store cannot be reached is held in memory (in
+   * order, per conversation) for up to this long after it arrived, and taken once the store is back;
+   * past it the user is asked to send it again. 0: not held.
+   */
+  holdMs: number;
+}
+
 /**
  * How the Responses backend keeps a conversation: in an OpenAI Conversation, or by chaining each
  * response to the last with `previous_response_id` (for compatible servers without Conversations).
@@ -107,6 +119,7 @@ export interface AppConfig {
   cleanup: CleanupConfig;
   approvals: ApprovalsConfig;
   store: StoreConfig;
+  storeOutage: StoreOutageConfig;
   /** HTTP port of the app's server: platform routes (Slack's HTTP mode) and the health endpoints. */
   port: number;
   consoleOutputDir: string;

@@ -5,6 +5,7 @@
 export type ErrorCode =
   | 'config_invalid'
   | 'store_unavailable'
+  | 'message_not_taken'
   | 'model_service_error'
   | 'model_service_rate_limited'
   /** The operator's to fix: the API key was refused (401), may not do this (403), or the model does not exist. */
@@ -137,6 +138,7 @@ export class AttachmentError extends ThreadloomError {
 export const USER_MESSAGES = {
   config_invalid: 'The bot is misconfigured. An operator has been told.',
   store_unavailable: 'I could not reach my memory store. Please try again in a moment.',
+  message_not_taken: "I can't take messages right now; please send it again in a minute.",
   model_service_error: 'The assistant service returned an error. Please try again.',
   model_service_rate_limited: 'The assistant service is busy right now. Please try again in a minute.',
   model_service_misconfigured:

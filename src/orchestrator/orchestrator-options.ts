@@ -1,6 +1,6 @@
 import type { Backend } from '../backends/backend.js';
 import type { Profiles } from '../config/profiles/types.js';
-import type { LimitsConfig, RunConfig } from '../config/types.js';
+import type { LimitsConfig, RunConfig, StoreOutageConfig } from '../config/types.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Store } from '../store/types.js';
@@ -29,7 +29,14 @@ export interface OrchestratorOptions {
   approvalTimeoutMs?: number;
   /** Testing hook: how often a waiting approval looks at the store. */
   approvalPollMs?: number;
+  /** STORE_HOLD_MS: how long a message that arrives while the store is unreachable is held (default 60 s). */
+  storeOutage?: Pick<StoreOutageConfig, 'holdMs'>;
+  /** Testing hook: how often a store that does not answer is looked at while messages are held. */
+  storeWatch?: { firstMs: number; maxMs: number };
 }
 
-/** What became of a submitted message. `refused`: over a rate limit or budget (the user was told). */
-export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused';
+/**
+ * What became of a submitted message. `refused`: over a rate limit or budget (the user was told).
+ * `not_taken`: the store stayed unreachable past STORE_HOLD_MS (the user was asked to send it again).
+ */
+export type SubmitOutcome = 'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused' | 'not_taken';

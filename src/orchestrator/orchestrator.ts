@@ -8,14 +8,14 @@ import type { RunRecord } from '../store/types.js';
 import { refusalFor } from './access.js';
 import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
 import { ConversationClaims } from './claims.js';
+import { DEFAULT_DEDUPE_TTL_MS, IntakeHold } from './intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
 import { resumedMessage } from './run-ledger.js';
 import type { AbortReason } from './run-turn.js';
 
-/** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
-export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
 
 export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 
@@ -38,8 +38,8 @@ interface Conversation {
 export class Orchestrator {
   private readonly router: ReplyRouter;
   private readonly conversations = new Map<ConversationKey, Conversation>();
-  /** Per conversation, the last submitted message's intake: the next one waits for it. */
-  private readonly intake = new Map<ConversationKey, Promise<void>>();
+  /** Takes submitted messages in, in order per conversation, holding them while the store is unreachable. */
+  private readonly intake: IntakeHold;
   private readonly now: () => number;
   private readonly metrics: Metrics;
   private readonly claims: ConversationClaims;
@@ -57,6 +57,7 @@ export class Orchestrator {
       options.run.conversationLeaseMs,
       options.logger,
     );
+    this.intake = new IntakeHold(options.store, this.router, options.logger, { ...options, now: this.now });
     this.approvals = new Approvals(options.store.approvals, {
       timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       now: this.now,
@@ -81,28 +82,18 @@ export class Orchestrator {
   /**
    * Accepts a user message: it is answered once, whatever the platform redelivers. While the
    * conversation has a run going, the message waits and goes into the next run with the others.
+   * While the store cannot be reached, it is held (STORE_HOLD_MS) and taken once the store is back;
+   * held too long, its user is asked to send it again (`not_taken`).
    */
   submit(message: InboundMessage): Promise<SubmitOutcome> {
     // One conversation's messages are taken in the order they were submitted, even though taking
     // one waits on the store: otherwise a later message could overtake an earlier one.
-    const previous = this.intake.get(message.key) ?? Promise.resolve();
-    const taken = previous.then(() => this.accept(message));
-    const settled = taken.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.intake.set(message.key, settled);
-    void settled.then(() => {
-      if (this.intake.get(message.key) === settled) this.intake.delete(message.key);
-    });
-    return taken;
+    return this.intake.submit(message, (mark, holder) => this.accept(message, mark, holder));
   }
 
-  private async accept(message: InboundMessage): Promise<SubmitOutcome> {
-    const fresh = await this.options.store.dedupe.claim(
-      `message:${message.key}:${message.id}`,
-      DEFAULT_DEDUPE_TTL_MS,
-    );
+  /** `holder`: the same on every try of this message, so a claim that went through still counts. */
+  private async accept(message: InboundMessage, mark: string, holder: string): Promise<SubmitOutcome> {
+    const fresh = await this.options.store.dedupe.claim(mark, DEFAULT_DEDUPE_TTL_MS, holder);
     if (!fresh) return 'duplicate';
     if (this.options.limits) {
       const refusal = await refusalFor(
@@ -116,6 +107,14 @@ export class Orchestrator {
         return 'refused';
       }
     }
+    return this.place(message);
+  }
+
+  /**
+   * Puts a taken message where it is answered: behind the run going here, in a new run, or with the
+   * instance running its conversation.
+   */
+  private async place(message: InboundMessage): Promise<SubmitOutcome> {
     if (this.conversations.has(message.key)) return this.enqueue(message);
     const held = await this.claims.hold(message.key);
     // The lease is per instance: a resumed run may have started here while we waited for it.
@@ -256,12 +255,19 @@ export class Orchestrator {
       clearTimeout(timer);
     }
     this.stopping = true;
+    // Messages held for an unreachable store are answered now: asked to send again.
+    this.intake.stop();
     for (const [key, conversation] of this.conversations) {
       // Messages still waiting are left in the store: the next start (or another instance) answers them.
       const waiting = conversation.queue.splice(0);
-      await Promise.all(waiting.map((m) => this.claims.handOver(m))).catch((err: unknown) => {
-        this.options.logger.error({ err, conversation: key }, 'could not keep the waiting messages');
-      });
+      await Promise.all(
+        waiting.map((m) =>
+          this.claims.handOver(m).catch((err: unknown) => {
+            this.options.logger.error({ err, conversation: key }, 'could not keep a waiting message');
+            return this.intake.notTaken(m);
+          }),
+        ),
+      );
       conversation.controller?.abort(reason);
     }
     await this.idle();
@@ -283,6 +289,7 @@ export class Orchestrator {
     // Let the submit() that started us return before the first turn begins.
     await Promise.resolve();
     const stopHolding = this.claims.keepHolding(key);
+    let stranded: InboundMessage[] = [];
     try {
       for (;;) {
         if (conversation.resume) {
@@ -325,11 +332,15 @@ export class Orchestrator {
     } catch (err) {
       this.options.logger.error({ err, conversation: key }, 'the conversation stopped on a store error');
       for (const resolve of conversation.resets.splice(0)) resolve();
+      stranded = conversation.queue.splice(0);
     } finally {
       stopHolding();
       this.conversations.delete(key);
       await this.claims.release(key).catch(() => undefined);
     }
+    // Taken already (claimed), so not submitted again: held until the store answers, then placed.
+    for (const message of stranded)
+      void this.intake.placeLater(message, () => this.place(message), this.now());
   }
 
   private async runTurn(

@@ -1,14 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import type { StoreDriver } from './driver.js';
 import { storeKeys } from './keys.js';
+import { RecentMarks } from './recent-marks.js';
 import type { DedupeRepository } from './types.js';
 
 /**
  * Processed-event marks, so a redelivered platform event gets one answer. The claim is a single
  * create-if-absent: atomic on the Redis server across instances (SET NX PX), and serialized within the
  * one process that owns a SQLite file (SQLite mode is single-instance).
+ *
+ * Marks are also remembered in this process (see {@link RecentMarks}), and looked up there first: an
+ * event this process took is a duplicate here even while the store is unreachable, or after Redis
+ * came back without its data. The mark is remembered before the store answers, under the caller's
+ * holder, so a redelivery arriving meanwhile is a duplicate, and the same holder trying again after a
+ * failed claim (a message held through an outage) is recognised as itself.
  */
-export function createDedupeRepository(driver: StoreDriver): DedupeRepository {
+export function createDedupeRepository(driver: StoreDriver, recent = new RecentMarks()): DedupeRepository {
   return {
-    claim: (mark: string, ttlMs: number) => driver.setIfAbsent(storeKeys.dedupe(mark), ttlMs),
+    claim: async (mark: string, ttlMs: number, holder: string = randomUUID()) => {
+      const seen = recent.holderOf(mark);
+      if (seen !== undefined && seen !== holder) return false;
+      recent.remember(mark, holder, ttlMs);
+      return driver.setIfAbsent(storeKeys.dedupe(mark), ttlMs, holder);
+    },
+    claimHere: (mark: string, ttlMs: number, holder: string) => {
+      const seen = recent.holderOf(mark);
+      if (seen !== undefined && seen !== holder) return false;
+      recent.remember(mark, holder, ttlMs);
+      return true;
+    },
   };
 }

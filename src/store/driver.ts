@@ -1,4 +1,5 @@
 import { StoreError } from '../core/errors.js';
+import { type FailureClassifier, StoreUnavailableError } from './store-failures.js';
 
 /**
  * The few primitives the repositories need, implemented once per backing store. Plain records go
@@ -11,8 +12,12 @@ export interface StoreDriver {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Creates `key` with a TTL unless it exists; true when this call created it. */
-  setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Creates `key` with a TTL unless it exists; true when this call created it. With `holder`, a key
+   * that already holds that holder's value counts as created too: a call retried after its answer was
+   * lost must not take its own earlier success for someone else's.
+   */
+  setIfAbsent(key: string, ttlMs: number, holder?: string): Promise<boolean>;
   /** Adds each amount to the named counter of every record in `keys`, as one update (missing counters start at 0). */
   increment(keys: readonly string[], amounts: Readonly<Record<string, number>>): Promise<void>;
   /**
@@ -44,15 +49,24 @@ export interface StoreDriver {
 
 /**
  * Runs one store operation, turning any failure into a {@link StoreError} so callers can route on
- * `code` without knowing which library failed. Programming errors (RangeError from argument checks)
- * pass through unchanged: they are bugs, not an unavailable store.
+ * `code` without knowing which library failed: a {@link StoreUnavailableError} when `classify` says the
+ * store was unreachable (worth a retry), a plain StoreError otherwise. Programming errors (RangeError
+ * from argument checks) pass through unchanged: they are bugs, not an unavailable store.
  */
-export async function storeCall<T>(operation: string, key: string, run: () => Promise<T>): Promise<T> {
+export async function storeCall<T>(
+  operation: string,
+  key: string,
+  run: () => Promise<T>,
+  classify: FailureClassifier = () => undefined,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof StoreError || error instanceof RangeError) throw error;
-    throw new StoreError(`store ${operation} failed for key ${JSON.stringify(key)}`, { cause: error });
+    const message = `store ${operation} failed for key ${JSON.stringify(key)}`;
+    const applied = classify(error);
+    if (applied !== undefined) throw new StoreUnavailableError(message, applied, { cause: error });
+    throw new StoreError(message, { cause: error });
   }
 }
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKey } from '../core/conversation.js';
-import { StoreError } from '../core/errors.js';
 import { createStore } from './create-store.js';
+import { StoreUnavailableError } from './store-failures.js';
 
 /**
  * A TCP proxy in front of the real Redis that can be cut and restored, to see how the store behaves
@@ -57,22 +57,48 @@ describe('store on redis when the connection drops', () => {
   });
   afterAll(() => proxy.cut());
 
-  it('fails calls fast while Redis is away and recovers when it returns', async () => {
+  it('fails calls with store_unavailable once Redis stays away past the retries, and recovers when it returns', async () => {
     const namespace = `tl-test-${randomUUID()}`;
-    const store = await createStore({ kind: 'redis', url }, { namespace });
+    const store = await createStore({ kind: 'redis', url }, { namespace, retryMs: 200 });
     const key = conversationKey('console', 'outage');
     try {
       expect(await store.ping()).toBe(true);
       await proxy.cut();
       await eventually(async () => !(await store.ping()));
-      const started = Date.now();
-      await expect(store.threads.get(key)).rejects.toBeInstanceOf(StoreError);
-      await expect(store.dedupe.claim('evt-outage', 1_000)).rejects.toBeInstanceOf(StoreError);
-      expect(Date.now() - started).toBeLessThan(1_000);
+      await expect(store.threads.get(key)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.dedupe.claim('evt-outage', 1_000)).rejects.toMatchObject({
+        code: 'store_unavailable',
+        applied: 'no',
+      });
 
       await proxy.listen();
       await eventually(() => store.ping());
       expect(await store.threads.get(key)).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('holds a call made while Redis is away until it is back, within the retry time', async () => {
+    const namespace = `tl-test-${randomUUID()}`;
+    let retrying: () => void = () => undefined;
+    const retried = new Promise<void>((resolve) => {
+      retrying = resolve;
+    });
+    const store = await createStore(
+      { kind: 'redis', url },
+      { namespace, retryMs: 60_000, onRetry: () => retrying() },
+    );
+    const key = conversationKey('console', 'blink');
+    const thread = { threadId: 'thread_1', backend: 'responses' as const, createdAt: 1, lastUsedAt: 1 };
+    try {
+      await proxy.cut();
+      await eventually(async () => !(await store.ping()));
+      const write = store.threads.set(key, thread);
+      await retried;
+      await proxy.listen();
+      await write;
+      expect(await store.threads.get(key)).toEqual(thread);
     } finally {
       await store.close();
     }

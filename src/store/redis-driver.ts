@@ -4,6 +4,20 @@ import { StoreError } from '../core/errors.js';
 import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
 import { keyvRecords } from './keyv-records.js';
 import { maskRedisUrl } from './redis-url.js';
+import { classifyRedisFailure } from './store-failures.js';
+
+/**
+ * Create the key unless it exists; an existing key holding the caller's own value counts as created
+ * (the caller's earlier try went through but its answer was lost). One step on the server.
+ */
+const CLAIM_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 1
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return 1
+end
+return 0`;
 
 /** Take the lease if it is free, extend it if the caller holds it: one step on the server. */
 const LEASE_SCRIPT = `
@@ -56,22 +70,31 @@ export async function openRedisDriver(
   const guard = new ClosedGuard();
   const raw = (key: string) => adapter.createKeyPrefix(key, namespace);
   const call = <T>(operation: string, key: string, run: () => Promise<T>) =>
-    storeCall(operation, key, () => {
-      guard.check();
-      return run();
-    });
+    storeCall(
+      operation,
+      key,
+      () => {
+        guard.check();
+        return run();
+      },
+      classifyRedisFailure,
+    );
 
   return {
     kind: 'redis',
-    ...keyvRecords(keyv, guard),
-    setIfAbsent: (key, ttlMs) => {
+    ...keyvRecords(keyv, guard, classifyRedisFailure),
+    setIfAbsent: (key, ttlMs, holder) => {
       const ttl = checkTtl(ttlMs);
       return call('claim', key, async () => {
-        const reply = await client.set(raw(key), '1', {
-          condition: 'NX',
-          expiration: { type: 'PX', value: ttl },
-        });
-        return reply === 'OK';
+        if (holder === undefined) {
+          const reply = await client.set(raw(key), '1', {
+            condition: 'NX',
+            expiration: { type: 'PX', value: ttl },
+          });
+          return reply === 'OK';
+        }
+        const reply = await client.eval(CLAIM_SCRIPT, { keys: [raw(key)], arguments: [holder, String(ttl)] });
+        return Number(reply) === 1;
       });
     },
     increment: (keys, amounts) => {
@@ -140,8 +163,11 @@ export async function openRedisDriver(
 
 /**
  * A client whose first connection is tried once: node-redis (and @keyv/redis's default strategy)
- * otherwise retries for ever and start-up hangs. Once connected, it reconnects with backoff, and the
- * offline queue is off so commands fail fast (as StoreErrors) while Redis is away instead of hanging.
+ * otherwise retries for ever and start-up hangs. Once connected, it reconnects with backoff for as
+ * long as it takes, and the offline queue is off so commands fail fast while Redis is away instead of
+ * hanging (StoreUnavailableErrors; the retrying driver waits for Redis within STORE_RETRY_MS). MULTI
+ * is the exception node-redis makes: it is queued while reconnecting, and fails with the next
+ * failed attempt (within the 2 s backoff) or runs once Redis is back.
  */
 function createRedisClient(url: string, shown: string, connectTimeout: number, wasConnected: () => boolean) {
   try {

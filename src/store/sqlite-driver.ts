@@ -6,9 +6,17 @@ import { StoreError } from '../core/errors.js';
 import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
 import { keyvRecords } from './keyv-records.js';
 import { SerialQueue } from './serial-queue.js';
+import { classifySqliteFailure, partly } from './store-failures.js';
 
 /** How often expired rows (dedupe marks) are deleted; keyv itself only drops them when read again. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * How long a statement waits for a lock another connection holds on the file (a backup, a second
+ * process opened by mistake) before failing with SQLITE_BUSY (node-sqlite3's own default is 1 s).
+ * Past it, the retrying driver tries again within STORE_RETRY_MS, with the file free in between.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 2_000;
 
 /**
  * Opens (creating it and its directory if needed) the SQLite file at `path`, relative to the working
@@ -16,14 +24,18 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
  * only on Redis), so read-modify-write operations are made atomic by running them one at a time in
  * this process: no other writer exists to interleave with them.
  */
-export async function openSqliteDriver(path: string, namespace: string): Promise<StoreDriver> {
+export async function openSqliteDriver(
+  path: string,
+  namespace: string,
+  busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS,
+): Promise<StoreDriver> {
   const file = path === ':memory:' ? path : resolve(path);
   try {
     if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
   } catch (error) {
     throw new StoreError(`cannot create the directory for the SQLite store at ${file}`, { cause: error });
   }
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}` });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: busyTimeoutMs });
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true });
   try {
     // The adapter opens the file lazily; a query now turns "cannot open" into a start-up error.
@@ -34,12 +46,22 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
 
   const guard = new ClosedGuard();
   const queue = new SerialQueue();
-  const records = keyvRecords(keyv, guard);
-  const locked = <T>(operation: string, key: string, task: () => Promise<T>) =>
-    storeCall(operation, key, () => {
-      guard.check();
-      return queue.run(task);
-    });
+  const records = keyvRecords(keyv, guard, classifySqliteFailure);
+  const locked = <T>(
+    operation: string,
+    key: string,
+    task: () => Promise<T>,
+    classify = classifySqliteFailure,
+  ) =>
+    storeCall(
+      operation,
+      key,
+      () => {
+        guard.check();
+        return queue.run(task);
+      },
+      classify,
+    );
 
   // keyv's own key prefix; rows outside it belong to someone else sharing the file.
   const prefix = `${namespace}:`;
@@ -62,12 +84,13 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
   return {
     kind: 'sqlite',
     ...records,
-    setIfAbsent: (key, ttlMs) => {
+    setIfAbsent: (key, ttlMs, holder) => {
       const ttl = checkTtl(ttlMs);
       return locked('claim', key, async () => {
         // keyv.get returns undefined for an expired row, so an expired mark can be claimed again.
-        if ((await keyv.get(key)) !== undefined) return false;
-        await keyv.set(key, 1, ttl);
+        const current = await keyv.get(key);
+        if (current !== undefined) return holder !== undefined && current === holder;
+        await keyv.set(key, holder ?? 1, ttl);
         return true;
       });
     },
@@ -98,13 +121,19 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
       locked('count items', key, async () => ((await keyv.get<string[]>(key)) ?? []).length),
     increment: (keys, amounts) => {
       checkAmounts(amounts);
-      return locked('increment', keys.join(' '), async () => {
-        for (const key of keys) {
-          const next = { ...((await keyv.get<Record<string, number>>(key)) ?? {}) };
-          for (const [field, amount] of Object.entries(amounts)) next[field] = (next[field] ?? 0) + amount;
-          await keyv.set(key, next);
-        }
-      });
+      return locked(
+        'increment',
+        keys.join(' '),
+        async () => {
+          for (const key of keys) {
+            const next = { ...((await keyv.get<Record<string, number>>(key)) ?? {}) };
+            for (const [field, amount] of Object.entries(amounts)) next[field] = (next[field] ?? 0) + amount;
+            await keyv.set(key, next);
+          }
+        },
+        // One write per key: a busy file may fail the second after the first went in.
+        partly(classifySqliteFailure),
+      );
     },
     hit: (key, ttlMs) => {
       const ttl = checkTtl(ttlMs);
@@ -136,7 +165,9 @@ export async function openSqliteDriver(path: string, namespace: string): Promise
     members: async (key) => (await records.get<string[]>(key)) ?? [],
     ping: async () => {
       if (guard.closed) return false;
-      return adapter.query('SELECT 1').then(
+      // Reads the table, not just `SELECT 1`: a file another process holds locked (past the busy
+      // timeout) or cannot be read any more counts as unreachable.
+      return adapter.query(`SELECT 1 FROM ${adapter.opts.table} LIMIT 1`).then(
         () => true,
         () => false,
       );

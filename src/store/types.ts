@@ -104,9 +104,16 @@ export interface RunRepository {
 export interface DedupeRepository {
   /**
    * Marks `mark` as processed and returns true, or returns false if it was already marked (by this or
-   * another instance sharing the store). Atomic on Redis. Marks expire after `ttlMs`.
+   * another instance sharing the store). Atomic on Redis. Marks expire after `ttlMs`. `holder` names
+   * the one delivery claiming it: the same holder claiming again (after a claim that failed on an
+   * unreachable store) gets true if its earlier claim went through. A new holder when absent.
    */
-  claim(mark: string, ttlMs: number): Promise<boolean>;
+  claim(mark: string, ttlMs: number, holder?: string): Promise<boolean>;
+  /**
+   * Claims `mark` in this process's memory only, for when the store cannot be reached: false when
+   * another holder here claimed it already (another delivery of the same message is being taken).
+   */
+  claimHere(mark: string, ttlMs: number, holder: string): boolean;
 }
 
 export interface UsageRepository {

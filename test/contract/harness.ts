@@ -15,7 +15,7 @@ import type { ReplyEvent } from '../../src/core/reply-events.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
-import { createStore } from '../../src/store/create-store.js';
+import { createStore, type StoreOptions } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry, type FunctionTool } from '../../src/tools/index.js';
 import { RecordingRenderer } from '../support/recording-renderer.js';
@@ -60,6 +60,8 @@ export interface HarnessOptions {
   approvalTimeoutMs?: number;
   /** Function tools offered besides the built-in ones (all enabled), e.g. one that needs approval. */
   tools?: readonly FunctionTool[];
+  /** How the SQLite store retries and waits on a locked file (default: the store's). */
+  store?: StoreOptions;
 }
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
@@ -79,6 +81,11 @@ export class Harness {
     private readonly profiles: (() => Profiles) | undefined,
     private readonly approvals: { approvalTimeoutMs?: number } = {},
   ) {}
+
+  /** The store's SQLite file (a test may lock it from another connection, as another process would). */
+  get storeFile(): string {
+    return join(this.dir, 'store.sqlite');
+  }
 
   /**
    * The process "starts again": a new orchestrator over the same backend and store (the old one is
@@ -102,7 +109,7 @@ export class Harness {
   static async start(backendName: BackendName, options: HarnessOptions = {}): Promise<Harness> {
     const fake = await startFakeOpenAI({ pollAfterMs: 10 });
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
-    const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') });
+    const store = await createStore({ kind: 'sqlite', path: join(dir, 'store.sqlite') }, options.store);
     const extra = options.tools ?? [];
     const tools = createToolRegistry(
       [...BUILT_IN_TOOLS, ...extra],

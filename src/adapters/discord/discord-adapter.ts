@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import type { LimitsConfig, ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
-import { USER_MESSAGES } from '../../core/errors.js';
+import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
@@ -159,6 +159,7 @@ export class DiscordAdapter implements PlatformAdapter {
         options.maxAttachmentBytes,
       ),
       note: (replyTo, text, tone) => this.note(replyTo.channel ?? '', text, tone),
+      ...(options.deps.storeHold ? { storeHold: options.deps.storeHold } : {}),
     });
   }
 
@@ -196,6 +197,8 @@ export class DiscordAdapter implements PlatformAdapter {
     this.client.removeAllListeners(Events.MessageCreate);
     this.client.removeAllListeners(Events.InteractionCreate);
     this.client.removeAllListeners(Events.MessageReactionAdd);
+    // Messages still waiting for the store are answered now ("send it again"), not dropped.
+    this.intake.stop();
     await this.client.destroy();
     // discord.js forgets the token on destroy; REST calls are plain HTTP and need nothing else.
     this.client.rest.setToken(this.config.token);
@@ -291,7 +294,7 @@ export class DiscordAdapter implements PlatformAdapter {
         { command: interaction.commandName, ...describeError(error) },
         'slash command failed',
       );
-      const text = `⚠️ ${USER_MESSAGES.internal}`;
+      const text = `⚠️ ${USER_MESSAGES[errorCode(error)]}`;
       if (interaction.deferred || interaction.replied)
         await interaction.followUp({ content: text }).catch(() => undefined);
       else await interaction.reply({ content: text }).catch(() => undefined);

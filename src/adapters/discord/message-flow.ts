@@ -1,11 +1,12 @@
 import type { Message } from 'discord.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { StoreUnavailableError } from '../../store/store-failures.js';
 import type { Intake } from '../kit/intake.js';
 import type { DiscordConfig } from './config.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode } from './discord-errors.js';
 import { messageFacts } from './facts.js';
-import { decide, discordPlace, promptText, threadKey, threadName } from './parse.js';
+import { type Decision, decide, discordPlace, promptText, threadKey, threadName } from './parse.js';
 import { sharedFilesOf } from './shared-files.js';
 
 /** What the message handler works with. */
@@ -20,7 +21,9 @@ export interface MessageFlowDeps {
 /**
  * A message from the gateway: mentions in a channel open a thread from the message and are
  * answered there, mentions in threads adopt the thread, owned threads need no mention, DMs are
- * always answered. Everything else is ignored.
+ * always answered. Everything else is ignored. While the store cannot be reached, the message waits
+ * (the intake's hold) and is taken once it is back; one for the bot that waits too long gets a
+ * short "send it again".
  */
 export async function handleMessage(message: Message, botId: string, deps: MessageFlowDeps): Promise<void> {
   const facts = await messageFacts(message, botId);
@@ -30,11 +33,45 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
     messageContent: deps.config.messageContent,
   });
   if (decision.kind === 'ignore') return;
-  if (decision.kind === 'thread-if-owned' && !(await deps.intake.isFollowed(decision.key))) return;
-  if (!(await deps.intake.claim(`message:${facts.id}`))) return;
+  const mark = `message:${facts.id}`;
+  const arrivedAt = Date.now();
+  // Known once the store said so (or remembered it): the bot owns the thread.
+  let forTheBot = decision.kind !== 'thread-if-owned';
+  await deps.intake.hold(
+    decision.key,
+    arrivedAt,
+    async (holder) => {
+      if (decision.kind === 'thread-if-owned') {
+        forTheBot = await deps.intake.isFollowed(decision.key);
+        if (!forTheBot) return;
+      }
+      if (!(await deps.intake.claim(mark, holder))) return;
+      await answer(facts, decision, botId, deps, arrivedAt);
+    },
+    async (holder) => {
+      // Another delivery of the same message held here too speaks for both.
+      if (!forTheBot || !deps.intake.claimHere(mark, holder)) return;
+      await deps.intake.note({ channel: facts.channelId }, USER_MESSAGES.message_not_taken, 'warning');
+    },
+  );
+}
 
+/** Takes a message for the bot, claimed: opens or follows its thread and submits the question. */
+async function answer(
+  facts: Awaited<ReturnType<typeof messageFacts>>,
+  decision: Exclude<Decision, { kind: 'ignore' }>,
+  botId: string,
+  deps: MessageFlowDeps,
+  receivedAt: number,
+): Promise<void> {
   const text = promptText(facts.content, botId, facts.botRoleId);
-  const question = { id: facts.id, userId: facts.authorId, text, files: sharedFilesOf(facts.attachments) };
+  const question = {
+    id: facts.id,
+    userId: facts.authorId,
+    text,
+    files: sharedFilesOf(facts.attachments),
+    receivedAt,
+  };
   const replyTo = (channel: string, key: string) => ({ channel, key });
   const note = (channel: string, line: string, tone?: 'warning') => deps.intake.note({ channel }, line, tone);
   const where = discordPlace({
@@ -90,6 +127,9 @@ export async function handleMessage(message: Message, botId: string, deps: Messa
       }
     }
   } catch (error) {
+    // An unreachable store is waited out by the hold: the message is taken again (a thread opened
+    // already is found again).
+    if (error instanceof StoreUnavailableError) throw error;
     // Never silence: the user hears that something failed (by code, never the error's text).
     await note(here, USER_MESSAGES[errorCode(error)], 'warning');
     throw error;

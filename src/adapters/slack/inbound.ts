@@ -3,6 +3,7 @@ import type { ConversationKey } from '../../core/conversation.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { usageReport } from '../../render/usage-report.js';
+import { StoreUnavailableError } from '../../store/store-failures.js';
 import type { AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
 import type { NoticeTone } from '../kit/chat-surface.js';
@@ -59,7 +60,9 @@ export type InboundOutcome =
   | 'command'
   | 'submitted'
   | 'nothing_to_answer'
-  | 'failed';
+  | 'failed'
+  /** The store stayed unreachable: the user was asked to send it again. */
+  | 'not_taken';
 
 /** The envelope around an event: the workspace it is for and Slack's id of this delivery. */
 export interface Envelope {
@@ -71,13 +74,15 @@ export interface Envelope {
  * Messages and mentions: decides whether to answer, marks the message processed in the shared store
  * (its event id, and its channel + ts, so the `app_mention` + `message` pair and Slack's retries
  * give one answer across instances), then downloads files and submits it to the orchestrator.
+ * While the store cannot be reached, messages wait in order per thread (the intake's hold) and are
+ * taken once it is back; a message for the bot that waits too long gets a short "send it again".
  */
 export class SlackInbound {
   constructor(private readonly deps: InboundDeps) {}
 
-  /** Marks `mark` processed; false if this or another instance already did. */
-  claim(mark: string): Promise<boolean> {
-    return this.deps.intake.claim(mark);
+  /** Marks `mark` processed; false if this or another instance already did. `holder`: see `Intake.claim`. */
+  claim(mark: string, holder?: string): Promise<boolean> {
+    return this.deps.intake.claim(mark, holder);
   }
 
   /**
@@ -91,8 +96,7 @@ export class SlackInbound {
     isMention: boolean,
   ): Promise<InboundOutcome> {
     if (!isUserMessage(event, bot)) return 'not_a_user_message';
-    if (envelope.eventId !== undefined && !(await this.claim(`event:${envelope.eventId}`)))
-      return 'duplicate';
+    const arrivedAt = this.deps.now();
     const address = addressOf(event, envelope.team);
     if (
       !isAllowed(
@@ -103,15 +107,54 @@ export class SlackInbound {
       return 'not_allowed';
     }
     const key = slackKey(address.team, address.channel, address.thread);
-    const raw = event.text ?? '';
-    const mentioned = isMention || mentions(raw, bot.userId);
+    const mentioned = isMention || mentions(event.text ?? '', bot.userId);
     const dm = address.surface === 'dm';
-    const addressed = dm || mentioned || (await this.deps.intake.isFollowed(key));
-    if (!addressed) return 'not_addressed';
-    if (!(await this.claim(`message:${event.channel}:${event.ts}`))) return 'duplicate';
+    // Only a thread can be followed: a new channel message without a mention is not for the bot.
+    if (!dm && !mentioned && event.thread_ts === undefined) return 'not_addressed';
+    const eventMark = envelope.eventId === undefined ? undefined : `event:${envelope.eventId}`;
+    const messageMark = `message:${event.channel}:${event.ts}`;
+    // Known once the store said so (or remembered it): a follow-up in a thread the bot follows.
+    let followed = false;
+    return this.deps.intake.hold(
+      key,
+      arrivedAt,
+      async (holder) => {
+        if (eventMark !== undefined && !(await this.claim(eventMark, holder))) return 'duplicate';
+        followed = !dm && !mentioned && (await this.deps.intake.isFollowed(key));
+        if (!dm && !mentioned && !followed) return 'not_addressed';
+        if (!(await this.claim(messageMark, holder))) return 'duplicate';
+        return this.acceptOrSay(event, address, key, bot, mentioned, arrivedAt);
+      },
+      async (holder) => {
+        // Another delivery of the message held here too (a retry, the app_mention + message pair) speaks for both.
+        const here = (mark: string) => this.deps.intake.claimHere(mark, holder);
+        if ((eventMark !== undefined && !here(eventMark)) || !here(messageMark)) return 'duplicate';
+        if (!dm && !mentioned && !followed) {
+          this.deps.logger.warn(
+            { conversation: key },
+            'Slack: a thread message went untaken: the store stayed unreachable',
+          );
+          return 'not_taken';
+        }
+        await this.notice(address, USER_MESSAGES.message_not_taken, 'warning');
+        return 'not_taken';
+      },
+    );
+  }
+
+  /** Accepts a message; a failure the user is told of, except an unreachable store, which the hold waits out. */
+  private async acceptOrSay(
+    event: SlackMessageEvent,
+    address: SlackAddress,
+    key: ConversationKey,
+    bot: BotIdentity,
+    mentioned: boolean,
+    arrivedAt: number,
+  ): Promise<InboundOutcome> {
     try {
-      return await this.accept(event, address, key, bot, mentioned);
+      return await this.accept(event, address, key, bot, mentioned, arrivedAt);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       this.deps.logger.error({ err: error, conversation: key }, 'Slack: could not take a message');
       await this.notice(address, USER_MESSAGES[errorCode(error)], 'warning');
       return 'failed';
@@ -125,6 +168,7 @@ export class SlackInbound {
     key: ConversationKey,
     bot: BotIdentity,
     mentioned: boolean,
+    arrivedAt: number,
   ): Promise<InboundOutcome> {
     const plain = plainText(event.text ?? '', bot.userId);
     const command = threadCommand(plain, mentioned || address.surface === 'dm');
@@ -147,7 +191,7 @@ export class SlackInbound {
     const asks = plain !== '' || files.length > 0;
     const context =
       asks && !known && inThread && address.surface === 'channel' ? await this.threadContext(event) : '';
-    const outcome = await this.submit(address, key, event.ts, context + plain, files);
+    const outcome = await this.submit(address, key, event.ts, context + plain, files, arrivedAt);
     return outcome === 'nothing_to_ask' ? 'nothing_to_answer' : 'submitted';
   }
 
@@ -158,6 +202,7 @@ export class SlackInbound {
     id: string,
     text: string,
     files: readonly SharedFile[] = [],
+    receivedAt?: number,
   ): Promise<IntakeOutcome> {
     this.deps.recent.remember(address.channel, address.user, key);
     return this.deps.intake.submit({
@@ -168,6 +213,7 @@ export class SlackInbound {
       files,
       replyTo: replyToOf(address, key),
       where: placeOf(address),
+      ...(receivedAt === undefined ? {} : { receivedAt }),
     });
   }
 

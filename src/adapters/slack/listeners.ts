@@ -1,4 +1,5 @@
 import type { App, Context } from '@slack/bolt';
+import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID, STOP_ACTION_ID } from './blocks.js';
 import type { SlackCommands } from './commands.js';
@@ -102,9 +103,17 @@ export function registerListeners(app: App, { inbound, commands, logger, onHandl
   for (const name of SLASH_COMMANDS) {
     app.command(name, async ({ command, ack, respond }) => {
       await ack();
-      await commands.onCommand(command, async (text) => {
+      const reply = async (text: string) => {
         await respond({ response_type: 'ephemeral', text });
-      });
+      };
+      try {
+        await commands.onCommand(command, reply);
+      } catch (error) {
+        // Never silent: the user hears what failed, by code (a store outage says so).
+        logger.error({ err: error, command: name }, 'Slack: a command failed');
+        await reply(USER_MESSAGES[errorCode(error)]).catch(() => undefined);
+        return handled({ kind: `command:${name}`, outcome: 'failed' });
+      }
       handled({ kind: `command:${name}`, outcome: 'done' });
     });
   }

@@ -84,6 +84,8 @@ export class SlackAdapter implements PlatformAdapter {
   private readonly app: App;
   private readonly receiver: Receiver;
   private readonly api: SlackApi;
+  /** Event marks, followed threads, submission; holds messages while the store is unreachable. */
+  private readonly intake: Intake;
   private readonly renderer: KitRenderer;
   private listening: AddressInfo | undefined;
   private ownServer: HttpServer | undefined;
@@ -138,7 +140,9 @@ export class SlackAdapter implements PlatformAdapter {
       }),
       note: (replyTo, text, tone) => postNotice(api, addressFromReplyTo(replyTo), text, tone, log),
       now,
+      ...(options.deps.storeHold ? { storeHold: options.deps.storeHold } : {}),
     });
+    this.intake = intake;
     const inbound = new SlackInbound({
       orchestrator,
       store,
@@ -214,6 +218,8 @@ export class SlackAdapter implements PlatformAdapter {
     if (this.config.appToken !== undefined) await this.app.stop();
     await this.ownServer?.close();
     this.ownServer = undefined;
+    // Messages still waiting for the store are answered now ("send it again"), not dropped.
+    this.intake.stop();
     this.listening = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { PlatformAdapter } from '../../../src/adapters/adapter.js';
+import type { AdapterDeps, PlatformAdapter } from '../../../src/adapters/adapter.js';
 import type { DiscordConfig } from '../../../src/adapters/discord/config.js';
 import {
   createDiscordAdapter,
@@ -39,6 +39,8 @@ export interface DiscordBotOptions {
   adapter?: Partial<
     Pick<DiscordAdapterOptions, 'budget' | 'typingRefreshMs' | 'maxUploadBytes' | 'onDroppedEvent'>
   >;
+  /** How messages wait for an unreachable store (STORE_HOLD_MS, MAX_QUEUED_MESSAGES). */
+  storeHold?: AdapterDeps['storeHold'];
 }
 
 /** Edits in tests come every 50 ms instead of every second, so streaming shows within a short answer. */
@@ -88,6 +90,7 @@ export class DiscordBot {
             orchestrator: core.orchestrator,
             store: core.store,
             logger: createLogger('debug', logs.stream),
+            ...(options.storeHold ? { storeHold: options.storeHold } : {}),
           },
           attachmentOrigins: [fake.origin],
           ...options.adapter,
