@@ -7,6 +7,7 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    globalSetup: [],
+    // Says once per run when the spec checks skip (no ../shared/specs beside a plain clone).
+    globalSetup: ['test/support/specs-global-setup.ts'],
   },
 });
