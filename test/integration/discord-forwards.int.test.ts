@@ -3,6 +3,7 @@ import { type ScriptContext, text } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import { forwardMessage } from '../fakes/discord/forwards.js';
 import { checkDiscordConformance, loadDiscordSpec } from '../fakes/discord/spec.js';
+import { specCheck } from '../support/specs.js';
 
 /** What reached the model, turn by turn: the text and the names of the files. */
 const seen: { text: string; files: string[] }[] = [];
@@ -80,11 +81,13 @@ describe('Discord: forwarded messages', () => {
       message_snapshots: [{ message: { content: 'for the record', attachments: [{ filename: 'q3.csv' }] } }],
     });
     // Checked against discord-openapi.json, with FORWARD added to MessageReferenceType (see spec.ts).
-    const sent = bot.fake.sent.filter((s) => s.route === '/channels/{channel_id}/messages/{message_id}');
-    expect(checkDiscordConformance(loadDiscordSpec(), { sent, calls: [] })).toEqual([]);
-    const unpatched = structuredClone(shown);
-    (unpatched.message_reference as { type: number }).type = 7;
-    const route = '/channels/{channel_id}/messages/{message_id}';
-    expect(loadDiscordSpec().validateResponse('GET', route, 200, unpatched)).not.toEqual([]);
+    specCheck(() => {
+      const sent = bot.fake.sent.filter((s) => s.route === '/channels/{channel_id}/messages/{message_id}');
+      expect(checkDiscordConformance(loadDiscordSpec(), { sent, calls: [] })).toEqual([]);
+      const unpatched = structuredClone(shown);
+      (unpatched.message_reference as { type: number }).type = 7;
+      const route = '/channels/{channel_id}/messages/{message_id}';
+      expect(loadDiscordSpec().validateResponse('GET', route, 200, unpatched)).not.toEqual([]);
+    });
   });
 });

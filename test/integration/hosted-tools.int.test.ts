@@ -14,8 +14,7 @@ import {
   webSearch,
 } from '../../src/model-server/index.js';
 import { Harness, ofType, TEST_ASSISTANT } from '../contract/harness.js';
-import { checkConformance } from '../fakes/openai/conformance.js';
-import { loadOpenAISpec } from '../fakes/openai/spec.js';
+import { expectNoSpecViolations } from '../fakes/openai/conformance-harness.js';
 
 /**
  * The Responses API's hosted tools, through the real SDK against the fake in the service's shapes:
@@ -70,7 +69,7 @@ describe('responses backend: hosted tools', () => {
     expect(tools(ofType(events, 'tool'))).toEqual([
       { kind: 'file_search', id: expect.any(String), queries: ['leave policy'], resultCount: 2 },
     ]);
-    expect(checkConformance(loadOpenAISpec(), h.fake).violations).toEqual([]);
+    expectNoSpecViolations(h.fake);
   });
 
   it('shows MCP calls with their server, arguments and output or error, after the server’s tool listing', async () => {
@@ -110,7 +109,7 @@ describe('responses backend: hosted tools', () => {
     // The conversation holds the listing now: the next turn calls without listing again.
     const next = await h.ask('and again?');
     expect(tools(ofType(next, 'tool')).map((c) => c.kind)).toEqual(['mcp_call', 'mcp_call']);
-    expect(checkConformance(loadOpenAISpec(), h.fake).violations).toEqual([]);
+    expectNoSpecViolations(h.fake);
   });
 
   it('shows what a web search looked for, and cites the pages it found', async () => {
@@ -135,7 +134,7 @@ describe('responses backend: hosted tools', () => {
     expect((request?.json as { tools?: unknown[] } | undefined)?.tools).toContainEqual({
       type: 'web_search',
     });
-    expect(checkConformance(loadOpenAISpec(), h.fake).violations).toEqual([]);
+    expectNoSpecViolations(h.fake);
   });
 
   it('posts a generated image with its bytes, after a status line for the render and for its draft', async () => {
@@ -171,7 +170,7 @@ describe('responses backend: hosted tools', () => {
     ]);
     expect(Buffer.from(files[0]?.bytes ?? []).equals(Buffer.from(image.bytes))).toBe(true);
     expect(ofType(events, 'text.done').map((e) => e.text)).toEqual(['Here is your cat.']);
-    expect(checkConformance(loadOpenAISpec(), h.fake).violations).toEqual([]);
+    expectNoSpecViolations(h.fake);
   });
 
   it('fails the response when the script uses a hosted tool the request did not declare', async () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { byRound, mcpApprovalRequest, text } from '../../src/model-server/index.js';
 import { Harness } from '../contract/harness.js';
-import { checkConformance } from '../fakes/openai/conformance.js';
-import { loadOpenAISpec } from '../fakes/openai/spec.js';
+import { expectNoSpecViolations } from '../fakes/openai/conformance-harness.js';
 import { eventsOfType } from '../support/orchestrator-fixture.js';
 
 let harness: Harness | undefined;
@@ -57,8 +56,7 @@ describe('MCP approval requests on the Responses backend', () => {
         { type: 'mcp_approval_response', approval_request_id: 'mcpr_1', approve },
       ]);
       expect(answerOf(h)).toBe(`approved: mcpr_1=${approve}`);
-      const report = checkConformance(loadOpenAISpec(), h.fake);
-      expect(report.violations).toEqual([]);
+      expectNoSpecViolations(h.fake);
     },
   );
 

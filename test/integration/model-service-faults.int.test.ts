@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { USER_MESSAGES } from '../../src/core/errors.js';
 import { outOfCredit, serviceError, text } from '../../src/model-server/index.js';
 import { Harness, ofType } from '../contract/harness.js';
-import { checkConformance } from '../fakes/openai/conformance.js';
-import { loadOpenAISpec } from '../fakes/openai/spec.js';
+import { expectNoSpecViolations } from '../fakes/openai/conformance-harness.js';
 
 /**
  * What the model service refuses, said where someone can act on it: the real SDK against the fake,
@@ -40,7 +39,7 @@ describe('responses backend: an error event in the stream', () => {
     // No resume, no poll loop: at most one look at the response when the SDK cut the stream short.
     expect(retrievals(h).length).toBeLessThanOrEqual(errorObject ? 1 : 0);
     expect(JSON.stringify(events)).not.toMatch(/quota|billing|platform\.openai/);
-    expect(checkConformance(loadOpenAISpec(), h.fake).violations).toEqual([]);
+    expectNoSpecViolations(h.fake);
   });
 
   it('says a conversation has grown too long, and a refusal, by the event’s code', async () => {

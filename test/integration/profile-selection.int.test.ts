@@ -18,6 +18,7 @@ import { checkConformance } from '../fakes/openai/conformance.js';
 import { loadOpenAISpec } from '../fakes/openai/spec.js';
 import { SlackBot } from '../fakes/slack/bot-harness.js';
 import { FAKE_TEAM } from '../fakes/slack/state.js';
+import { itSpecs } from '../support/specs.js';
 
 type Json = Record<string, unknown>;
 
@@ -222,7 +223,7 @@ describe('profiles chosen per place, on Discord with the Responses API', () => {
     });
   });
 
-  it('sent and accepted only what the OpenAI and Discord specs allow', () => {
+  itSpecs('sent and accepted only what the OpenAI and Discord specs allow', () => {
     const report = checkConformance(loadOpenAISpec(), bot.openai);
     expect(report.violations).toEqual([]);
     expect(report.checked).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { DiscordAPIError, GatewayIntentBits, REST, Routes } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { describeSpecs } from '../../support/specs.js';
 import { type FakeDiscord, startFakeDiscord } from './fake-discord.js';
 import { checkDiscordConformance, loadDiscordSpec } from './spec.js';
 
@@ -246,7 +247,7 @@ describe('fake Discord gateway', () => {
   });
 });
 
-describe('fake Discord conformance', () => {
+describeSpecs('fake Discord conformance', () => {
   it('sent in these tests only bodies that Discord’s OpenAPI document allows', () => {
     expect(checkDiscordConformance(loadDiscordSpec(), fake)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSpecs } from '../../support/specs.js';
 import type { FakeDiscord } from './fake-discord.js';
 import { startFakeDiscord } from './fake-discord.js';
 import { RateLimits } from './http/rate-limits.js';
@@ -14,7 +15,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-describe('the fake against discord-openapi.json', () => {
+describeSpecs('the fake against discord-openapi.json', () => {
   it('serves only operations that Discord’s OpenAPI document has, with those methods', () => {
     const spec = loadDiscordSpec();
     const missing = fake.routes

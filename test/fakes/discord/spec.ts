@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { specPath } from '../shared/specs.js';
 import type { RecordedCall, SentBody } from './http/recorder.js';
 
 /**
@@ -66,20 +65,9 @@ function applyKnownDeviations(schemas: JsonObject): void {
   };
 }
 
-/** The shared/ folder is a sibling of the repository: found from the nearest package.json up. */
-export function defaultDiscordSpecPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('no package.json above the fake');
-    dir = parent;
-  }
-  return path.resolve(dir, '../shared/specs/discord-openapi.json');
-}
-
 /** Loads and compiles the document (about 100 ms); use `loadDiscordSpec` for the per-process copy. */
-export function compileDiscordSpec(specPath: string = defaultDiscordSpecPath()): DiscordSpec {
-  const doc = JSON.parse(readFileSync(specPath, 'utf8')) as JsonObject;
+export function compileDiscordSpec(file: string = specPath('discord-openapi.json')): DiscordSpec {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as JsonObject;
   const paths = doc.paths as JsonObject;
   const components = doc.components as JsonObject;
   applyKnownDeviations(components.schemas as JsonObject);
@@ -157,7 +145,7 @@ export function compileDiscordSpec(specPath: string = defaultDiscordSpecPath()):
 
 let loaded: DiscordSpec | undefined;
 
-/** The compiled document, loaded at most once per process. */
+/** The compiled document, loaded at most once per process (where ../shared/specs is: see `specsPresent`). */
 export function loadDiscordSpec(): DiscordSpec {
   loaded ??= compileDiscordSpec();
   return loaded;

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { functionCall, hang, text, wait } from '../../../src/model-server/index.js';
+import { describeSpecs } from '../../support/specs.js';
 import { checkConformance } from './conformance.js';
 import {
   expectConformingTraffic,
@@ -18,7 +19,7 @@ import {
 let h: ResponsesHarness;
 
 beforeAll(async () => {
-  h = await openResponsesHarness(); // parses the spec once for this file
+  h = await openResponsesHarness(); // the spec is parsed at its first check, once per process
 }, 30_000);
 
 afterAll(async () => {
@@ -251,7 +252,7 @@ describe('spec conformance of the fake Conversations API and background response
   });
 });
 
-describe('the Responses conformance check itself', () => {
+describeSpecs('the Responses conformance check itself', () => {
   it('reports events and bodies that break the spec', async () => {
     h.fake.clearRecords();
     await drain(await h.client.responses.create({ model: 'o3', input: 'hi', stream: true }));

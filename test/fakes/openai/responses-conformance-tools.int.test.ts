@@ -30,7 +30,7 @@ import {
 let h: ResponsesHarness;
 
 beforeAll(async () => {
-  h = await openResponsesHarness(); // parses the spec once for this file
+  h = await openResponsesHarness(); // the spec is parsed at its first check, once per process
 }, 30_000);
 
 afterAll(async () => {

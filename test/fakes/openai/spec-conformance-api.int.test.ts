@@ -1,6 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeInterpreter, hang, text } from '../../../src/model-server/index.js';
+import { describeSpecs } from '../../support/specs.js';
 import { checkConformance } from './conformance.js';
 import {
   type ConformanceHarness,
@@ -16,7 +17,7 @@ import {
 let h: ConformanceHarness;
 
 beforeAll(async () => {
-  h = await openConformanceHarness(); // parses the spec once for this file
+  h = await openConformanceHarness(); // the spec is parsed at its first check, once per process
 }, 30_000);
 
 afterAll(async () => {
@@ -134,7 +135,7 @@ describe('spec conformance of the rest of the fake Assistants API', () => {
   });
 });
 
-describe('the conformance check itself', () => {
+describeSpecs('the conformance check itself', () => {
   it('rejects bodies that break the spec', () => {
     expect(h.spec.validate('RunObject', { id: 'run_1', object: 'thread.run' }).length).toBeGreaterThan(0);
     expect(

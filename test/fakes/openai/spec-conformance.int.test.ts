@@ -33,7 +33,7 @@ import {
 let h: ConformanceHarness;
 
 beforeAll(async () => {
-  h = await openConformanceHarness(); // parses the spec once for this file
+  h = await openConformanceHarness(); // the spec is parsed at its first check, once per process
 }, 30_000);
 
 afterAll(async () => {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
+import { specPath } from '../shared/specs.js';
 
 /**
  * Validates what the fake sends against ../shared/specs/openai-openapi.yaml, so the fake cannot drift
@@ -34,22 +34,6 @@ export interface OpenAISpec {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
-
-/** The repository root: the nearest folder above this file with a package.json (works from dist/ too). */
-export function findRepoRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** The shared/ folder is a sibling of the repository, in CI as in a local checkout. */
-export function defaultSpecPath(): string {
-  return path.resolve(findRepoRoot(), '../shared/specs/openai-openapi.yaml');
-}
 
 const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -149,8 +133,8 @@ function responseEventTypes(schemas: JsonObject): Map<string, string> {
 }
 
 /** The parsed YAML, from the JSON cache when this exact file was parsed before (50 ms instead of 1.3 s). */
-function readDocument(specPath: string): JsonObject {
-  const source = readFileSync(specPath, 'utf8');
+function readDocument(file: string): JsonObject {
+  const source = readFileSync(file, 'utf8');
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const cached = path.join(tmpdir(), 'threadloom-spec-cache', `openai-openapi-${hash}.json`);
   try {
@@ -172,8 +156,8 @@ function readDocument(specPath: string): JsonObject {
 }
 
 /** Loads and compiles the document; call once per process (see `loadOpenAISpec`). */
-export function compileOpenAISpec(specPath: string = defaultSpecPath()): OpenAISpec {
-  const doc = readDocument(specPath);
+export function compileOpenAISpec(file: string = specPath('openai-openapi.yaml')): OpenAISpec {
+  const doc = readDocument(file);
   const components = rewriteNullable(doc.components as Json) as JsonObject;
   const schemas = components.schemas as JsonObject;
   applyKnownDeviations(schemas);
@@ -213,7 +197,7 @@ export function compileOpenAISpec(specPath: string = defaultSpecPath()): OpenAIS
 
 let loaded: OpenAISpec | undefined;
 
-/** The compiled document, parsed at most once per process. */
+/** The compiled document, parsed at most once per process (where ../shared/specs is: see `specsPresent`). */
 export function loadOpenAISpec(): OpenAISpec {
   loaded ??= compileOpenAISpec();
   return loaded;

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { specPath } from '../shared/specs.js';
 
 /**
  * Slack's own OpenAPI document (../shared/specs/slack-web-openapi.json, Swagger 2.0, content from
@@ -13,15 +13,6 @@ type JsonObject = { [key: string]: unknown };
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function documentPath(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    if (dirname(dir) === dir) throw new Error('fake Slack: no package.json above the fake');
-    dir = dirname(dir);
-  }
-  return resolve(dir, '../shared/specs/slack-web-openapi.json');
-}
 
 /** Points `#/definitions/...` at the document registered as `slack`. */
 function rebase(node: unknown): unknown {
@@ -39,7 +30,7 @@ let loaded: { paths: JsonObject; ajv: Ajv; cache: Map<string, ValidateFunction> 
 
 function load() {
   if (loaded) return loaded;
-  const doc = JSON.parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
+  const doc = JSON.parse(readFileSync(specPath('slack-web-openapi.json'), 'utf8')) as JsonObject;
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addFormat('uri', (s: string) => URL.canParse(s));
   ajv.addFormat('email', /^[^@\s]+@[^@\s]+$/);

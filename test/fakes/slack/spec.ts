@@ -1,31 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { specPath, specsPresent } from '../shared/specs.js';
 
 /**
  * Slack's method reference (../shared/specs/slack-methods-ref.json, a scrape of docs.slack.dev): each
  * method's arguments, which are required, and its errors. The fake checks every call against it, so
- * the adapter cannot drift into arguments Slack does not take.
+ * the adapter cannot drift into arguments Slack does not take. Without ../shared/specs (a plain clone)
+ * every call passes and every error counts as documented: the fake serves the same, unchecked.
  */
 interface MethodSpec {
   args?: { properties?: Record<string, unknown>; required?: string[] };
   errors?: Record<string, unknown>;
 }
 
-/** The shared/ folder is a sibling of the repository (found from here, so it works from dist/ too). */
-function specPath(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    if (dirname(dir) === dir) throw new Error('fake Slack: no package.json above the fake');
-    dir = dirname(dir);
-  }
-  return resolve(dir, '../shared/specs/slack-methods-ref.json');
-}
-
 let methods: Record<string, MethodSpec> | undefined;
 
-function spec(): Record<string, MethodSpec> {
-  methods ??= (JSON.parse(readFileSync(specPath(), 'utf8')) as { methods: Record<string, MethodSpec> })
-    .methods;
+/** The reference's methods; undefined where ../shared/specs is absent (a plain clone checks nothing). */
+function spec(): Record<string, MethodSpec> | undefined {
+  if (!specsPresent()) return undefined;
+  methods ??= (
+    JSON.parse(readFileSync(specPath('slack-methods-ref.json'), 'utf8')) as {
+      methods: Record<string, MethodSpec>;
+    }
+  ).methods;
   return methods;
 }
 
@@ -41,7 +37,9 @@ export function checkArguments(
   args: Readonly<Record<string, unknown>>,
   hasToken: boolean,
 ): string[] {
-  const entry = spec()[method];
+  const reference = spec();
+  if (!reference) return [];
+  const entry = reference[method];
   if (!entry) return [`${method}: not a Slack method`];
   const known = new Set(Object.keys(entry.args?.properties ?? {}));
   const problems: string[] = [];
@@ -56,7 +54,9 @@ export function checkArguments(
 
 /** Whether Slack documents `error` for `method`, or any method may answer it (Slack's common errors). */
 export function documentsError(method: string, error: string): boolean {
-  return Object.hasOwn(spec()[method]?.errors ?? {}, error) || UNIVERSAL_ERRORS.has(error);
+  const reference = spec();
+  if (!reference) return true;
+  return Object.hasOwn(reference[method]?.errors ?? {}, error) || UNIVERSAL_ERRORS.has(error);
 }
 
 /** Errors any method can return (Slack's "common errors"). */
