@@ -7,13 +7,14 @@ import type { Backend, BackendName } from '../../src/backends/backend.js';
 import { ResponsesBackend } from '../../src/backends/responses/responses-backend.js';
 import { createOpenAIClient } from '../../src/backends/shared/openai-client.js';
 import type { Profiles } from '../../src/config/profiles/index.js';
-import type { AssistantConfig, RunConfig } from '../../src/config/types.js';
+import type { AssistantConfig, LimitsConfig, RunConfig } from '../../src/config/types.js';
 import { type ConversationKey, conversationKey } from '../../src/core/conversation.js';
 import { type Logger, silentLogger } from '../../src/core/logger.js';
 import type { InboundFile, InboundMessage } from '../../src/core/messages.js';
 import type { ReplyEvent } from '../../src/core/reply-events.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import type { SubmitOutcome } from '../../src/orchestrator/orchestrator-options.js';
 import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
 import { createStore, type StoreOptions } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -62,12 +63,29 @@ export interface HarnessOptions {
   tools?: readonly FunctionTool[];
   /** How the SQLite store retries and waits on a locked file (default: the store's). */
   store?: StoreOptions;
+  /** Access and cost limits (RATE_LIMIT_PER_USER_PER_MINUTE...); none unless a test is about them. */
+  limits?: LimitsConfig;
 }
+
+/** A message an adapter submitted, and what the orchestrator said. */
+export interface Submission {
+  message: InboundMessage;
+  outcome: SubmitOutcome;
+}
+
+/** The orchestrator as an adapter holds it (the console also waits for the last answer). */
+export type OrchestratorPort = Pick<
+  Orchestrator,
+  'registerRenderer' | 'submit' | 'cancel' | 'reset' | 'isBusy' | 'decide' | 'idle'
+>;
 
 /** The whole platform-free bot (real SDK, real store, real orchestrator) against the fake server. */
 export class Harness {
   readonly key: ConversationKey = conversationKey('test', 'conversation');
   readonly renderer = new RecordingRenderer();
+  /** What adapters submitted through `port`, oldest first. */
+  readonly submissions: Submission[] = [];
+  private readonly watchers = new Set<() => void>();
   private count = 0;
 
   private constructor(
@@ -79,12 +97,38 @@ export class Harness {
     private readonly tools: ToolExecutor,
     private readonly run: RunConfig,
     private readonly profiles: (() => Profiles) | undefined,
-    private readonly approvals: { approvalTimeoutMs?: number } = {},
+    /** APPROVAL_TIMEOUT_MS and the limits, when a test sets them. */
+    private readonly settings: { approvalTimeoutMs?: number; limits?: LimitsConfig } = {},
   ) {}
 
   /** The store's SQLite file (a test may lock it from another connection, as another process would). */
   get storeFile(): string {
     return join(this.dir, 'store.sqlite');
+  }
+
+  /**
+   * The orchestrator as adapters under test hold it: every submission and its outcome is recorded in
+   * `submissions`, so a test waits until the bot took a message instead of waiting for time.
+   */
+  readonly port: OrchestratorPort = {
+    registerRenderer: (platform, renderer) => this.orchestrator.registerRenderer(platform, renderer),
+    submit: async (message) => {
+      const outcome = await this.orchestrator.submit(message);
+      this.submissions.push({ message, outcome });
+      for (const watcher of this.watchers) watcher();
+      return outcome;
+    },
+    cancel: (key) => this.orchestrator.cancel(key),
+    reset: (key) => this.orchestrator.reset(key),
+    isBusy: (key) => this.orchestrator.isBusy(key),
+    decide: (approvalId, decider) => this.orchestrator.decide(approvalId, decider),
+    idle: () => this.orchestrator.idle(),
+  };
+
+  /** Calls `listener` after each submission through `port`; returns how to stop. */
+  watch(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
   }
 
   /**
@@ -99,7 +143,7 @@ export class Harness {
       run: this.run,
       logger: silentLogger(),
       ...(this.profiles ? { profiles: this.profiles } : {}),
-      ...this.approvals,
+      ...this.settings,
     });
     orchestrator.registerRenderer('test', this.renderer);
     await orchestrator.resumeUnfinished();
@@ -132,8 +176,10 @@ export class Harness {
     await backend.prepare();
     const run = { ...TEST_RUN, ...options.run };
     const profiles = options.profiles;
-    const approvals =
-      options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs };
+    const settings = {
+      ...(options.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: options.approvalTimeoutMs }),
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    };
     const orchestrator = new Orchestrator({
       backend,
       store,
@@ -141,9 +187,9 @@ export class Harness {
       run,
       logger,
       ...(profiles ? { profiles } : {}),
-      ...approvals,
+      ...settings,
     });
-    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, profiles, approvals);
+    const harness = new Harness(fake, store, backend, orchestrator, dir, tools, run, profiles, settings);
     orchestrator.registerRenderer('test', harness.renderer);
     return harness;
   }

@@ -104,33 +104,9 @@ function session(name: string, extra: Record<string, string> = {}) {
 
 const PROMPT = '[approval] refund({"order":"7"}) needs your approval. Run it? [y/n]\n';
 
+// Approving (y), denying (n) and the timeout are in the adapter contract; here the console runs as
+// `npm run console` does, with an HTTP tool from profiles.yaml.
 describe('console: tool calls that need approval', () => {
-  it('runs the call when the user answers y', async () => {
-    refunds = [];
-    const chat = session('approve');
-    await chat.say('refund order 7');
-    await chat.say('y', PROMPT);
-    await chat.shows('Tool said:');
-    chat.end();
-    await chat.done;
-    expect(refunds).toEqual(['/refunds/7']);
-    expect(chat.output()).toContain(`${PROMPT}[approval] approved\n`);
-    expect(chat.output()).toContain('Tool said: {"refunded":true}');
-  });
-
-  it('does not run the call when the user answers n, and the model is told', async () => {
-    refunds = [];
-    const chat = session('deny');
-    await chat.say('refund order 7');
-    await chat.say('n', PROMPT);
-    await chat.shows('Tool said:');
-    chat.end();
-    await chat.done;
-    expect(refunds).toEqual([]);
-    expect(chat.output()).toContain(`${PROMPT}[approval] denied\n`);
-    expect(chat.output()).toContain('Tool said: {"error":"the user denied this call; it was not run"}');
-  });
-
   it('asks again for an answer that is not y or n (the console has one user: nobody else can answer)', async () => {
     refunds = [];
     const chat = session('unclear');
@@ -141,17 +117,5 @@ describe('console: tool calls that need approval', () => {
     chat.end();
     await chat.done;
     expect(refunds).toEqual(['/refunds/7']);
-  });
-
-  it('counts no answer within APPROVAL_TIMEOUT_MS as denied', async () => {
-    refunds = [];
-    const chat = session('timeout', { APPROVAL_TIMEOUT_MS: '300' });
-    await chat.say('refund order 7');
-    await chat.shows('[approval] no answer in time: denied\n');
-    await chat.shows('Tool said:');
-    chat.end();
-    await chat.done;
-    expect(refunds).toEqual([]);
-    expect(chat.output()).toContain('"error":"nobody approved this call in time; it was not run"');
   });
 });

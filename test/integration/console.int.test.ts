@@ -5,13 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../src/configure.js';
 import { runConsole } from '../../src/console.js';
-import {
-  citation,
-  demoScript,
-  type FakeOpenAI,
-  startFakeOpenAI,
-  text,
-} from '../../src/model-server/index.js';
+import { demoScript, type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { runEntryPoint } from '../support/spawn.js';
 
 let fake: FakeOpenAI;
@@ -68,19 +62,6 @@ describe.each(['responses', 'assistants'] as const)('console adapter on the %s b
     expect(out).toMatch(/It is \w+ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00 in Asia\/Tokyo\./);
     const png = readFileSync(image?.[1] ?? '');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-  });
-
-  it('prints citations as numbered footnotes', async () => {
-    const doc = fake.addFile({ filename: 'policy.md', bytes: '# Leave policy' }).id;
-    fake.setScript(() => [
-      text('25 days【1:0†policy.md】.', { annotations: [citation('【1:0†policy.md】', doc)] }),
-    ]);
-    try {
-      const out = await chat('cite', 'how much leave?\n', backend);
-      expect(out).toBe('25 days[1].\n[1] policy.md\n');
-    } finally {
-      fake.setScript(demoScript);
-    }
   });
 
   it('starts a new conversation on /reset', async () => {

@@ -122,25 +122,6 @@ describe('Discord slash commands', () => {
     expect(contents[1]).toBe('turn 1: hi from a DM');
   });
 
-  it('/reset starts a new conversation in the thread', async () => {
-    const question = bot.mention('remember this');
-    const thread = await bot.threadOf(question);
-    await bot.answer(thread.id, (c) => c.length === 1);
-    const reset = bot.fake.slashCommand({
-      name: 'reset',
-      channelId: thread.id,
-      userId: bot.fake.directory.alice,
-    });
-    expect(await replyTo(reset)).toBe('🔄 New conversation: what was said here before is forgotten.');
-    bot.fake.sendMessage({
-      channelId: thread.id,
-      authorId: bot.fake.directory.alice,
-      content: 'what did I say?',
-    });
-    const answers = await bot.answer(thread.id, (c) => c.some((m) => m.includes('what did I say?')));
-    expect(answers.at(-1)).toBe('turn 1: what did I say?');
-  });
-
   it('/reset and /cancel in a plain channel say where they work, only to the user', async () => {
     const { general, alice } = bot.fake.directory;
     const reset = bot.fake.slashCommand({ name: 'reset', channelId: general, userId: alice });
@@ -148,25 +129,6 @@ describe('Discord slash commands', () => {
     expect(bot.fake.interaction(reset.id).ephemeral).toBe(true);
     const cancel = bot.fake.slashCommand({ name: 'cancel', channelId: general, userId: alice });
     expect(await replyTo(cancel)).toBe('Nothing is being answered here.');
-  });
-
-  it('/cancel stops the answer being written in the thread', async () => {
-    bot.openai.setScript(slow);
-    try {
-      const question = bot.mention('a long job');
-      const thread = await bot.threadOf(question);
-      await bot.fake.waitFor(() => bot.fake.botMessages(thread.id).length > 0);
-      const cancel = bot.fake.slashCommand({
-        name: 'cancel',
-        channelId: thread.id,
-        userId: bot.fake.directory.alice,
-      });
-      expect(await replyTo(cancel)).toBe('⏹️ Stopping the answer.');
-      const answer = await bot.answer(thread.id, (c) => c.includes('⏹️ Stopped.'));
-      expect(answer).toEqual(['Let me think about that.', '⏹️ Stopped.']);
-    } finally {
-      bot.openai.setScript(numbered);
-    }
   });
 
   it('⏹️ on the answer stops its run; the bot’s own ⏹️ does not', async () => {

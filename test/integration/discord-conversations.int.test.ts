@@ -62,20 +62,6 @@ describe('Discord conversations', () => {
     expect(bare.threadId).toBeUndefined();
   });
 
-  it('answers follow-ups in its own thread without a mention, in the same conversation', async () => {
-    const question = bot.mention('first question');
-    const thread = await bot.threadOf(question);
-    await bot.answer(thread.id, (c) => c.length === 1);
-    bot.fake.sendMessage({
-      channelId: thread.id,
-      authorId: bot.fake.directory.bob,
-      content: 'and a second one',
-    });
-    const answer = await bot.answer(thread.id, (c) => c.length === 2);
-    expect(answer[1]).toBe('turn 2: and a second one');
-    expect(bot.fake.threads(bot.fake.directory.general).filter((t) => t.id === question.id)).toHaveLength(1);
-  });
-
   it('answers a mention in a thread it does not own, and from then on follows that thread', async () => {
     const { general, bob, carol } = bot.fake.directory;
     const thread = bot.fake.createThread(general, 'ideas', bob);
@@ -128,28 +114,6 @@ describe('Discord conversations', () => {
     expect(bot.openai.runs().length - runsBefore).toBe(1);
   });
 
-  it('answers a message redelivered by a RESUME replay exactly once', async () => {
-    const session = bot.fake.session;
-    if (!session) throw new Error('no gateway session');
-    const before = session.seq;
-    const question = bot.mention('asked just before the connection dropped');
-    const thread = await bot.threadOf(question);
-    await bot.answer(thread.id, (c) => c.length === 1);
-
-    bot.fake.dropGateway({ replayAfter: before });
-    await bot.fake.waitFor(() => bot.fake.gatewayStats.resumes === 1, { what: 'the RESUME' });
-    // A message sent after the RESUME is answered; by then the replayed one has been handled too.
-    const later = bot.mention('asked after the RESUME');
-    await bot.answer((await bot.threadOf(later)).id, (c) => c.length === 1);
-
-    expect(bot.fake.gatewayStats.replayed).toBeGreaterThan(0);
-    expect(bot.fake.gatewayStats.connections.at(-1)).toBe('/gateway-resume');
-    expect(bot.fake.botMessages(thread.id).map((m) => m.content)).toEqual([
-      'turn 1: asked just before the connection dropped',
-    ]);
-    expect(bot.fake.callsTo('POST', threadRoute).filter((c) => c.path.includes(question.id))).toHaveLength(1);
-  });
-
   it('answers a message sent while the connection was down, once it resumes', async () => {
     bot.fake.dropGateway();
     const question = bot.mention('sent while the bot was away');
@@ -179,23 +143,6 @@ describe('Discord shut-down', () => {
       expect(ignored.threadId).toBeUndefined();
       const record = [...(await bot.core.store.runs.list())].find((r) => r.replyTo.channel === thread.id);
       expect(Object.values(record?.posted ?? {})).toEqual([[bot.fake.botMessages(thread.id)[0]?.id]]);
-    } finally {
-      await bot.close();
-    }
-  });
-});
-
-describe('Discord across a restart', () => {
-  it('still owns its threads: a follow-up without a mention is answered by the new process', async () => {
-    const bot = await DiscordBot.start();
-    try {
-      bot.openai.setScript(numbered);
-      const thread = await bot.threadOf(bot.mention('before the restart'));
-      await bot.answer(thread.id, (c) => c.length === 1);
-      await bot.restartAdapter();
-      bot.fake.sendMessage({ channelId: thread.id, authorId: bot.fake.directory.alice, content: 'after it' });
-      expect((await bot.answer(thread.id, (c) => c.length === 2))[1]).toBe('turn 2: after it');
-      expect(bot.fake.gatewayStats.identifies).toBe(2);
     } finally {
       await bot.close();
     }

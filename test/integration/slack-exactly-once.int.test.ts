@@ -31,30 +31,6 @@ const answers = (thread: string) =>
     .filter((t) => t.startsWith('You said'));
 
 describe('Slack: one answer per message', () => {
-  it('answers the app_mention and message pair of one mention once', async () => {
-    const before = bot.rendered.length;
-    const { ts, thread } = await bot.mention('hello twice');
-    await bot.handledOf('app_mention', 1, ts);
-    const [twin] = await bot.handledOf('message', 1, ts);
-    await bot.answers(before + 1);
-    expect(twin?.outcome).toBe('duplicate');
-    expect(answers(thread)).toEqual(['You said: hello twice']);
-    expect(bot.submissions.filter((s) => s.message.id === ts)).toHaveLength(1);
-  });
-
-  it('answers an event Slack retries (X-Slack-Retry-Num) once', async () => {
-    const before = bot.rendered.length;
-    const event = appMention({ text: `${MENTION} are you there?` });
-    const envelope = eventCallback(event);
-    expect((await bot.sender.event(envelope)).status).toBe(200);
-    expect((await bot.sender.event(envelope, { retryNum: 1 })).status).toBe(200);
-    expect((await bot.sender.event(envelope, { retryNum: 2 })).status).toBe(200);
-    const outcomes = (await bot.handledOf('app_mention', 3, String(event.ts))).map((h) => h.outcome);
-    await bot.answers(before + 1);
-    expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'submitted']);
-    expect(answers(String(event.ts))).toEqual(['You said: are you there?']);
-  });
-
   it('answers once when a second instance sharing the store gets the retry', async () => {
     const handledThere: string[] = [];
     const second = createSlackAdapter(

@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { silentLogger } from '../../src/core/logger.js';
-import {
-  appMention,
-  eventCallback,
-  FAKE_TEAM,
-  MENTION,
-  SlackBot,
-  shownText,
-  slashCommand,
-} from '../fakes/slack/index.js';
+import { FAKE_TEAM, SlackBot, shownText, slashCommand } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';
 
@@ -29,32 +21,13 @@ describe('Slack in Socket Mode', () => {
     expect(bot.adapter.address).toBeUndefined();
   });
 
-  it('acknowledges an event envelope at once and answers in the thread', async () => {
-    const event = appMention({ text: `${MENTION} over the socket` });
-    await bot.slack.socket.send('events_api', eventCallback(event));
-    await bot.answers(1);
-    expect(bot.slack.botMessages(CHANNEL, String(event.ts)).map(shownText)).toEqual([
-      'You said: over the socket',
-    ]);
-  });
-
-  it('answers a redelivered envelope once', async () => {
-    const event = appMention({ text: `${MENTION} again and again` });
-    const envelope = eventCallback(event);
-    await bot.slack.socket.send('events_api', envelope);
-    await bot.slack.socket.send('events_api', envelope, 1);
-    const outcomes = (await bot.handledOf('app_mention', 2, String(event.ts))).map((h) => h.outcome);
-    await bot.answers(2);
-    expect(outcomes.sort()).toEqual(['duplicate', 'submitted']);
-  });
-
   it('takes slash commands over the socket', async () => {
     const ack = await bot.slack.socket.send(
       'slash_commands',
       slashCommand({ command: '/ask', text: 'socket question', response_url: bot.slack.responseUrl() }),
     );
     expect(ack).toEqual({});
-    await bot.answers(3);
+    await bot.answers(1);
     const question = bot.slack.state.messages.find((m) => m.text === 'socket question');
     expect(bot.slack.botMessages(CHANNEL, question?.ts ?? '').map(shownText)).toEqual([
       'You said: socket question',

@@ -36,32 +36,6 @@ const answerIn = (channel: string, thread: string) =>
     .filter((text) => text.startsWith('You said'));
 
 describe('Slack triggers', () => {
-  it('answers a mention in a channel in that message’s thread, and follows the thread', async () => {
-    const before = bot.rendered.length;
-    const { thread } = await bot.mention('what is the capital of France?');
-    await bot.answers(before + 1);
-    expect(answerIn(CHANNEL, thread)).toEqual(['You said: what is the capital of France?']);
-    expect(
-      await bot.core.store.follows.get(`slack:${FAKE_TEAM.teamId}:${CHANNEL}:${thread}` as never),
-    ).toMatchObject({
-      startedBy: 'U0USER0001',
-    });
-    // The working line with its Stop button is gone once the answer is complete.
-    expect(bot.slack.botMessages(CHANNEL, thread)).toHaveLength(1);
-  });
-
-  it('answers later messages in a followed thread without a mention, in the same conversation', async () => {
-    const before = bot.rendered.length;
-    const { thread } = await bot.mention('first question');
-    await bot.answers(before + 1);
-    await bot.say('and a follow-up', { thread_ts: thread });
-    await bot.answers(before + 2);
-    expect(answerIn(CHANNEL, thread)).toEqual(['You said: first question', 'You said: and a follow-up']);
-    const keys = bot.submissions.slice(-2).map((s) => s.message.key);
-    expect(keys[0]).toBe(keys[1]);
-    expect(keys[0]).toBe(`slack:${FAKE_TEAM.teamId}:${CHANNEL}:${thread}`);
-  });
-
   it('does not answer a thread message without a mention where it was never mentioned', async () => {
     const root = userTs();
     bot.slack.addUserMessage({ channel: CHANNEL, ts: root, user: 'U0USER0002', text: 'team chat' });

@@ -88,7 +88,8 @@ export class DiscordBot {
           toolDisplay: options.toolDisplay ?? 'full',
           maxAttachmentBytes: { ...TEST_RUN, ...options.harness?.run }.maxAttachmentBytes,
           deps: {
-            orchestrator: core.orchestrator,
+            // Watched: tests wait until the bot took a message (core.submissions).
+            orchestrator: core.port,
             store: core.store,
             logger: createLogger('debug', logs.stream),
             ...(options.storeHold ? { storeHold: options.storeHold } : {}),

@@ -89,14 +89,33 @@ export class SlackBot {
   private constructor(
     readonly core: Harness,
     readonly slack: FakeSlack,
-    readonly adapter: SlackAdapter,
-    readonly sender: SlackSender,
+    private current: SlackAdapter,
     watched: Watched,
+    /** Builds another adapter like the first, on the same fake and core. */
+    private readonly build: () => SlackAdapter,
   ) {
     this.submissions = watched.submissions;
     this.handled = watched.handled;
     this.rendered = watched.rendered;
     this.dropped = watched.dropped;
+  }
+
+  /** The adapter under test (a new one after `restartAdapter`). */
+  get adapter(): SlackAdapter {
+    return this.current;
+  }
+
+  /** Sends signed requests to the adapter's HTTP receiver (HTTP mode). */
+  get sender(): SlackSender {
+    const port = this.current.address?.port ?? 0;
+    return new SlackSender(`http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, FAKE_TEAM.signingSecret);
+  }
+
+  /** Stops the adapter and starts a new one on the same store, as a restarted process would. */
+  async restartAdapter(): Promise<void> {
+    await this.current.stop();
+    this.current = this.build();
+    await this.current.start();
   }
 
   static async start(options: SlackBotOptions = {}): Promise<SlackBot> {
@@ -136,29 +155,29 @@ export class SlackBot {
       updateIntervalMs: options.updateIntervalMs ?? 20,
       approverUsers: options.approverUsers ?? [],
     };
-    const adapter = createSlackAdapter(config, {
-      port: 0,
-      host: '127.0.0.1',
-      toolDisplay: options.toolDisplay ?? 'full',
-      maxAttachmentBytes: options.maxAttachmentBytes ?? 1024 * 1024,
-      deps: { orchestrator, store: core.store, logger: createLogger(options.logLevel ?? 'silent') },
-      fileHosts: [slack.host],
-      rates: { ...LOOSE_RATES, ...options.rates },
-      webApiRetries: options.webApiRetries ?? 0,
-      appendIntervalMs: options.appendIntervalMs ?? 20,
-      onHandled: (event) => {
-        watched.handled.push(event);
-        slack.notify();
-      },
-      onDroppedEvent: (type) => {
-        watched.dropped.push(type);
-        slack.notify();
-      },
-    });
+    const build = () =>
+      createSlackAdapter(config, {
+        port: 0,
+        host: '127.0.0.1',
+        toolDisplay: options.toolDisplay ?? 'full',
+        maxAttachmentBytes: options.maxAttachmentBytes ?? 1024 * 1024,
+        deps: { orchestrator, store: core.store, logger: createLogger(options.logLevel ?? 'silent') },
+        fileHosts: [slack.host],
+        rates: { ...LOOSE_RATES, ...options.rates },
+        webApiRetries: options.webApiRetries ?? 0,
+        appendIntervalMs: options.appendIntervalMs ?? 20,
+        onHandled: (event) => {
+          watched.handled.push(event);
+          slack.notify();
+        },
+        onDroppedEvent: (type) => {
+          watched.dropped.push(type);
+          slack.notify();
+        },
+      });
+    const adapter = build();
     await adapter.start();
-    const port = adapter.address?.port ?? 0;
-    const sender = new SlackSender(`http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`, FAKE_TEAM.signingSecret);
-    return new SlackBot(core, slack, adapter, sender, watched);
+    return new SlackBot(core, slack, adapter, watched, build);
   }
 
   /**
