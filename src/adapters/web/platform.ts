@@ -1,0 +1,17 @@
+import type { Platform } from '../adapter.js';
+import { webSection } from './config.js';
+import { WebAdapter, type WebAdapterOptions } from './web-adapter.js';
+
+/** The web chat in the platform registry. */
+export const webPlatform: Platform<'web'> = {
+  section: webSection,
+  create: (config, context) =>
+    new WebAdapter(config, {
+      http: context.http,
+      deps: context.deps,
+      toolDisplay: context.toolDisplay,
+      maxAttachmentBytes: context.maxAttachmentBytes,
+      limits: context.limits,
+      ...(context.overrides?.web as Partial<WebAdapterOptions> | undefined),
+    }),
+};
