@@ -34,7 +34,9 @@ export async function runDemo(): Promise<void> {
     }
     // The web chat on this machine, on the same app: the page shows the same demo model.
     await runConsole(config, 'demo', undefined, (app) =>
-      startDemoWeb(app, config, (url) => process.stderr.write(`threadloom demo: the web chat is at ${url}\n`)),
+      startDemoWeb(app, config, (url) =>
+        process.stderr.write(`threadloom demo: the web chat is at ${url}\n`),
+      ),
     );
   } finally {
     await fake.close();

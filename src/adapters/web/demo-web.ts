@@ -24,7 +24,10 @@ export async function startDemoWeb(
 ): Promise<{ close(): Promise<void> }> {
   const make = (port: number) =>
     new WebAdapter(
-      { basePath: config.platforms.web?.basePath ?? normalizeBasePath(undefined), auth: { mode: 'loopback' } },
+      {
+        basePath: config.platforms.web?.basePath ?? normalizeBasePath(undefined),
+        auth: { mode: 'loopback' },
+      },
       {
         deps: { orchestrator: app.orchestrator, store: app.store, logger: app.logger },
         toolDisplay: config.toolDisplay,
