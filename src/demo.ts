@@ -9,9 +9,9 @@ import { reportStartupFailure } from './startup-failure.js';
 /**
  * `npm run demo`: the console against the built-in fake model server, started in this process on a
  * free loopback port. No account, no key: a newcomer sees streamed text, the code the interpreter
- * ran, a saved chart and a function call, in the terminal and in the web chat on 127.0.0.1. Each demo starts a clean conversation: the store lives in a
- * temporary folder, removed at the end, because the conversations it names live in the model server,
- * which ends with the demo.
+ * ran, a saved chart and a function call, in the terminal and in the web chat on 127.0.0.1 (its URL
+ * is printed). Each demo starts a clean conversation: the store lives in a temporary folder, removed
+ * at the end, because the conversations it names live in the model server, which ends with the demo.
  */
 export async function runDemo(): Promise<void> {
   // Loaded only here: `npm start` never needs the model server that ships for the demo.

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { commaList, flag, oneOf, optionalText } from '../../config/fields.js';
-import type { PlatformSection, SectionProblem } from '../../config/platform-section.js';
+import type { ParsedFields, PlatformSection, SectionProblem } from '../../config/platform-section.js';
 
 /** Who may use the web chat: see docs/web.md. */
 export const WEB_AUTH_MODES = ['loopback', 'token', 'proxy'] as const;
@@ -44,7 +44,7 @@ const FIELDS = {
   WEB_TRUSTED_PROXIES: commaList(),
 };
 
-type Fields = { [K in keyof typeof FIELDS]: ReturnType<(typeof FIELDS)[K]['parse']> };
+type Fields = ParsedFields<typeof FIELDS>;
 
 /** `/chat` from `chat`, `/chat/` or `/chat`; `/` stays `/`. */
 export function normalizeBasePath(raw: string | undefined): string {

@@ -1,4 +1,4 @@
-import type { Platform } from '../adapter.js';
+import { commonOptions, type Platform } from '../adapter.js';
 import { webSection } from './config.js';
 import { WebAdapter, type WebAdapterOptions } from './web-adapter.js';
 
@@ -7,11 +7,8 @@ export const webPlatform: Platform<'web'> = {
   section: webSection,
   create: (config, context) =>
     new WebAdapter(config, {
+      ...commonOptions('web', context),
       http: context.http,
-      deps: context.deps,
-      toolDisplay: context.toolDisplay,
-      maxAttachmentBytes: context.maxAttachmentBytes,
-      limits: context.limits,
       ...(context.overrides?.web as Partial<WebAdapterOptions> | undefined),
     }),
 };
