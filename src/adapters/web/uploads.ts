@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
 import type { ConversationKey } from '../../core/conversation.js';
 import { AttachmentError } from '../../core/errors.js';
 import { checkBeforeDownload, readCapped, type SharedFile } from '../kit/downloads.js';
@@ -79,7 +78,7 @@ export class WebUploads {
           this.maxBytes,
         );
       }
-      upload.bytes = await readCapped(Readable.toWeb(req) as ReadableStream<Uint8Array>, name, this.maxBytes);
+      upload.bytes = await readCapped(bodyOf(req, this.maxBytes), name, this.maxBytes);
     } catch (error) {
       if (!(error instanceof AttachmentError)) throw error;
       upload.refused = error.message;
@@ -110,4 +109,30 @@ export class WebUploads {
     const now = this.now();
     for (const [id, upload] of this.pending) if (upload.expiresAt < now) this.pending.delete(id);
   }
+}
+
+/**
+ * A request body as a stream the kit reads capped. Cancelled (the body passed the limit), the rest
+ * is read and dropped, so the page gets the refusal rather than a reset connection; a body that goes
+ * on far past the limit is cut off.
+ */
+function bodyOf(req: IncomingMessage, maxBytes: number): ReadableStream<Uint8Array> {
+  let reading = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));
+      req.once('end', () => reading && controller.close());
+      req.once('error', (error) => reading && controller.error(error));
+    },
+    cancel() {
+      reading = false;
+      req.removeAllListeners('data');
+      let dropped = 0;
+      req.on('data', (chunk: Buffer) => {
+        dropped += chunk.length;
+        if (dropped > 8 * maxBytes) req.destroy();
+      });
+      req.resume();
+    },
+  });
 }
