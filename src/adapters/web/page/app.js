@@ -129,6 +129,11 @@ async function decide(approvalId, approve) {
   if (result.message) say(result.message);
 }
 
+// The skip link puts the keyboard in the message box (a fragment link alone only scrolls there).
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  input.focus();
+});
 $('composer').addEventListener('submit', (event) => {
   event.preventDefault();
   void send();
