@@ -1,8 +1,9 @@
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebAdapter } from '../../src/adapters/web/web-adapter.js';
+import { conversationKey } from '../../src/core/conversation.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { chartFile, codeInterpreter, squaresCsv, text } from '../../src/model-server/index.js';
+import { chartFile, codeInterpreter, hang, squaresCsv, text } from '../../src/model-server/index.js';
 import { PEOPLE, startWebBot, type WebBot } from '../support/web-bot.js';
 import { PageTranscript, WebClient } from '../support/web-client.js';
 
@@ -137,6 +138,27 @@ describe('the web chat over HTTP', () => {
     expect((await bob.call('GET', 'nothing-here')).status).toBe(404);
     expect((await alice.call('DELETE', `conversations/${id}`)).status).toBe(200);
     expect((await alice.call('GET', `conversations/${id}`)).status).toBe(404);
+  });
+
+  it('forgets a conversation deleted while its answer streams, and writes nothing more to it', async () => {
+    bot.core.fake.setScript(() => [text('Thinking hard about this one.'), hang()]);
+    const id = await alice.createConversation();
+    const transcript = new PageTranscript();
+    let streaming: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      streaming = resolve;
+    });
+    const stream = await alice.follow(id, 0, (event, position) => {
+      transcript.apply(event, position);
+      if (transcript.shown().some((m) => m.kind === 'answer' && m.text.includes('Thinking'))) streaming();
+    });
+    await alice.send(id, 'd1', 'a long job');
+    await started;
+    expect((await alice.call('DELETE', `conversations/${id}`)).status).toBe(200);
+    await bot.core.orchestrator.idle();
+    stream.close();
+    expect(await bot.core.store.web.events(conversationKey('web', 'alice', id), 0, 100)).toEqual([]);
+    expect((await bot.core.store.web.list('alice')).map((c) => c.id)).not.toContain(id);
   });
 
   it('in loopback mode, answers this machine under a loopback name only', async () => {

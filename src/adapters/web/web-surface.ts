@@ -22,6 +22,9 @@ export const WEB_LIMITS = {
   editIntervalMs: 100,
 } as const satisfies SurfaceLimits;
 
+/** How long a conversation found to exist is not looked up again. */
+const LIVE_CHECK_MS = 1000;
+
 /** The conversation was deleted while its answer was being written: the rest is dropped. */
 export class ConversationGoneError extends Error {
   constructor(key: ConversationKey) {
@@ -61,12 +64,19 @@ export class WebSurface implements ChatSurface {
     if (!key?.startsWith('web:') || replyTo.key !== key) return undefined;
     const { log, appendIntervalMs } = this.deps;
     const now = this.deps.now ?? Date.now;
-    const append = (event: WebEvent) => log.append(key, event);
+    // Every write first makes sure the conversation was not deleted meanwhile (a deleted one must not
+    // grow a new log); a yes is trusted for a second, so streaming does not read the store per append.
+    let checkedAt = Number.NEGATIVE_INFINITY;
     const live = async () => {
+      if (now() - checkedAt < LIVE_CHECK_MS) return;
       if (!(await this.deps.exists(key))) throw new ConversationGoneError(key);
+      checkedAt = now();
+    };
+    const append = async (event: WebEvent) => {
+      await live();
+      return log.append(key, event);
     };
     const post = async (message: WebMessage) => {
-      await live();
       const id = randomUUID();
       await append({ type: 'post', id, message, at: now() });
       return id;
