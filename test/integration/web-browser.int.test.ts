@@ -165,6 +165,13 @@ describe.skipIf(!chromiumPath)(
       );
       const marker = page.getByRole('link', { name: 'source 1' });
       expect(await marker.getAttribute('href')).toMatch(/#m-.*-fn-1$/);
+      // Deleted from the list (after the page asks to be sure), it goes, and the page starts afresh.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Delete “how much leave?”' }).click();
+      await page.getByRole('status').getByText('Deleted “how much leave?”.').waitFor();
+      expect(await page.locator('#conversation-list').textContent()).not.toContain('how much leave?');
+      await expect.poll(() => page.locator('#chat-title').textContent()).toBe('New chat');
+      expect(await log(page).textContent()).toBe('');
       await page.close();
     });
 

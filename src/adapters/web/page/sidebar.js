@@ -52,9 +52,9 @@ export class Sidebar {
         remove.addEventListener('click', async () => {
           if (!confirm(`Delete “${title}”? This cannot be undone.`)) return;
           await api('DELETE', `conversations/${encodeURIComponent(conversation.id)}`);
-          this.hooks.say(`Deleted “${title}”.`);
           await this.refresh();
           this.hooks.removed(conversation.id);
+          this.hooks.say(`Deleted “${title}”.`);
         });
         item.append(open, remove);
         return item;
