@@ -145,15 +145,20 @@ export async function openSqliteDriver(
         return position;
       }),
     readLog: (key, after, limit) =>
-      storeCall('read log', key, async () => {
-        guard.check();
-        return (await adapter.query(
-          `SELECT position, item FROM ${logs} WHERE key = ? AND position > ? ORDER BY position LIMIT ?`,
-          prefix + key,
-          after,
-          limit,
-        )) as { position: number; item: string }[];
-      }),
+      storeCall(
+        'read log',
+        key,
+        async () => {
+          guard.check();
+          return (await adapter.query(
+            `SELECT position, item FROM ${logs} WHERE key = ? AND position > ? ORDER BY position LIMIT ?`,
+            prefix + key,
+            after,
+            limit,
+          )) as { position: number; item: string }[];
+        },
+        classifySqliteFailure,
+      ),
     deleteLog: (key) =>
       locked('delete log', key, async () => {
         await adapter.query(`DELETE FROM ${logs} WHERE key = ?`, prefix + key);

@@ -186,4 +186,19 @@ describe('the web chat over HTTP', () => {
       await adapter.stop();
     }
   });
+
+  it('answers 503 with a line for the person while the store cannot be reached', async () => {
+    const other = await startWebBot();
+    try {
+      await other.core.store.close();
+      const client = new WebClient(() => other.url.replace(/\/$/, ''), {
+        authorization: `Bearer ${PEOPLE.alice}`,
+      });
+      const { status, body } = await client.call('GET', 'conversations');
+      expect(status).toBe(503);
+      expect(body.error).toBe('I could not reach my memory store. Please try again in a moment.');
+    } finally {
+      await other.close();
+    }
+  });
 });

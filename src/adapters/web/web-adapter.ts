@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LimitsConfig, ToolDisplay } from '../../config/types.js';
 import { conversationKey } from '../../core/conversation.js';
+import { StoreError, USER_MESSAGES } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
 import { createHttpServer, type HttpRoutes, type HttpServer } from '../../ops/http-server.js';
 import { DEFAULT_LIMITS } from '../../render/usage-report.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
@@ -52,6 +54,7 @@ export class WebAdapter implements PlatformAdapter {
   private readonly auth: WebAuthenticator;
   private readonly api: WebApi;
   private readonly assets: PageAssets;
+  private readonly log: Logger;
   private ownServer: HttpServer | undefined;
   /** Where the adapter's own server listens, once started without the app's. */
   url: string | undefined;
@@ -62,6 +65,7 @@ export class WebAdapter implements PlatformAdapter {
   ) {
     const { logger, orchestrator, store } = options.deps;
     const log = logger.child({ platform: 'web' });
+    this.log = log;
     const now = options.now ?? Date.now;
     const events = new WebLog(store.web);
     const userOf = (key: string) => key.split(':');
@@ -148,6 +152,11 @@ export class WebAdapter implements PlatformAdapter {
     } catch (error) {
       if (res.headersSent) {
         res.destroy();
+        return;
+      }
+      if (error instanceof StoreError) {
+        this.log.warn({ err: error }, 'web: the store failed a request');
+        sendJson(res, 503, { error: USER_MESSAGES.store_unavailable }, { 'retry-after': '5' });
         return;
       }
       if (!(error instanceof HttpError)) throw error;
