@@ -136,6 +136,7 @@ describe('the web chat over HTTP', () => {
     expect((await bob.call('DELETE', `conversations/${id}`)).status).toBe(403);
     expect((await bob.call('GET', 'conversations/00000000-0000-0000-0000-000000000000')).status).toBe(404);
     expect((await bob.call('GET', 'nothing-here')).status).toBe(404);
+    expect((await bob.call('GET', 'conversations/%E0%A4%A')).status).toBe(400);
     expect((await alice.call('DELETE', `conversations/${id}`)).status).toBe(200);
     expect((await alice.call('GET', `conversations/${id}`)).status).toBe(404);
   });

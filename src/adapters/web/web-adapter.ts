@@ -185,7 +185,16 @@ export class WebAdapter implements PlatformAdapter {
     if (method !== 'GET' && method !== 'HEAD') checkWrite(req);
     if (path === '/api/session') return this.session(req, res, method);
     if (!identity.ok) throw new HttpError(identity.status, identity.error);
-    const parts = path.slice('/api/'.length).split('/').map(decodeURIComponent);
+    const parts = path
+      .slice('/api/'.length)
+      .split('/')
+      .map((part) => {
+        try {
+          return decodeURIComponent(part);
+        } catch {
+          throw new HttpError(400, 'the path is not valid');
+        }
+      });
     await this.api.handle({ req, res, user: identity.user, method, parts, query: url.searchParams });
   }
 
