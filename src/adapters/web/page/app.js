@@ -41,6 +41,9 @@ const sidebar = new Sidebar(/** @type {HTMLUListElement} */ ($('conversation-lis
 async function open(id) {
   current.stream?.close();
   current.id = id;
+  // On a phone the list covers the chat: choosing a conversation closes it.
+  document.body.classList.remove('sidebar-open');
+  $('toggle-sidebar').setAttribute('aria-expanded', 'false');
   history.replaceState(null, '', id === undefined ? `${BASE}/` : `${BASE}/#c=${encodeURIComponent(id)}`);
   sidebar.select(id);
   $('chat-title').textContent = sidebar.title(id) || 'New chat';
