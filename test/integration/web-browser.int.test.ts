@@ -346,7 +346,7 @@ describe.skipIf(!chromiumPath)(
       await shoot(page, 'web-chat-phone.png');
       await page.getByRole('button', { name: 'Conversations' }).click();
       expect(await page.locator('#sidebar').isVisible()).toBe(true);
-      await page.getByRole('button', { name: /what is the mean/ }).click();
+      await page.getByRole('button', { name: /^what is the mean/ }).click();
       expect(await page.locator('#sidebar').isVisible()).toBe(false);
       expect(await page.getByRole('button', { name: 'Conversations' }).getAttribute('aria-expanded')).toBe(
         'false',
