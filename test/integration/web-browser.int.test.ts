@@ -40,6 +40,8 @@ const refund = defineTool({
   },
 });
 
+// Said once, where the run's output shows it: the tests below are then skipped.
+if (!chromiumPath && !BROWSER_REQUIRED) console.warn(`web chat browser tests skipped: ${NO_BROWSER}`);
 if (!chromiumPath && BROWSER_REQUIRED) {
   it('has a browser to run the web chat’s browser tests in (CI installs Debian’s chromium)', () => {
     throw new Error(NO_BROWSER);
