@@ -69,8 +69,10 @@ describe.skipIf(!chromiumPath)(
     async function signedIn(context: BrowserContext = alice, token: string = PEOPLE.alice): Promise<Page> {
       const page = await context.newPage();
       await page.goto(bot.url);
+      // The page asks who you are first: it either signs you in (a session cookie) or asks for a token.
+      await page.locator('dialog#login[open], #whoami:not(:empty)').first().waitFor();
       const form = page.getByRole('dialog', { name: 'Sign in to threadloom' });
-      if (await form.isVisible().catch(() => false)) {
+      if (await form.isVisible()) {
         await form.getByLabel('Your access token').fill(token);
         await form.getByRole('button', { name: 'Sign in' }).click();
       }
@@ -305,6 +307,10 @@ describe.skipIf(!chromiumPath)(
       const events = `${bot.url}api/conversations/${id}/events`;
       expect((await bob.request.get(events)).status()).toBe(403);
       await bobPage.goto(`${bot.url}#c=${id}`);
+      await bobPage.reload();
+      await bobPage.locator('#whoami:not(:empty)').waitFor();
+      // Not in his list, so the page drops it and opens a new chat of his own.
+      await expect.poll(() => bobPage.url()).toBe(bot.url);
       await expect.poll(() => bobPage.locator('#chat-title').textContent()).toBe('New chat');
       expect(await bobPage.locator('#messages').textContent()).not.toContain('Only for Alice');
       expect((await fetch(events)).status).toBe(401);
