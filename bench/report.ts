@@ -23,7 +23,7 @@ export function renderReport(results: BenchResults): string {
   if (results.latency) {
     const rows: (string | number)[][] = [];
     for (const backend of ['assistants', 'responses'] as const) {
-      for (const platform of ['console', 'discord', 'slack'] as const) {
+      for (const platform of ['console', 'discord', 'slack', 'web'] as const) {
         const f = results.latency[backend][platform];
         rows.push([backend, platform, f.turns, r(f.p50), r(f.p95), r(f.firstTurnP50), r(f.modelTtftP50)]);
       }

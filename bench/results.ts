@@ -5,7 +5,7 @@ import type { RequestsTable } from './requests.js';
 import type { ScaleFigures } from './scale.js';
 import type { StartupFigures } from './startup.js';
 
-export type Platform = 'console' | 'discord' | 'slack';
+export type Platform = 'console' | 'discord' | 'slack' | 'web';
 
 /** Everything `npm run bench` measured: what bench/results/latest.json holds. */
 export interface BenchResults {

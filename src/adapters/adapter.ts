@@ -22,10 +22,11 @@ export interface AdapterOrchestrator {
 }
 
 /**
- * The store repositories adapters use: event marks, followed threads, usage for `/usage`, and
- * whether it answers (events wait for an unreachable store).
+ * The store repositories adapters use: event marks, followed threads, usage for `/usage`, the web
+ * chat's conversations, and whether it answers (events wait for an unreachable store); `kind` tells
+ * whether other instances may share it (Redis).
  */
-export type AdapterStore = Pick<Store, 'dedupe' | 'follows' | 'usage' | 'ping'>;
+export type AdapterStore = Pick<Store, 'kind' | 'dedupe' | 'follows' | 'usage' | 'ping' | 'web'>;
 
 /** What every adapter is built with. */
 export interface AdapterDeps {
