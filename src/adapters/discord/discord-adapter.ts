@@ -21,6 +21,7 @@ import { isAllowed } from '../kit/access.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
 import type { NoticeTone } from '../kit/chat-surface.js';
 import { Intake } from '../kit/intake.js';
+import { budgetWatcher } from '../kit/observe.js';
 import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 import { handleApprovalButton } from './approval-buttons.js';
 import { handleCommand, registerCommands } from './commands.js';
@@ -133,7 +134,11 @@ export class DiscordAdapter implements PlatformAdapter {
       ...shardOptions(config),
     });
     guardPackets(this.client, (dropped) => this.onDroppedPacket(dropped));
-    this.budget = new RateBudget(options.budget ?? DEFAULT_DISCORD_ADAPTER.budget);
+    this.budget = new RateBudget(
+      options.budget ?? DEFAULT_DISCORD_ADAPTER.budget,
+      Date.now,
+      budgetWatcher(options.deps.metrics, 'discord', 'discord'),
+    );
     const port = createRestPort(this.client.rest);
     const { logger } = options.deps;
     const surface = new DiscordSurface({
@@ -147,7 +152,7 @@ export class DiscordAdapter implements PlatformAdapter {
       logger,
       answers: this.answers,
     });
-    this.renderer = new KitRenderer(surface, options.toolDisplay);
+    this.renderer = new KitRenderer(surface, options.toolDisplay, options.deps.metrics);
     this.port = port;
     this.intake = new Intake({
       platform: 'discord',

@@ -243,9 +243,13 @@ export class SlackBot {
     };
   }
 
-  /** Resolves once `count` answers in all have finished rendering. */
+  /**
+   * Resolves once `count` answers in all have finished rendering, and the tidying up after them that
+   * answers do not wait for (working lines deleted, Stop buttons removed) is done.
+   */
   async answers(count: number, timeoutMs = 8000): Promise<void> {
     await this.slack.waitFor(() => this.rendered.length >= count, { timeoutMs, what: `${count} answers` });
+    await this.adapter.settled();
     // Its conversation is free a moment after the answer is shown (once the run record is cleared);
     // a test that asks "is anything running?" next must see that. (A queued turn keeps it busy: bounded.)
     const key = this.rendered[count - 1]?.key as ConversationKey | undefined;
