@@ -1,4 +1,7 @@
+import type { FloodFigures } from './flood.js';
+import type { PacingFigures } from './pacing.js';
 import type { BenchResults, TargetCheck } from './results.js';
+import type { BusyWorkspaceFigures } from './slack-busy.js';
 import { round } from './stats.js';
 
 const r = (value: number | undefined) => (value === undefined ? '–' : String(round(value)));
@@ -17,7 +20,10 @@ export function renderReport(results: BenchResults): string {
   const { meta } = results;
   out.push(
     `threadloom benchmarks, ${meta.date.slice(0, 10)}, size ${meta.size}: Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}` +
-      (meta.durationS === undefined ? '' : `, ${Math.round(meta.durationS)} s`),
+      (meta.durationS === undefined ? '' : `, ${Math.round(meta.durationS)} s`) +
+      (meta.ran ? `; ran ${meta.ran.join(', ')}` : '') +
+      (meta.carriedFrom ? `, the other figures from the run of ${meta.carriedFrom.slice(0, 10)}` : '') +
+      (meta.note ? `. ${meta.note}` : ''),
     '',
   );
   if (results.latency) {
@@ -54,20 +60,14 @@ export function renderReport(results: BenchResults): string {
     );
   }
   if (results.pacing) {
-    const rows = (['discord', 'slack'] as const).map((platform) => {
-      const p = results.pacing?.[platform];
-      if (!p) return [platform];
-      return [
-        platform + (p.timeScale ? ` (×${p.timeScale} time)` : ''),
-        `${p.complete}/${p.conversations}`,
-        p.rateLimited,
-        r(p.callsPerAnswer),
-        r(p.editsPerMessagePerSecond),
-        `${r(p.callsPerSecondMean)} / ${r(p.callsPerSecondPeak)}`,
-        `${r(p.firstToLastS.p50)} / ${r(p.firstToLastS.p95)}`,
-        r(p.wallS),
-      ];
-    });
+    const before = results.previous;
+    const rows: (string | number)[][] = [];
+    for (const platform of ['discord', 'slack'] as const) {
+      const p = results.pacing[platform];
+      if (p) rows.push(pacingRow(platform + (p.timeScale ? ` (×${p.timeScale} time)` : ''), p));
+      const q = before?.pacing?.[platform];
+      if (q) rows.push(pacingRow(`${platform}, previous run (${before?.meta.date.slice(0, 10)})`, q));
+    }
     out.push(
       '**3. Platform calls** (concurrent answers of 2,000 words each in one guild / workspace, real budgets)',
       '',
@@ -78,11 +78,52 @@ export function renderReport(results: BenchResults): string {
           'platform',
           'complete',
           '429s',
-          'calls / answer',
+          'calls / answer (floor)',
           'edits / message / s',
           'calls / s mean / peak',
           'first→last text s p50 / p95',
+          'model end → final text s p50 / p95',
           'wall s',
+        ],
+        rows,
+      ),
+      '',
+    );
+  }
+  if (results.busy) {
+    const rows = [busyRow('this run', results.busy)];
+    if (results.previous?.busy) rows.push(busyRow('previous run', results.previous.busy));
+    out.push(
+      `**3b. A busy Slack workspace** (${results.busy.holding} answers holding Tier 2 with open streams; new answers of about 2 s of model time, one every ${r(results.busy.spacingS)} s; real time, Slack's limits)`,
+      '',
+      ...table(
+        [
+          'run',
+          'answers complete',
+          '429s',
+          'first token → first text s p50 / p95',
+          'last token → final text s p50 / p95',
+        ],
+        rows,
+      ),
+      '',
+    );
+  }
+  if (results.flood) {
+    const rows = [floodRow('this run', results.flood)];
+    if (results.previous?.flood) rows.push(floodRow('previous run', results.previous.flood));
+    out.push(
+      `**3c. One user floods a Slack channel** (${results.flood.messages} mentions in about ${r(results.flood.floodS)} s, RATE_LIMIT_PER_USER_PER_MIN=${results.flood.perUserPerMinute}; another user asks in the same channel halfway through)`,
+      '',
+      ...table(
+        [
+          'run',
+          'notices in the channel',
+          'ephemeral replies',
+          'other user: first text s',
+          'same question, quiet server s',
+          'added s',
+          '429s',
         ],
         rows,
       ),
@@ -161,4 +202,40 @@ export function renderReport(results: BenchResults): string {
     );
   }
   return out.join('\n');
+}
+
+function pacingRow(name: string, p: PacingFigures): (string | number)[] {
+  return [
+    name,
+    `${p.complete}/${p.conversations}`,
+    p.rateLimited,
+    `${r(p.callsPerAnswer)} (${p.floorCalls === undefined ? '–' : r(p.floorCalls)})`,
+    r(p.editsPerMessagePerSecond),
+    `${r(p.callsPerSecondMean)} / ${r(p.callsPerSecondPeak)}`,
+    `${r(p.firstToLastS.p50)} / ${r(p.firstToLastS.p95)}`,
+    p.finalLagS === undefined ? '–' : `${r(p.finalLagS.p50)} / ${r(p.finalLagS.p95)}`,
+    r(p.wallS),
+  ];
+}
+
+function busyRow(name: string, b: BusyWorkspaceFigures): (string | number)[] {
+  return [
+    name,
+    `${b.complete}/${b.answers}`,
+    b.rateLimited,
+    `${r(b.firstTextS.p50)} / ${r(b.firstTextS.p95)}`,
+    `${r(b.finalLagS.p50)} / ${r(b.finalLagS.p95)}`,
+  ];
+}
+
+function floodRow(name: string, f: FloodFigures): (string | number)[] {
+  return [
+    name,
+    f.noticesInChannel,
+    f.ephemeralReplies,
+    r(f.otherFirstTextS),
+    r(f.quietFirstTextS),
+    r(f.addedS),
+    f.rateLimited,
+  ];
 }

@@ -28,7 +28,7 @@ export const DEFAULT_SLACK_RATES = {
   tier2: { perSecond: (0.9 * 20) / 60, burst: 3 },
   tier3: { perSecond: (0.9 * 50) / 60, burst: 5 },
   tier4: { perSecond: (0.9 * 100) / 60, burst: 10 },
-  postPerChannel: { perSecond: 1, burst: 3 },
+  postPerChannel: { perSecond: 0.9, burst: 3 },
   special: { perSecond: 5, burst: 10 },
 } as const satisfies SlackRates;
 

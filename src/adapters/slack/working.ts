@@ -90,7 +90,7 @@ export class WorkingLine {
       );
       const ts = String(result.ts);
       // Posted while the text went in its place, or after the run ended: not needed any more.
-      if (this.ts !== undefined || !this.running) {
+      if (this.ts !== undefined || this.text !== undefined || !this.running) {
         this.remove(ts);
         return this.ts;
       }
@@ -168,8 +168,11 @@ export class WorkingLine {
       () => ({ channel: address.channel, thread_ts: address.thread, ...this.body() }),
       { priority, share, channel: address.channel, ...(signal && { signal }) },
     );
-    this.ts = String(result.ts);
-    return this.ts;
+    const ts = String(result.ts);
+    // The line landed after all while this was on its way: the text's message takes its role.
+    if (this.ts !== undefined && this.ts !== ts) this.remove(this.ts);
+    this.ts = ts;
+    return ts;
   }
 
   /** Deletes a line nobody needs, in the background lane. */
