@@ -1,7 +1,7 @@
 import { DEFAULT_SLACK_RATES, type SlackRates } from '../src/adapters/slack/slack-api.js';
 import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import { splitMessage } from '../src/render/split.js';
-import { FakeSlack, shownText } from '../test/fakes/slack/index.js';
+import { FakeSlack, type RecordedCall, shownText } from '../test/fakes/slack/index.js';
 import { BenchBot } from './bot.js';
 import { SlackTurns } from './drivers.js';
 import { longAnswer, normalise } from './long-answer.js';
@@ -101,7 +101,7 @@ export async function pacingOnSlack(
       const texts = mine.filter(carriesText);
       answers.push({
         firstTextAt: texts[0]?.at ?? Number.NaN,
-        lastTextAt: texts.at(-1)?.at ?? Number.NaN,
+        lastTextAt: finalTextAt(texts, expected),
         calls: mine.length,
         complete: shows(c) && tidy(c),
         modelEndAt: (spans[c]?.lastTokenAt ?? Number.NaN) + offset,
@@ -133,4 +133,19 @@ export async function pacingOnSlack(
     await bot.close();
     await slack.close();
   }
+}
+
+/**
+ * When the final text became visible: the first call that put the whole text in a message (a post or
+ * an update; later calls only tidied up, e.g. removed the Stop button), or a stream's last append.
+ */
+function finalTextAt(texts: readonly RecordedCall[], expected: string): number {
+  const whole = texts.find((call) => {
+    const blocks = Array.isArray(call.args.blocks)
+      ? (call.args.blocks as { type?: string; text?: unknown }[])
+      : [];
+    const markdown = blocks.filter((b) => b.type === 'markdown').map((b) => String(b.text));
+    return markdown.length > 0 && normalise(markdown.join('\n')) === expected;
+  });
+  return whole?.at ?? texts.at(-1)?.at ?? Number.NaN;
 }

@@ -24,7 +24,7 @@ export const SIZES: Record<BenchSizes['name'], BenchSizes> = {
     name: 'full',
     latency: { conversations: 40, turnsEach: 5 },
     requestsRepeats: 5,
-    pacing: { conversations: 200, words: 2000, slackTimeScale: 20 },
+    pacing: { conversations: 200, words: 2000, slackTimeScale: 5 },
     busy: { holding: 3, count: 20, spacingMs: 3000 },
     flood: { messages: 150, floodMs: 5000 },
     scale: { levels: [10, 100, 1000], tokens: 400, tokensPerSecond: 50 },

@@ -63,7 +63,7 @@ export interface DiscordAdapterOptions {
 export const DEFAULT_DISCORD_ADAPTER = {
   // Discord allows about 50 requests per second per bot; 35/s with a burst of 5 (at most 40 in any
   // second) leaves room for the calls discord.js makes on its own and for network jitter.
-  budget: { perSecond: 35, burst: 5 },
+  budget: { perSecond: 44, burst: 1 },
   // Without server boosts a bot may upload 10 MiB per file.
   maxUploadBytes: 10 * 1024 * 1024,
   typingRefreshMs: DEFAULT_TYPING_REFRESH_MS,

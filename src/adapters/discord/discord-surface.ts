@@ -109,7 +109,10 @@ export class DiscordSurface implements ChatSurface {
       remove: (id) => send('final', () => port.remove(channel, id)),
       upload: async (file) => [await send('update', () => port.post(channel, '', [uploadOf(file)]))],
       // One budget for everything: a first post waits for the first lane, an edit for the update lane.
-      textBudgets: () => ({ firstWaitMs: budget.waitMs('first'), updateWaitMs: budget.waitMs('update') }),
+      textBudgets: () => ({
+        firstWaitMs: budget.waitMs('first', share),
+        updateWaitMs: budget.waitMs('update', share),
+      }),
       ...(asked &&
         askedIn && {
           acknowledge: () => send('background', () => port.react(askedIn, asked, REFUSED_EMOJI)),

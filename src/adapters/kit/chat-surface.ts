@@ -28,6 +28,13 @@ export type CallPriority = 'final' | 'first' | 'update' | 'background';
 export interface CallOptions {
   /** Aborted before the call's turn came: the call is not made (it rejects with the reason). */
   signal?: AbortSignal;
+  /** When the work this call belongs to began (its place in the lane; see `AcquireOptions.since`). */
+  since?: number;
+  /**
+   * An answer message whose text may still change (edits will follow). A place may refuse to start
+   * one with `BudgetBusyError` (kit/live-text.ts) when its budgets are promised to other answers.
+   */
+  growing?: boolean;
 }
 
 /** A message, or a function that gives it when the call's turn comes (so it carries the latest text). */

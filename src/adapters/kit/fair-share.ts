@@ -34,8 +34,8 @@ export class FairShare {
     if (this.usage.size > 2000) this.forgetQuiet();
   }
 
-  /** For each waiting caller's share, whether its user or channel is over its fair share now. */
-  overShare(shares: readonly (ShareKey | undefined)[]): boolean[] {
+  /** For each waiting caller's share, whether its user, and its channel, are over their fair share now. */
+  overShare(shares: readonly (ShareKey | undefined)[]): { user: boolean; channel: boolean }[] {
     const over = new Set<string>();
     for (const dimension of ['u:', 'c:'] as const) {
       const active = new Set<string>();
@@ -55,7 +55,10 @@ export class FairShare {
         if (value > 2 * others + 2) over.add(key);
       }
     }
-    return shares.map((share) => keysOf(share).some((key) => over.has(key)));
+    return shares.map((share) => ({
+      user: share?.user !== undefined && over.has(`u:${share.user}`),
+      channel: share?.channel !== undefined && over.has(`c:${share.channel}`),
+    }));
   }
 
   private current(key: string): number {

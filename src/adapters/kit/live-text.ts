@@ -9,6 +9,10 @@ const MAX_RETRY_INTERVAL_MS = 30_000;
 export interface TextCall {
   priority: CallPriority;
   signal?: AbortSignal;
+  /** When the flush this call belongs to began: its calls keep one place in the lane. */
+  since?: number;
+  /** The message's text may still change (edits will follow); a place may refuse that (BudgetBusyError). */
+  growing?: boolean;
 }
 
 /**
@@ -35,11 +39,30 @@ export class MessageGoneError extends Error {
   }
 }
 
+/**
+ * The place cannot show a text that is still growing now (its budgets are promised to other answers'
+ * texts): the text is shown in whole messages instead, for the rest of it.
+ */
+export class BudgetBusyError extends Error {
+  constructor(reason = 'the budget for growing texts is taken') {
+    super(reason);
+    this.name = 'BudgetBusyError';
+  }
+}
+
 /** Why a waiting intermediate update was called off: the final text goes instead. */
 class Superseded extends Error {
   constructor() {
     super('superseded by the final text');
     this.name = 'Superseded';
+  }
+}
+
+/** Why a waiting edit was called off: its message's text became complete, so it goes in a higher lane. */
+class Raised extends Error {
+  constructor() {
+    super('its text is complete now');
+    this.name = 'Raised';
   }
 }
 
@@ -87,8 +110,12 @@ export class LiveText<Handle> {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private waiting: AbortController | undefined;
+  /** The message the waiting call is for. */
+  private waitingIndex = -1;
   private finished = false;
   private mode: TextPlan['mode'];
+  /** The place refused a growing text (BudgetBusyError): whole messages from then on. */
+  private wholeOnly = false;
   /** Streaming flushes that failed in a row. */
   private failures = 0;
   private readonly now: () => number;
@@ -134,11 +161,12 @@ export class LiveText<Handle> {
   }
 
   private plan(): TextPlan {
-    const plan = this.options.plan?.(this.mode) ?? {
+    const planned = this.options.plan?.(this.mode) ?? {
       mode: 'edit',
       intervalMs: this.options.minEditIntervalMs,
       firstEarly: true,
     };
+    const plan: TextPlan = this.wholeOnly ? { ...planned, mode: 'whole', firstEarly: false } : planned;
     if (plan.mode !== this.mode) {
       this.options.onMode?.(this.mode, plan.mode);
       this.mode = plan.mode;
@@ -154,6 +182,7 @@ export class LiveText<Handle> {
     const wait = Math.max(0, this.lastFlushAt + interval - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.raiseWaiting();
       this.flushing = this.flushing
         .then(() => this.flush('intermediate'))
         .then(
@@ -169,6 +198,17 @@ export class LiveText<Handle> {
           if (!this.finished && this.behind()) this.schedule();
         });
     }, wait);
+  }
+
+  /**
+   * An edit waiting in the update lane for a message whose text has since become complete (another
+   * message follows it) is called off and made again with first texts, so that a busy budget does not
+   * leave it behind intermediate edits until the end.
+   */
+  private raiseWaiting(): void {
+    const index = this.waitingIndex;
+    if (!this.waiting || index < 0 || this.text.length <= (index + 1) * (this.options.maxLength / 2)) return;
+    if (index < this.chunks().length - 1) this.waiting.abort(new Raised());
   }
 
   private chunks(): string[] {
@@ -193,6 +233,7 @@ export class LiveText<Handle> {
   /** Makes the platform messages show the text (up to what the plan allows): edits what changed, posts what is new. */
   private async flush(kind: 'intermediate' | 'final'): Promise<void> {
     this.lastFlushAt = this.now();
+    const since = this.lastFlushAt;
     const final = kind === 'final';
     const limit = final ? Number.POSITIVE_INFINITY : this.shownNow(this.chunks().length);
     for (let index = 0; index < limit; index++) {
@@ -201,16 +242,29 @@ export class LiveText<Handle> {
       if (chunk === undefined) break;
       const existing = this.posted[index];
       if (existing && existing.content === chunk) continue;
-      const priority: CallPriority = final ? 'final' : this.posted.length === 0 ? 'first' : 'update';
+      // A message whose text is complete (another follows it) will not change again: it goes with
+      // first texts, never behind intermediate edits (and never dropped).
+      const complete = index < chunks.length - 1;
+      const priority: CallPriority = final
+        ? 'final'
+        : complete || this.posted.length === 0
+          ? 'first'
+          : 'update';
       const waiting = final ? undefined : new AbortController();
       this.waiting = waiting;
+      this.waitingIndex = priority === 'update' ? index : -1;
       // The latest text when the turn comes (the final text does not change any more).
       let sent = chunk;
       const content = () => {
         sent = this.chunks()[index] ?? chunk;
         return sent;
       };
-      const call: TextCall = { priority, ...(waiting && { signal: waiting.signal }) };
+      const call: TextCall = {
+        priority,
+        since,
+        growing: !final && !complete,
+        ...(waiting && { signal: waiting.signal }),
+      };
       try {
         if (!existing) {
           this.posted.push({ handle: await this.target.post(content, call), content: sent });
@@ -221,6 +275,15 @@ export class LiveText<Handle> {
         }
         this.options.onShown?.();
       } catch (error) {
+        if (waiting?.signal.reason instanceof Raised && error === waiting.signal.reason) {
+          index -= 1; // the same message again, in the higher lane now
+          continue;
+        }
+        if (error instanceof BudgetBusyError && !final) {
+          this.wholeOnly = true;
+          this.plan(); // tells of the change of mode
+          return;
+        }
         if (!(error instanceof MessageGoneError) || !existing) throw error;
         // The message was deleted or froze: this part and everything after it go into new messages.
         this.posted.splice(index);

@@ -22,6 +22,11 @@ export interface AcquireOptions {
   share?: ShareKey;
   /** Aborted before its turn: the caller leaves the queue (the promise rejects with the reason). */
   signal?: AbortSignal;
+  /**
+   * When the work this call belongs to joined the queue (default: now): a series of calls (a final
+   * text in several messages) keeps its place in its lane instead of going to the back each time.
+   */
+  since?: number;
 }
 
 /** The lanes of a budget's queue, most urgent first. */
@@ -30,6 +35,7 @@ export const LANES: readonly CallPriority[] = ['final', 'first', 'update', 'back
 interface Waiter {
   lane: number;
   share: ShareKey | undefined;
+  since: number;
   seq: number;
   grant: () => void;
 }
@@ -38,8 +44,9 @@ interface Waiter {
  * A token bucket shared by everything that calls one platform API (or one method of it), with a
  * queue in four lanes: a final text goes before the first text of a new answer, both before
  * intermediate updates, and decorations (typing, reactions, tidying up) only when nothing else waits.
- * Within a lane, first come first served, except that a user or channel that took more than its fair
- * share lately waits behind the others (see FairShare). When many answers stream at once, each waits its
+ * Within a lane, first come first served (a series of calls keeps the place of its first, `since`).
+ * Fair share (see FairShare, `order`): a user who took far more than the others lately waits behind
+ * everyone else, and a channel that did waits behind the other channels in its lane. When many answers stream at once, each waits its
  * turn, so their edit intervals stretch instead of the platform answering 429. A 429 that gets
  * through anyway pauses the whole bucket for the time the platform asked.
  */
@@ -59,8 +66,8 @@ export class RateBudget {
   ) {
     this.tokens = options.burst;
     this.updatedAt = now();
-    // Usage is remembered for about ten calls' time (at least two seconds).
-    this.fair = new FairShare(Math.max(2000, (10 * 1000) / options.perSecond), now);
+    // Usage is remembered for about ten calls' time.
+    this.fair = new FairShare((10 * 1000) / options.perSecond, now);
   }
 
   /** Resolves when this caller may make one call; `priority` chooses its lane (default: an update). */
@@ -83,6 +90,7 @@ export class RateBudget {
       const waiter: Waiter = {
         lane,
         share: options.share,
+        since: options.since ?? this.now(),
         seq: this.seq++,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
@@ -114,12 +122,15 @@ export class RateBudget {
 
   /**
    * About how long a call in this lane would wait if it asked now (0: it would go at once): the
-   * callers ahead of it at the budget's rate, and any pause. What render planning reads.
+   * callers that would be served before it (for `share`, taking fair share into account) at the
+   * budget's rate, and any pause. What render planning reads.
    */
-  waitMs(priority: CallPriority = 'update'): number {
+  waitMs(priority: CallPriority = 'update', share?: ShareKey): number {
     this.refill();
     const lane = LANES.indexOf(priority);
-    const ahead = this.waiters.filter((w) => w.lane <= lane).length;
+    const over = this.fair.overShare([...this.waiters.map((w) => w.share), share]);
+    const mine = order(lane, over.at(-1));
+    const ahead = this.waiters.filter((w, i) => compare(order(w.lane, over[i]), mine) <= 0).length;
     const paused = Math.max(0, this.pausedUntil - this.now());
     const short = ahead + 1 - this.tokens;
     return Math.max(paused, short <= 0 ? 0 : (short * 1000) / this.options.perSecond);
@@ -150,13 +161,16 @@ export class RateBudget {
     return true;
   }
 
-  /** The next caller: the most urgent lane first, but callers over their fair share after the rest. */
+  /**
+   * The next caller: the most urgent lane first, but callers over their fair share after the rest
+   * (except that decorations in the background lane always come last).
+   */
   private next(): Waiter | undefined {
     const over = this.fair.overShare(this.waiters.map((w) => w.share));
     let best: Waiter | undefined;
     let bestRank: readonly number[] = [];
     for (const [index, waiter] of this.waiters.entries()) {
-      const rank = [over[index] ? 1 : 0, waiter.lane, waiter.seq];
+      const rank = [...order(waiter.lane, over[index]), waiter.since, waiter.seq];
       if (!best || compare(rank, bestRank) < 0) {
         best = waiter;
         bestRank = rank;
@@ -192,6 +206,16 @@ export class RateBudget {
       this.drain();
     }, Math.ceil(delay));
   }
+}
+
+/**
+ * Where a caller's lane and fair share put it: background last; a user over their share (a flood)
+ * after everyone else, whatever the lanes; then by lane; within a lane, a channel over its share after
+ * the other channels.
+ */
+function order(lane: number, over: { user: boolean; channel: boolean } | undefined): number[] {
+  const background = LANES[lane] === 'background' ? 1 : 0;
+  return [background, over?.user ? 1 : 0, lane, over?.channel ? 1 : 0];
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {

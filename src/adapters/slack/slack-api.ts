@@ -89,6 +89,8 @@ export interface CallOptions {
   share?: ShareKey;
   /** Aborted while the call waits for its turn: it is not made (rejects with the reason). */
   signal?: AbortSignal;
+  /** When the work this call belongs to began (its place in its lane). */
+  since?: number;
   /** The call's turn was already taken (`budgetFor(...).tryAcquire`): it goes at once. */
   acquired?: boolean;
   /** The channel whose chat.postMessage budget counts, when the arguments are given late. */
@@ -184,10 +186,14 @@ export class SlackApi {
     send: () => Promise<SlackResult>,
   ): Promise<SlackResult> {
     const budget = this.budgetFor(method, channel);
-    const { priority, share, signal } = options;
+    const { priority, share, signal, since } = options;
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 || !options.acquired) {
-        await budget.acquire(priority, { ...(share && { share }), ...(signal && { signal }) });
+        await budget.acquire(priority, {
+          ...(share && { share }),
+          ...(signal && { signal }),
+          ...(since !== undefined && { since }),
+        });
       }
       try {
         return await send();

@@ -14,9 +14,10 @@ import {
   type SurfaceMessage,
 } from '../kit/chat-surface.js';
 import type { ShareKey } from '../kit/fair-share.js';
-import { MessageGoneError } from '../kit/live-text.js';
+import { BudgetBusyError, MessageGoneError } from '../kit/live-text.js';
 import { editedText } from '../kit/text-part.js';
 import { approvalBody, escapeMrkdwn, MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
+import { GrowingTexts } from './growing.js';
 import { NOTICE_EMOJI } from './notices.js';
 import type { SlackAddress } from './parse.js';
 import { addressFromReplyTo } from './reply-to.js';
@@ -63,10 +64,13 @@ export class SlackSurface implements ChatSurface {
   private readonly tidying = new Set<Promise<unknown>>();
   /** Users an ephemeral reply is on its way to. */
   private readonly acknowledging = new Set<string>();
+  /** The answers showing a growing text in a message (Tier 3's updates are promised to them). */
+  private readonly growing: GrowingTexts;
 
   constructor(private readonly options: SlackSurfaceOptions) {
     this.limits = { ...options.limits, maxMessageLength: MAX_MARKDOWN_LENGTH };
     this.logger = options.logger;
+    this.growing = new GrowingTexts(options.api.budgetFor('chat.update'), options.limits.editIntervalMs);
   }
 
   place(replyTo: Readonly<Record<string, string>>, key: ConversationKey): AnswerPlace | undefined {
@@ -91,17 +95,40 @@ export class SlackSurface implements ChatSurface {
       const message = messageOf(source);
       return message.kind === 'answer' ? message.text : '';
     };
+    const growing = this.growing.holder();
     const post = async (source: MessageSource, priority: CallPriority, options: CallOptions = {}) => {
       const kind = messageOf(source).kind;
-      // The answer's first text goes into the working line while Tier 3 can take it soon enough;
-      // otherwise (and for every other message) a new message, paced per channel.
-      if (kind === 'answer' && working.canTake(tier3.waitMs(priority), within)) {
-        return working.show(textOf(source), priority === 'final', priority, options.signal);
+      // A text that will still grow needs Tier 3 turns until its final text: only while one is free.
+      if (kind === 'answer' && options.growing && !growing.take()) throw new BudgetBusyError();
+      try {
+        return await postNow(source, priority, options);
+      } catch (error) {
+        if (options.growing) growing.release();
+        throw error;
+      }
+    };
+    const postNow = async (source: MessageSource, priority: CallPriority, options: CallOptions) => {
+      const kind = messageOf(source).kind;
+      const final = priority === 'final';
+      // The answer's first text goes into the working line while Tier 3 can take it soon enough (a
+      // whole final text only with a Tier 3 turn free at once: Tier 3's final lane is for the answers
+      // growing in their lines); otherwise (and for every other message) a new message, paced per channel.
+      const wait = tier3.waitMs(priority, share);
+      if (kind === 'answer' && working.canTake(wait, final ? 0 : within, !options.growing)) {
+        const ts = await working.show(textOf(source), final, priority, options.signal);
+        if (final) growing.release();
+        return ts;
       }
       const result = await api.call(
         'chat.postMessage',
         () => ({ channel: address.channel, thread_ts: address.thread, ...bodyOf(messageOf(source)) }),
-        { priority, share, channel: address.channel, ...(options.signal && { signal: options.signal }) },
+        {
+          priority,
+          share,
+          channel: address.channel,
+          ...(options.signal && { signal: options.signal }),
+          ...(options.since !== undefined && { since: options.since }),
+        },
       );
       const message = messageOf(source);
       if (message.kind === 'tool') {
@@ -115,19 +142,26 @@ export class SlackSurface implements ChatSurface {
       edit: async (ts, source, priority, options = {}) => {
         if (ts === working.messageTs) {
           await working.show(textOf(source), priority === 'final', priority, options.signal);
+          if (priority === 'final') growing.release();
           return;
         }
         try {
           await api.call(
             'chat.update',
             () => ({ channel: address.channel, ts, ...bodyOf(messageOf(source)) }),
-            { priority, share, ...(options.signal && { signal: options.signal }) },
+            {
+              priority,
+              share,
+              ...(options.signal && { signal: options.signal }),
+              ...(options.since !== undefined && { since: options.since }),
+            },
           );
         } catch (error) {
           if (GONE.has(slackErrorOf(error) ?? ''))
             throw new MessageGoneError('message gone', { cause: error });
           throw error;
         }
+        if (priority === 'final') growing.release();
       },
       remove: async (ts) => {
         await api.call('chat.delete', { channel: address.channel, ts }, { priority: 'final', share });
@@ -136,7 +170,11 @@ export class SlackSurface implements ChatSurface {
         await upload(file.name, file.bytes);
         return [file.name];
       },
-      textBudgets: () => ({ firstWaitMs: tier3.waitMs('first'), updateWaitMs: tier3.waitMs('update') }),
+      // Growing texts go by Tier 3 (the working line, chat.update); none free: whole texts only.
+      textBudgets: () =>
+        !growing.holds() && this.growing.full
+          ? { firstWaitMs: Number.POSITIVE_INFINITY, updateWaitMs: Number.POSITIVE_INFINITY }
+          : { firstWaitMs: tier3.waitMs('first', share), updateWaitMs: tier3.waitMs('update', share) },
       streamText: (onPosted, onSwitch) => {
         if (this.streaming.refused) return undefined;
         // A stream only when a Tier 2 turn is free at once, leaving one for each open stream's stop.
@@ -162,7 +200,7 @@ export class SlackSurface implements ChatSurface {
         });
       },
       acknowledge: (text) => this.acknowledge(address, share, text, log),
-      indicator: (journal) => workingIndicator(working, journal),
+      indicator: (journal) => workingIndicator(working, journal, growing.release),
       resume: (journal) => stopOldStreams(api, address, journal),
     };
     return place;
@@ -222,14 +260,17 @@ export class SlackSurface implements ChatSurface {
 }
 
 /** The working line as the kit's run indicator; a resumed run takes over the one posted before. */
-function workingIndicator(working: WorkingLine, journal: AnswerJournal): RunIndicator {
+function workingIndicator(working: WorkingLine, journal: AnswerJournal, ended: () => void): RunIndicator {
   const adopted = journal.posted.working?.[0];
   if (adopted !== undefined) working.adopt(adopted);
   return {
     start: () => working.start(),
     status: (text) => working.status(text),
     posted: () => undefined,
-    stop: () => working.stop(),
+    stop: () => {
+      ended();
+      return working.stop();
+    },
   };
 }
 

@@ -118,14 +118,14 @@ export class WorkingLine {
   }
 
   /**
-   * Whether an answer's first text may go into this line now: it is posted (or still waiting to be,
-   * when the text can go in its place), nobody took it, and a call in `priority`'s lane of Tier 3
-   * would wait at most `withinMs`.
+   * Whether an answer's first text may go into this line now: nobody took it, and a call in Tier 3
+   * would wait at most `withinMs` (`waitMs`), or the line is still waiting to be posted and the text
+   * can go in its place (a `final` text needs no Tier 3 turn then; a growing one will).
    */
-  canTake(waitMs: number, withinMs: number): boolean {
+  canTake(waitMs: number, withinMs: number, final: boolean): boolean {
     if (!this.running || this.text !== undefined) return false;
-    if (this.ts === undefined) return this.posting !== undefined;
-    return waitMs <= withinMs;
+    if (this.ts === undefined && this.posting === undefined) return false;
+    return (this.ts === undefined && final) || waitMs <= withinMs;
   }
 
   /**
@@ -138,14 +138,27 @@ export class WorkingLine {
     priority: CallPriority,
     signal?: AbortSignal,
   ): Promise<string> {
+    const before = { text: this.text, showWorking: this.showWorking };
     this.text = text;
     this.showWorking = !final && this.running;
-    if (this.ts === undefined) return this.postInstead(priority, signal);
-    await this.updates.request(priority, signal);
-    return this.ts;
+    try {
+      if (this.ts === undefined) return await this.postInstead(priority, signal);
+      await this.updates.request(priority, signal);
+      return this.ts;
+    } catch (error) {
+      // Called off before its turn (the final text goes another way): the line was not taken after all.
+      if (signal?.aborted && before.text === undefined) {
+        this.text = undefined;
+        this.showWorking = before.showWorking;
+      }
+      throw error;
+    }
   }
 
-  /** The run is over: the line goes, or (taken) keeps only the text; in the background either way. */
+  /**
+   * The run is over: an unused line is deleted in the background lane; a line showing the answer keeps
+   * only the text (its status and Stop go at once, in the final lane). Neither holds up the answer.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.posting?.abort();
@@ -153,8 +166,9 @@ export class WorkingLine {
       this.remove(this.ts);
       this.ts = undefined;
     } else if (this.ts !== undefined && this.showWorking) {
+      // The answer is done: its message loses status and Stop now (final lane), not when Tier 3 is idle.
       this.showWorking = false;
-      this.updateInBackground('background');
+      this.updateInBackground('final');
     }
     await this.setStatus('');
   }
