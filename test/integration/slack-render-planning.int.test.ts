@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Metrics, NO_METRICS } from '../../src/core/metrics.js';
-import { replyWith } from '../../src/model-server/index.js';
+import { byRound, functionCall, replyWith, text } from '../../src/model-server/index.js';
 import { type FakeMessage, SlackBot, shownText } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';
@@ -94,6 +94,51 @@ describe('Slack render planning: a stream only when a Tier 2 turn is free at onc
       expect(shownText(answer as FakeMessage)).toBe(prose(12));
       expect(hasButtons(answer as FakeMessage)).toBe(false);
       expect(bot.slack.callsOf('chat.startStream')).toEqual([]);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('Slack render planning: changing course while an answer streams', () => {
+  it('goes on in ordinary messages when a long answer needs a further stream and no Tier 2 turn is free', async () => {
+    const { metrics, strategies } = recorder();
+    const bot = await SlackBot.start({ metrics, rates: { tier2: { perSecond: 1, burst: 1 } } });
+    try {
+      const paragraph = `${'A sentence of a long answer that needs more than one Slack message. '.repeat(14).trim()}`;
+      const answer = Array.from({ length: 14 }, () => paragraph).join('\n\n');
+      bot.core.fake.setScript(replyWith(answer, { chunkSize: 1500, delayMs: 20 }));
+      const { thread } = await bot.mention('write a lot');
+      await bot.answers(1, 20_000);
+      // The first message streamed; the rest went on with chat.postMessage / chat.update at once.
+      expect(callsFor(bot, thread, 'chat.startStream').filter((c) => c.result.ok)).toHaveLength(1);
+      const messages = bot.slack.botMessages(CHANNEL, thread);
+      expect(messages.length).toBeGreaterThanOrEqual(2);
+      expect(messages[0]?.stream).toBe('stopped');
+      expect(messages.slice(1).every((m) => m.stream === undefined)).toBe(true);
+      expect(messages.map(shownText).join('\n\n').replace(/\s+/g, ' ')).toBe(answer.replace(/\s+/g, ' '));
+      expect(messages.some(isWorkingLine)).toBe(false);
+      expect(strategies).toEqual(['stream', 'stream->edit']);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('never puts the text in the working line above a tool call posted after it', async () => {
+    const bot = await SlackBot.start({ rates: { tier2: { perSecond: 0.001, burst: 0 } } });
+    try {
+      bot.core.fake.setScript(
+        byRound(
+          [functionCall('current_time', { timezone: 'Asia/Tokyo' })],
+          [text('It is evening in Tokyo.')],
+        ),
+      );
+      const { thread } = await bot.mention('what time is it in Tokyo?');
+      await bot.answers(1);
+      const shown = bot.slack.botMessages(CHANNEL, thread).map(shownText);
+      expect(shown).toHaveLength(2);
+      expect(shown[0]).toMatch(/current_time/);
+      expect(shown[1]).toBe('It is evening in Tokyo.');
     } finally {
       await bot.close();
     }

@@ -24,6 +24,7 @@ import {
 } from '../kit/chat-surface.js';
 import type { ShareKey } from '../kit/fair-share.js';
 import type { RateBudget } from '../kit/rate-budget.js';
+import { budgetState } from '../kit/render-plan.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode, isChannelClosed } from './discord-errors.js';
 import type { DiscordPort, MessageButton, UploadFile } from './rest-port.js';
 import { DiscordRunIndicator } from './run-indicator.js';
@@ -109,10 +110,7 @@ export class DiscordSurface implements ChatSurface {
       remove: (id) => send('final', () => port.remove(channel, id)),
       upload: async (file) => [await send('update', () => port.post(channel, '', [uploadOf(file)]))],
       // One budget for everything: a first post waits for the first lane, an edit for the update lane.
-      textBudgets: () => ({
-        firstWaitMs: budget.waitMs('first', share),
-        updateWaitMs: budget.waitMs('update', share),
-      }),
+      textBudgets: budgetState(budget, share),
       ...(asked &&
         askedIn && {
           acknowledge: () => send('background', () => port.react(askedIn, asked, REFUSED_EMOJI)),

@@ -37,7 +37,11 @@ export interface CallOptions {
   growing?: boolean;
 }
 
-/** A message, or a function that gives it when the call's turn comes (so it carries the latest text). */
+/**
+ * A message, or a function that gives it when the call's turn comes (so it carries the latest text).
+ * A surface calls it when it sends, and never after: the last message it gave is what the kit records
+ * as shown.
+ */
 export type MessageSource = SurfaceMessage | (() => SurfaceMessage);
 
 /** The message of a source, taken now. */
@@ -136,7 +140,11 @@ export interface AnswerPlace {
     onPosted: (ids: readonly string[]) => void,
     onSwitch?: (to: 'edit' | 'whole') => void,
   ): StreamedText | undefined;
-  /** How busy the budgets of this place's posts and edits are now; absent: never busy. */
+  /**
+   * How busy the budgets of this place's posts and edits are now; absent: never busy. What render
+   * planning reads (`budgetState` in kit/render-plan.ts gives it for a single RateBudget); a platform
+   * gets planning by giving this and passing each call's `CallOptions` on to `RateBudget.acquire`.
+   */
   textBudgets?(): TextBudgetState;
   /**
    * Tells only the person who asked, without a new message in the channel (a reaction on their

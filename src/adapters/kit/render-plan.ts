@@ -1,4 +1,6 @@
 import type { TextBudgetState } from './chat-surface.js';
+import type { ShareKey } from './fair-share.js';
+import type { RateBudget } from './rate-budget.js';
 
 /**
  * How an answer's text is shown, cheapest last: `stream` (the platform's native stream, Slack),
@@ -36,4 +38,12 @@ export function planText(
     return { mode: 'edit', intervalMs: baseMs + 2 * state.updateWaitMs, firstEarly };
   }
   return { mode: 'whole', intervalMs: baseMs, firstEarly };
+}
+
+/**
+ * A place's `textBudgets` when one budget paces all its posts and edits (Discord; a new platform's
+ * simplest case): how long a first post and an update of this share would wait there now.
+ */
+export function budgetState(budget: RateBudget, share?: ShareKey): () => TextBudgetState {
+  return () => ({ firstWaitMs: budget.waitMs('first', share), updateWaitMs: budget.waitMs('update', share) });
 }

@@ -119,9 +119,14 @@ export class SlackSurface implements ChatSurface {
         if (final) growing.release();
         return ts;
       }
+      // Taken once, when the call's turn comes: what was sent is what the kit records as shown.
+      let message = messageOf(source);
       const result = await api.call(
         'chat.postMessage',
-        () => ({ channel: address.channel, thread_ts: address.thread, ...bodyOf(messageOf(source)) }),
+        () => {
+          message = messageOf(source);
+          return { channel: address.channel, thread_ts: address.thread, ...bodyOf(message) };
+        },
         {
           priority,
           share,
@@ -130,7 +135,7 @@ export class SlackSurface implements ChatSurface {
           ...(options.since !== undefined && { since: options.since }),
         },
       );
-      const message = messageOf(source);
+      working.postedBelow();
       if (message.kind === 'tool') {
         for (const file of message.files) await upload(file.name, file.bytes);
       }
@@ -168,6 +173,7 @@ export class SlackSurface implements ChatSurface {
       },
       upload: async (file) => {
         await upload(file.name, file.bytes);
+        working.postedBelow();
         return [file.name];
       },
       // Growing texts go by Tier 3 (the working line, chat.update); none free: whole texts only.
@@ -188,7 +194,10 @@ export class SlackSurface implements ChatSurface {
           appendIntervalMs: this.options.appendIntervalMs,
           logger: log,
           onStoppedByUser: () => this.options.onStoppedByUser?.(key),
-          onPosted,
+          onPosted: (ids) => {
+            working.postedBelow();
+            onPosted(ids);
+          },
           ...(onSwitch && { onSwitch }),
           // Refused, or no turn for a further stream: the text goes on in ordinary messages.
           fallback: (posted) =>

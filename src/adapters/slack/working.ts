@@ -39,6 +39,8 @@ export class WorkingLine {
   /** Status and Stop shown (under the text, once taken). */
   private showWorking = true;
   private posting: AbortController | undefined;
+  /** Something else was posted below the line (a tool call, a stream): text there would read out of order. */
+  private passed = false;
   private readonly updates: LatestCall;
 
   constructor(private readonly options: WorkingLineOptions) {
@@ -69,6 +71,14 @@ export class WorkingLine {
   /** True once an answer text shows in the line. */
   get taken(): boolean {
     return this.text !== undefined;
+  }
+
+  /**
+   * A message of the answer was posted below the line (a tool call, a file, a stream): the answer's
+   * text may no longer take the line, which would put it above them.
+   */
+  postedBelow(): void {
+    if (this.ts !== undefined || this.posting !== undefined) this.passed = true;
   }
 
   /** Posts the line (the first lane of the channel's budget); called off if the text comes first. */
@@ -123,7 +133,7 @@ export class WorkingLine {
    * can go in its place (a `final` text needs no Tier 3 turn then; a growing one will).
    */
   canTake(waitMs: number, withinMs: number, final: boolean): boolean {
-    if (!this.running || this.text !== undefined) return false;
+    if (!this.running || this.passed || this.text !== undefined) return false;
     if (this.ts === undefined && this.posting === undefined) return false;
     return (this.ts === undefined && final) || waitMs <= withinMs;
   }
