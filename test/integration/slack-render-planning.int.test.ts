@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Metrics, NO_METRICS } from '../../src/core/metrics.js';
 import { byRound, functionCall, replyWith, text } from '../../src/model-server/index.js';
+import { createPrometheusMetrics } from '../../src/ops/prometheus.js';
 import { type FakeMessage, SlackBot, shownText } from '../fakes/slack/index.js';
 
 const CHANNEL = 'C0CHAN0001';
@@ -94,6 +95,30 @@ describe('Slack render planning: a stream only when a Tier 2 turn is free at onc
       expect(shownText(answer as FakeMessage)).toBe(prose(12));
       expect(hasButtons(answer as FakeMessage)).toBe(false);
       expect(bot.slack.callsOf('chat.startStream')).toEqual([]);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('Slack render planning on /metrics', () => {
+  it('counts the strategies, the waits for a budget, and how soon text was visible', async () => {
+    const prometheus = createPrometheusMetrics();
+    const bot = await SlackBot.start({
+      metrics: prometheus.metrics,
+      rates: { tier2: { perSecond: 0.001, burst: 0 }, tier3: { perSecond: 5, burst: 1 } },
+    });
+    try {
+      bot.core.fake.setScript(replyWith(prose(6), { chunkSize: 10, delayMs: 10 }));
+      await Promise.all([1, 2].map((n) => bot.mention(`question ${n}`)));
+      await bot.answers(2, 15_000);
+      const text = await prometheus.registry.metrics();
+      expect(text).toMatch(/threadloom_first_text_visible_seconds_count\{platform="slack"\} 2/);
+      expect(text).toMatch(/threadloom_final_text_visible_seconds_count\{platform="slack"\} 2/);
+      expect(text).toMatch(/threadloom_render_strategies_total\{platform="slack",strategy="(edit|whole)"\}/);
+      expect(text).toMatch(
+        /threadloom_budget_waits_total\{platform="slack",budget="tier3",lane="\w+"\} [1-9]/,
+      );
     } finally {
       await bot.close();
     }
