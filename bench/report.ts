@@ -191,6 +191,7 @@ export function renderReport(results: BenchResults): string {
       '',
     );
   }
+  out.push(...againstPrevious(results));
   if (results.targets) {
     out.push('**Targets**', '');
     out.push(
@@ -237,5 +238,52 @@ function floodRow(name: string, f: FloodFigures): (string | number)[] {
     r(f.quietFirstTextS),
     r(f.addedS),
     f.rateLimited,
+  ];
+}
+
+/** The figures of every scenario beside the run before (`previous`), when there was one. */
+function againstPrevious(results: BenchResults): string[] {
+  const before = results.previous;
+  if (!before) return [];
+  const rows: (string | number)[][] = [];
+  const add = (what: string, now: number | undefined, then: number | undefined) => {
+    if (now === undefined && then === undefined) return;
+    rows.push([what, r(now), r(then)]);
+  };
+  for (const backend of ['assistants', 'responses'] as const) {
+    for (const platform of ['console', 'discord', 'slack'] as const) {
+      const now = results.latency?.[backend][platform];
+      const then = before.latency?.[backend][platform];
+      add(`added latency p50 ms, ${platform}, ${backend}`, now?.p50, then?.p50);
+      add(`added latency p95 ms, ${platform}, ${backend}`, now?.p95, then?.p95);
+    }
+    for (const kind of ['plain', 'image', 'functions'] as const) {
+      add(
+        `requests per answer, ${kind}, ${backend}`,
+        results.requests?.[backend][kind].median,
+        before.requests?.[backend][kind].median,
+      );
+    }
+  }
+  for (const platform of ['discord', 'slack'] as const) {
+    const now = results.pacing?.[platform];
+    const then = before.pacing?.[platform];
+    add(`${platform}: calls per answer`, now?.callsPerAnswer, then?.callsPerAnswer);
+    add(`${platform}: first→last text s p50`, now?.firstToLastS.p50, then?.firstToLastS.p50);
+    add(`${platform}: model end → final text s p95`, now?.finalLagS?.p95, then?.finalLagS?.p95);
+    add(`${platform}: 429s`, now?.rateLimited, then?.rateLimited);
+  }
+  const top = results.scale?.levels.at(-1);
+  const topBefore = before.scale?.levels.at(-1);
+  add(`scale: wall s at ${top?.conversations ?? '–'}`, top?.wallS, topBefore?.wallS);
+  add('scale: event-loop delay p99 ms', top?.eventLoopDelayP99Ms, topBefore?.eventLoopDelayP99Ms);
+  add('scale: peak RSS MB', top?.peakRssMb, topBefore?.peakRssMb);
+  add('start-up: start → ready ms', results.startup?.startToReadyMs, before.startup?.startToReadyMs);
+  if (rows.length === 0) return [];
+  return [
+    `**Against the previous run** (${before.meta.date.slice(0, 10)}${before.meta.note ? `; ${before.meta.note}` : ''})`,
+    '',
+    ...table(['figure', 'this run', 'previous run'], rows),
+    '',
   ];
 }
