@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { REFUSED_EMOJI } from '../../src/adapters/discord/discord-surface.js';
 import { type Metrics, NO_METRICS } from '../../src/core/metrics.js';
+import { type FakeOpenAI, replyWith } from '../../src/model-server/index.js';
 import { brokenRules, DiscordBot } from '../fakes/discord/bot-harness.js';
 import type { RecordedCall } from '../fakes/discord/index.js';
-import { type FakeOpenAI, replyWith } from '../../src/model-server/index.js';
 
 const prose = (n: number, word = 'Sentence') =>
   Array.from({ length: n }, (_, i) => `${word} ${i + 1} of the answer, streamed in small pieces.`).join(' ');

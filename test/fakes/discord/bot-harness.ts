@@ -8,8 +8,8 @@ import {
 import type { BackendName } from '../../../src/backends/backend.js';
 import type { ToolDisplay } from '../../../src/config/types.js';
 import { createLogger } from '../../../src/core/logger.js';
-import type { FakeOpenAI } from '../../../src/model-server/index.js';
 import type { Metrics } from '../../../src/core/metrics.js';
+import type { FakeOpenAI } from '../../../src/model-server/index.js';
 import { isFenceBalanced } from '../../../src/render/split.js';
 import { Harness, type HarnessOptions, TEST_RUN } from '../../contract/harness.js';
 import { specsPresent } from '../shared/specs.js';

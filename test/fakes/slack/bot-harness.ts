@@ -12,8 +12,8 @@ import type { Allowlist, ToolDisplay } from '../../../src/config/types.js';
 import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { InboundMessage } from '../../../src/core/messages.js';
-import type { ModelScript } from '../../../src/model-server/index.js';
 import type { Metrics } from '../../../src/core/metrics.js';
+import type { ModelScript } from '../../../src/model-server/index.js';
 import { Harness, type HarnessOptions } from '../../contract/harness.js';
 import { FakeSlack } from './fake-slack.js';
 import {
