@@ -32,12 +32,14 @@ export function planText(
   current: TextPlan['mode'] = 'edit',
 ): TextPlan {
   if (!state) return { mode: 'edit', intervalMs: baseMs, firstEarly: true };
-  const firstEarly = state.firstWaitMs <= baseMs;
   const limit = current === 'whole' ? baseMs / 2 : baseMs;
   if (state.updateWaitMs <= limit) {
+    const firstEarly = state.firstWaitMs <= baseMs;
     return { mode: 'edit', intervalMs: baseMs + 2 * state.updateWaitMs, firstEarly };
   }
-  return { mode: 'whole', intervalMs: baseMs, firstEarly };
+  // Busy: an early first text would cost an edit later that the budget cannot spare; the first
+  // message goes once it is complete (or at the end), like the others.
+  return { mode: 'whole', intervalMs: baseMs, firstEarly: false };
 }
 
 /**
