@@ -46,9 +46,15 @@ const LIMIT = 20;
  * the bot posted in the channel and how much later the other user's first text showed than on a quiet
  * server (the same question alone).
  */
-export async function flood(openai: FakeOpenAI, messages: number, floodMs: number): Promise<FloodFigures> {
+export async function flood(
+  openai: FakeOpenAI,
+  messages: number,
+  floodMs: number,
+  answerMs = 2000,
+): Promise<FloodFigures> {
   const answer = longAnswer(200);
-  openai.setScript(() => [text(answer, { chunkSize: Math.ceil(answer.length / 20), delayMs: 100 })]);
+  const delayMs = Math.round(answerMs / 20);
+  openai.setScript(() => [text(answer, { chunkSize: Math.ceil(answer.length / 20), delayMs })]);
   const quiet = await withBot(openai, async (bot, slack) => {
     const asked = await ask(bot, slack, OTHER, 'the quiet question');
     await until(() => firstText(slack, asked) !== undefined, 60_000, 'the quiet answer');

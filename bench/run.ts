@@ -120,12 +120,13 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     }
     if (only.has('busy')) {
       log('3b. a busy Slack workspace (Tier 2 spent)');
-      const { holding, count, spacingMs } = sizes.busy;
-      results.busy = await busyWorkspace(openai, holding, count, spacingMs);
+      const { holding, count, spacingMs, answerMs } = sizes.busy;
+      results.busy = await busyWorkspace(openai, holding, count, spacingMs, answerMs);
     }
     if (only.has('flood')) {
       log('3c. one user flooding a Slack channel');
-      results.flood = await flood(openai, sizes.flood.messages, sizes.flood.floodMs);
+      const { messages, floodMs, answerMs } = sizes.flood;
+      results.flood = await flood(openai, messages, floodMs, answerMs);
     }
     if (only.has('scale')) {
       log('4. scale');

@@ -29,7 +29,7 @@ export interface BusyWorkspaceFigures {
 /**
  * A busy team on Slack, in real time with Slack's published limits: `holding` long answers keep
  * streams open all along (so that no Tier 2 turn is free for a stream), while `count` people ask
- * something new, one every `spacingMs`, in ten channels, each answer about 2 s of model time. Measures
+ * something new, one every `spacingMs`, in ten channels, each answer `answerMs` of model time. Measures
  * how soon each new answer's text shows.
  */
 export async function busyWorkspace(
@@ -37,16 +37,17 @@ export async function busyWorkspace(
   holding: number,
   count: number,
   spacingMs: number,
+  answerMs = 2000,
 ): Promise<BusyWorkspaceFigures> {
   // One Slack message each (under 12,000 characters): a holder keeps one stream open, no more.
   const long = longAnswer(2000);
   const short = longAnswer(200);
   // Holders stream until well after the last question; new answers take about 2 s.
-  const holdS = Math.ceil((1.25 * count * spacingMs) / 1000) + 3;
+  const holdS = Math.ceil((1.25 * count * spacingMs) / 1000) + Math.ceil((1.5 * answerMs) / 1000);
   openai.setScript((context) =>
     context.text.includes('hold the line')
       ? [text(long, { chunkSize: Math.ceil(long.length / holdS), delayMs: 1000 })]
-      : [text(short, { chunkSize: Math.ceil(short.length / 20), delayMs: 100 })],
+      : [text(short, { chunkSize: Math.ceil(short.length / 20), delayMs: Math.round(answerMs / 20) })],
   );
   const slack = await FakeSlack.start();
   enforceSlackLimits(slack, 1);
