@@ -89,13 +89,13 @@ export interface StreamedText {
   append(delta: string): void;
   /**
    * Shows exactly `finalText` and settles once the platform shows it; what only tidies up afterwards
-   * (ending a stream) may still be on its way (`settled`).
+   * (ending a stream) may still be on its way (`tidied`).
    */
   finish(finalText: string): Promise<void>;
   /** Ends the text as it stands (the run stopped before its final text). */
   close(): Promise<void>;
   /** Settles once the tidying up after `finish` or `close` is done too. */
-  settled?(): Promise<void>;
+  tidied?(): Promise<void>;
 }
 
 /** Optional: shows that a run is working (a typing indicator, a working line with a Stop button). */

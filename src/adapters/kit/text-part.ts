@@ -72,7 +72,7 @@ export class TextPart {
 
   /** Settles once the tidying up after the text (ending a stream) is done. */
   async settled(): Promise<void> {
-    await this.shown?.settled?.();
+    await this.shown?.tidied?.();
   }
 
   private show(streaming = true): StreamedText {

@@ -83,7 +83,7 @@ export class StreamAnswer implements StreamedText {
   private admitted: boolean;
   /** Cancels an append still waiting for its turn when the final text comes. */
   private waiting: AbortController | undefined;
-  /** Streams being stopped: the answer does not wait for them (see `settled`). */
+  /** Streams being stopped: the answer does not wait for them (see `tidied`). */
   private readonly stops: Promise<void>[] = [];
   private readonly now: () => number;
 
@@ -94,7 +94,7 @@ export class StreamAnswer implements StreamedText {
   }
 
   /** Settles once every stream of the answer was stopped. */
-  async settled(): Promise<void> {
+  async tidied(): Promise<void> {
     this.unadmit();
     await Promise.all(this.stops);
   }
