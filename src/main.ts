@@ -59,6 +59,7 @@ async function start(config: AppConfig): Promise<Running> {
       store: app.store,
       logger,
       storeHold: { holdMs: config.storeOutage.holdMs, maxPerConversation: config.run.maxQueuedMessages },
+      metrics: prometheus.metrics,
     },
     toolDisplay: config.toolDisplay,
     maxAttachmentBytes: config.run.maxAttachmentBytes,

@@ -4,6 +4,7 @@ import type { DecideResult, Decider } from '../core/approval.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
+import type { Metrics } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { HttpRoutes } from '../ops/http-server.js';
 import type { Store } from '../store/types.js';
@@ -38,6 +39,8 @@ export interface AdapterDeps {
    * STORE_HOLD_MS and MAX_QUEUED_MESSAGES. The defaults when absent.
    */
   storeHold?: { holdMs: number; maxPerConversation: number };
+  /** Where rendering reports how soon text was visible, budget waits and strategy changes (/metrics). */
+  metrics?: Metrics;
 }
 
 /** A chat platform connection: started by main when its credentials are configured. */

@@ -182,7 +182,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
   await deps.intake.submit({
     id: interaction.id,
     key,
-    replyTo: { channel, key },
+    replyTo: { channel, key, user: interaction.user.id },
     userId: interaction.user.id,
     text: prompt,
     files: sharedFilesOf(file ? [attachmentFacts(file)] : []),

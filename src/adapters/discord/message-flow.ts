@@ -72,7 +72,14 @@ async function answer(
     files: sharedFilesOf(facts.attachments),
     receivedAt,
   };
-  const replyTo = (channel: string, key: string) => ({ channel, key });
+  // Who asked and which message (a repeated refusal is a reaction on it), besides where to answer.
+  const replyTo = (channel: string, key: string) => ({
+    channel,
+    key,
+    user: facts.authorId,
+    asked: facts.id,
+    askedIn: facts.channelId,
+  });
   const note = (channel: string, line: string, tone?: 'warning') => deps.intake.note({ channel }, line, tone);
   const where = discordPlace({
     guildId: facts.guildId,

@@ -80,7 +80,7 @@ export class WebAdapter implements PlatformAdapter {
       appendIntervalMs: options.appendIntervalMs ?? DEFAULT_WEB_ADAPTER.appendIntervalMs,
       now,
     });
-    this.renderer = new KitRenderer(surface, options.toolDisplay);
+    this.renderer = new KitRenderer(surface, options.toolDisplay, options.deps.metrics);
     const intake = new Intake({
       platform: 'web',
       orchestrator,

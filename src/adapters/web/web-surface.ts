@@ -3,13 +3,14 @@ import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { Citation } from '../../core/reply-events.js';
 import { prettyArguments, toolLabel } from '../../render/approval-view.js';
-import type {
-  AnswerPlace,
-  ChatSurface,
-  RunIndicator,
-  SurfaceFile,
-  SurfaceLimits,
-  SurfaceMessage,
+import {
+  type AnswerPlace,
+  type ChatSurface,
+  messageOf,
+  type RunIndicator,
+  type SurfaceFile,
+  type SurfaceLimits,
+  type SurfaceMessage,
 } from '../kit/chat-surface.js';
 import { StreamedAnswer } from './streamed-answer.js';
 import type { WebEvent, WebFileRef, WebLog, WebMessage } from './web-log.js';
@@ -83,9 +84,9 @@ export class WebSurface implements ChatSurface {
     };
     return {
       logFields: { conversation: key },
-      post: async (message) => post(await this.webMessage(key, message)),
+      post: async (message) => post(await this.webMessage(key, messageOf(message))),
       edit: async (id, message) => {
-        await append({ type: 'edit', id, message: await this.webMessage(key, message) });
+        await append({ type: 'edit', id, message: await this.webMessage(key, messageOf(message)) });
       },
       remove: async (id) => {
         await append({ type: 'remove', id });
