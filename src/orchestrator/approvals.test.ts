@@ -133,7 +133,7 @@ describe('approval of tool calls', () => {
     const o = orchestrator(refundRun());
     await o.submit(testMessage('1'));
     await waitForPrompt();
-    o.cancel(TEST_KEY);
+    await o.cancel(TEST_KEY);
     await o.idle();
     expect(decided().map((e) => e.outcome)).toEqual(['cancelled']);
   });

@@ -11,10 +11,11 @@ export type { DecideResult, Decider } from '../core/approval.js';
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
 
 /**
- * How often a waiting call looks at the store: a decision made by another instance sharing it (a
- * click that reached another process) is seen within this long. Decisions made here wake it at once.
+ * How often a waiting call looks at the store anyway. Decisions made here wake it at once, and one
+ * made on another instance (a click that reached another process) is signalled to this one; this
+ * slow sweep only covers a signal lost on the way.
  */
-export const DEFAULT_APPROVAL_POLL_MS = 1000;
+export const DEFAULT_APPROVAL_POLL_MS = 5_000;
 
 /** A tool call that needs a person's approval before it runs. */
 export interface ApprovalCall {
@@ -35,6 +36,8 @@ export interface ApprovalsOptions {
   now: () => number;
   logger: Logger;
   pollMs?: number;
+  /** A decision was recorded: the run waiting for it may be on another instance. */
+  onDecided?: (record: ApprovalRecord) => void;
 }
 
 /** An approval's id: the same call in the same conversation (a resumed run) always gets the same one. */
@@ -128,8 +131,14 @@ export class Approvals {
         ? { outcome: 'timeout', at }
         : { outcome: decider.approve ? 'approved' : 'denied', by: decider.userId, at };
     const recorded = await this.repository.decide(approvalId, decision);
-    this.wake.get(approvalId)?.();
+    this.wakeUp(approvalId);
+    if (recorded) this.options.onDecided?.(record);
     return recorded && decision.outcome !== 'timeout' ? 'accepted' : 'already_decided';
+  }
+
+  /** A decision for the approval was recorded (here or elsewhere): a call waiting here looks now. */
+  wakeUp(approvalId: string): void {
+    this.wake.get(approvalId)?.();
   }
 
   /** The conversation's turn is over: its approvals are forgotten (a late click is `unknown`). */

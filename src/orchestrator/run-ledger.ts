@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RunCheckpoint } from '../backends/backend.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -17,6 +18,8 @@ export class RunLedger implements AnswerJournal {
   private writing: Promise<void> = Promise.resolve();
   private pending = false;
   private cleared = false;
+  /** The turn's own record key: a resumed run keeps the one it had (none for an older version's). */
+  private readonly turnId: string | undefined;
 
   /** `resumed`: the record a crashed or stopped process left behind, when this turn picks it up. */
   constructor(
@@ -25,6 +28,7 @@ export class RunLedger implements AnswerJournal {
     resumed?: RunRecord,
   ) {
     this.run = resumed;
+    this.turnId = resumed ? resumed.turnId : randomUUID();
     this.posted = { ...resumed?.posted };
     this.parts = { ...resumed?.posted };
   }
@@ -35,8 +39,8 @@ export class RunLedger implements AnswerJournal {
   }
 
   /** The run has started at the service: from now on a crash leaves a record to resume from. */
-  async start(record: Omit<RunRecord, 'posted'>): Promise<void> {
-    this.run = record;
+  async start(record: Omit<RunRecord, 'posted' | 'turnId'>): Promise<void> {
+    this.run = { ...record, ...(this.turnId === undefined ? {} : { turnId: this.turnId }) };
     await this.save();
   }
 
@@ -67,7 +71,7 @@ export class RunLedger implements AnswerJournal {
     this.cleared = true;
     await this.writing;
     await this.runs
-      .delete(key)
+      .delete(key, this.turnId)
       .catch((err: unknown) => this.log.warn({ err }, 'could not clear the run record'));
   }
 

@@ -116,7 +116,7 @@ export async function handleCommand(
     }
     case 'cancel': {
       const key = conversationOf(facts);
-      const stopped = key !== undefined && deps.orchestrator.cancel(key);
+      const stopped = key !== undefined && (await deps.orchestrator.cancel(key));
       await interaction.reply(
         ephemeral(stopped ? '⏹️ Stopping the answer.' : 'Nothing is being answered here.'),
       );

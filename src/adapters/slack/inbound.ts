@@ -225,7 +225,8 @@ export class SlackInbound {
       return this.notice(address, 'Started a new conversation in this thread.');
     }
     // A cancelled run says so itself when it ends; only "nothing to stop" needs a line here.
-    if (!this.deps.orchestrator.cancel(key)) await this.notice(address, 'Nothing is running in this thread.');
+    if (!(await this.deps.orchestrator.cancel(key)))
+      await this.notice(address, 'Nothing is running in this thread.');
   }
 
   /**
