@@ -181,6 +181,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
   if (!facts.isDm) await deps.intake.follow(key, interaction.user.id);
   await deps.intake.submit({
     id: interaction.id,
+    sentAt: interaction.createdTimestamp,
     key,
     replyTo: { channel, key },
     userId: interaction.user.id,

@@ -212,6 +212,8 @@ export class SlackInbound {
       text,
       files,
       replyTo: replyToOf(address, key),
+      // The message's ts is Slack's time for it: the platform's order, whichever instance received it.
+      ...(Number.isFinite(Number(id)) ? { sentAt: Number(id) * 1000 } : {}),
       where: placeOf(address),
       ...(receivedAt === undefined ? {} : { receivedAt }),
     });
