@@ -16,7 +16,7 @@ export function inPlatformOrder(messages: InboundMessage[]): InboundMessage[] {
  * just before it, received by another instance and still on its way through that instance's first
  * store calls, to be announced. A platform delivering late has usually used this up already.
  */
-export const DEFAULT_ORDER_SETTLE_MS = 100;
+export const DEFAULT_ORDER_SETTLE_MS = 200;
 
 /**
  * How long a turn waits for an earlier message another instance announced but has not handed over

@@ -9,6 +9,7 @@ import { refusalFor } from './access.js';
 import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
 import { ArrivalGate } from './arrival-gate.js';
 import { ConversationClaims } from './claims.js';
+import { type Conversation, newConversation } from './conversation-work.js';
 import { discardThread } from './discard-thread.js';
 import { InstanceSignals } from './instance-signals.js';
 import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake-hold.js';
@@ -22,18 +23,6 @@ import { TakeOverWatch } from './take-over.js';
 export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
 
 export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
-
-interface Conversation {
-  /** Runs a crashed or stopped instance left here: finished before anything else. */
-  leftovers: RunRecord[];
-  queue: InboundMessage[];
-  /** Aborts the active turn; present while a turn runs. */
-  controller: AbortController | undefined;
-  /** Settles when the conversation has nothing left to do. */
-  idle: Promise<void>;
-  /** Resets asked for while a turn ran: done between turns, then these resolve. */
-  resets: (() => void)[];
-}
 
 /**
  * The platform-free heart of the bot: one run at a time per conversation, later messages queued and
@@ -232,13 +221,7 @@ export class Orchestrator {
 
   /** Starts working in a conversation whose lease this instance holds. */
   private begin(key: ConversationKey, work: { queue?: InboundMessage[]; leftovers: RunRecord[] }): void {
-    const conversation: Conversation = {
-      leftovers: work.leftovers,
-      queue: work.queue ?? [],
-      controller: undefined,
-      idle: Promise.resolve(),
-      resets: [],
-    };
+    const conversation = newConversation(work);
     this.conversations.set(key, conversation);
     conversation.idle = this.pump(key, conversation);
   }
@@ -428,8 +411,6 @@ export class Orchestrator {
   }
 
   private reportQueueDepth(): void {
-    let depth = 0;
-    for (const conversation of this.conversations.values()) depth += conversation.queue.length;
-    this.metrics.queueDepth(depth);
+    this.metrics.queueDepth([...this.conversations.values()].reduce((n, c) => n + c.queue.length, 0));
   }
 }
