@@ -52,6 +52,11 @@ export function approvalIdOf(key: ConversationKey, callId: string): string {
  */
 export class Approvals {
   private readonly wake = new Map<string, () => void>();
+  /**
+   * Approvals waited for here, and those woken while not asleep (reading the store): a decision
+   * signalled during that read is looked for again at once instead of at the next poll.
+   */
+  private readonly waiting = new Map<string, { woken: boolean }>();
   /** Per conversation, the last prompt being opened: the next one waits for it. */
   private readonly opening = new Map<ConversationKey, Promise<void>>();
 
@@ -138,6 +143,8 @@ export class Approvals {
 
   /** A decision for the approval was recorded (here or elsewhere): a call waiting here looks now. */
   wakeUp(approvalId: string): void {
+    const waiting = this.waiting.get(approvalId);
+    if (waiting) waiting.woken = true;
     this.wake.get(approvalId)?.();
   }
 
@@ -150,8 +157,23 @@ export class Approvals {
 
   /** Waits for the decision; undefined when shutdown leaves the approval pending for the next start. */
   private async until(record: ApprovalRecord, signal: AbortSignal): Promise<ApprovalDecision | undefined> {
+    const waiting = { woken: false };
+    this.waiting.set(record.id, waiting);
+    try {
+      return await this.poll(record, signal, waiting);
+    } finally {
+      if (this.waiting.get(record.id) === waiting) this.waiting.delete(record.id);
+    }
+  }
+
+  private async poll(
+    record: ApprovalRecord,
+    signal: AbortSignal,
+    waiting: { woken: boolean },
+  ): Promise<ApprovalDecision | undefined> {
     const pollMs = this.options.pollMs ?? DEFAULT_APPROVAL_POLL_MS;
     for (;;) {
+      waiting.woken = false;
       const current = await this.repository.get(record.id);
       if (current?.decision) return current.decision;
       const now = this.options.now();
@@ -160,7 +182,7 @@ export class Approvals {
         return this.close(record, { outcome: 'cancelled', at: now });
       }
       if (now >= record.expiresAt) return this.close(record, { outcome: 'timeout', at: now });
-      await this.sleep(record.id, Math.min(pollMs, record.expiresAt - now), signal);
+      if (!waiting.woken) await this.sleep(record.id, Math.min(pollMs, record.expiresAt - now), signal);
     }
   }
 
