@@ -283,6 +283,8 @@ export class Orchestrator {
    * then whatever is left is aborted (its users are told it stopped) and this waits until all is idle.
    */
   async stop(graceMs = 0, reason: AbortReason = 'shutdown'): Promise<void> {
+    // Nothing more is taken over from other instances; what runs here gets its grace.
+    await this.takeOvers.stop();
     if (graceMs > 0 && this.conversations.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<void>((resolve) => {
@@ -294,7 +296,6 @@ export class Orchestrator {
     this.stopping = true;
     // Messages held for an unreachable store are answered now: asked to send again.
     this.intake.stop();
-    await this.takeOvers.stop();
     for (const [key, conversation] of this.conversations) {
       // Messages still waiting are left in the store: the next start (or another instance) answers them.
       const waiting = conversation.queue.splice(0);
