@@ -83,6 +83,10 @@ export class ArrivalGate {
       const earlier = pending.filter((p) => !inHand.has(p.id) && p.order <= newest);
       const taken = pending.filter((p) => inHand.has(p.id));
       if (taken.length > 0) await this.store.arrivals.withdraw(key, taken);
+      this.options.logger.debug(
+        { conversation: key, messages: queue.map((m) => m.id), waitingFor: earlier.map((p) => p.id) },
+        'gathering a turn',
+      );
       if (earlier.length === 0 || stopping()) return;
       if (this.options.now() >= deadline) {
         this.options.logger.warn(

@@ -6,19 +6,20 @@ import { type Metrics, NO_METRICS } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { RunRecord } from '../store/types.js';
 import { refusalFor } from './access.js';
-import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
-import { ArrivalGate } from './arrival-gate.js';
-import { ConversationClaims } from './claims.js';
+import type { Approvals, DecideResult, Decider } from './approvals.js';
+import type { ArrivalGate } from './arrival-gate.js';
+import type { ConversationClaims } from './claims.js';
 import { type Conversation, newConversation } from './conversation-work.js';
 import { discardThread } from './discard-thread.js';
-import { InstanceSignals } from './instance-signals.js';
+import { instanceParts } from './instance-parts.js';
+import type { InstanceSignals } from './instance-signals.js';
 import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
 import { resumedMessage } from './run-ledger.js';
 import type { AbortReason } from './run-turn.js';
-import { TakeOverWatch } from './take-over.js';
+import type { TakeOverWatch } from './take-over.js';
 
 export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
 
@@ -39,7 +40,7 @@ export class Orchestrator {
   /** Set by stop(): no conversation is taken up any more. */
   private stopping = false;
   private readonly approvals: Approvals;
-  /** Stops, resets, decisions and hand-overs to and from the other instances sharing the store. */
+  /** How this instance works beside the others sharing its store (see instance-parts.ts). */
   private readonly signals: InstanceSignals;
   private readonly arrivals: ArrivalGate;
   private readonly takeOvers: TakeOverWatch;
@@ -48,42 +49,20 @@ export class Orchestrator {
     this.now = options.now ?? Date.now;
     this.metrics = options.metrics ?? NO_METRICS;
     this.router = new ReplyRouter(options.logger);
-    const instanceId = options.instanceId ?? randomUUID();
-    const { store, logger } = options;
-    this.claims = new ConversationClaims(store, instanceId, options.run.conversationLeaseMs, logger);
-    this.intake = new IntakeHold(store, this.router, logger, { ...options, now: this.now });
-    this.approvals = new Approvals(store.approvals, {
-      timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
-      now: this.now,
-      logger,
-      ...(options.approvalPollMs === undefined ? {} : { pollMs: options.approvalPollMs }),
-      onDecided: (record) =>
-        void this.signals.tellHolder({ kind: 'approval', key: record.key, approvalId: record.id }),
-    });
-    // Only Redis is shared by several instances; on SQLite everything happens in this process.
-    const shared = store.kind === 'redis';
-    this.arrivals = new ArrivalGate(store, this.claims, {
-      shared,
-      now: this.now,
-      logger,
-      ...(options.orderSettleMs === undefined ? {} : { settleMs: options.orderSettleMs }),
-    });
-    this.signals = new InstanceSignals(store, this.claims, instanceId, logger, {
-      cancel: (key) => this.cancelHere(key),
-      reset: (key) => this.resetHere(key),
-      approvalDecided: (approvalId) => this.approvals.wakeUp(approvalId),
-      handedOver: (key) => this.arrivals.wake(key),
-    });
-    this.takeOvers = new TakeOverWatch({
-      store,
+    this.intake = new IntakeHold(options.store, this.router, options.logger, { ...options, now: this.now });
+    ({
       claims: this.claims,
-      backend: options.backend.name,
-      logger,
-      intervalMs: shared ? options.run.conversationLeaseMs / 3 : undefined,
+      approvals: this.approvals,
+      signals: this.signals,
+      arrivals: this.arrivals,
+      takeOvers: this.takeOvers,
+    } = instanceParts(options, this.now, {
       isHere: (key) => this.conversations.has(key),
       stopping: () => this.stopping,
+      cancel: (key) => this.cancelHere(key),
+      reset: (key) => this.resetHere(key),
       begin: (key, leftovers) => this.begin(key, { leftovers }),
-    });
+    }));
   }
 
   /**
@@ -392,6 +371,7 @@ export class Orchestrator {
           router: this.router,
           metrics: this.metrics,
           timeoutMs: this.options.run.timeoutMs,
+          onClearFailed: (record) => this.takeOvers.finished(record),
         },
         batch,
         controller,

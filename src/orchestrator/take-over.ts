@@ -27,6 +27,8 @@ export interface TakeOverOptions {
 export class TakeOverWatch {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
+  /** Runs finished here whose records the store did not let go of: deleted, not resumed. */
+  private readonly done = new Set<string>();
 
   constructor(private readonly options: TakeOverOptions) {}
 
@@ -54,6 +56,11 @@ export class TakeOverWatch {
     await this.sweeping?.catch(() => undefined);
   }
 
+  /** A run finished here whose record could not be deleted: it is deleted when next found. */
+  finished(record: Pick<RunRecord, 'key' | 'turnId'>): void {
+    this.done.add(doneId(record));
+  }
+
   /**
    * The runs left unfinished in a conversation this instance has just taken up, oldest first: they
    * are finished before anything else there. Runs of the other backend are dropped.
@@ -61,7 +68,7 @@ export class TakeOverWatch {
   async leftovers(key: ConversationKey): Promise<RunRecord[]> {
     const usable: RunRecord[] = [];
     for (const record of await this.options.store.runs.forConversation(key)) {
-      if (await this.dropIfForeign(record)) continue;
+      if ((await this.dropIfDone(record)) || (await this.dropIfForeign(record))) continue;
       this.options.logger.info({ conversation: key, runId: record.runId }, 'resuming an unfinished run');
       usable.push(record);
     }
@@ -80,7 +87,7 @@ export class TakeOverWatch {
     const { store, claims } = this.options;
     const keys = new Set<ConversationKey>();
     for (const record of await store.runs.list()) {
-      if (!(await this.dropIfForeign(record))) keys.add(record.key);
+      if (!(await this.dropIfDone(record)) && !(await this.dropIfForeign(record))) keys.add(record.key);
     }
     for (const key of await claims.waiting()) keys.add(key);
     let taken = 0;
@@ -96,6 +103,14 @@ export class TakeOverWatch {
     return taken;
   }
 
+  private async dropIfDone(record: RunRecord): Promise<boolean> {
+    const id = doneId(record);
+    if (!this.done.has(id)) return false;
+    await this.options.store.runs.delete(record.key, record.turnId);
+    this.done.delete(id);
+    return true;
+  }
+
   private async dropIfForeign(record: RunRecord): Promise<boolean> {
     if (record.backend === this.options.backend) return false;
     // Made by the other backend before a configuration change: it cannot be followed from here.
@@ -107,3 +122,6 @@ export class TakeOverWatch {
     return true;
   }
 }
+
+/** One run, whatever its record's layout. */
+const doneId = (record: Pick<RunRecord, 'key' | 'turnId'>) => record.turnId ?? `conversation:${record.key}`;

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI, text } from '../../src/model-server/index.js';
+import type { Store } from '../../src/store/types.js';
 import { appMention, eventCallback, type FakeMessage, FakeSlack, MENTION } from '../fakes/slack/index.js';
 import {
+  eventually,
   flushRedis,
   type Instance,
   pick,
+  sharedStore,
   startInstance,
   stopInstances,
+  threadKey,
   uniqueEventId,
 } from '../support/instances.js';
 
@@ -32,6 +36,7 @@ const ROUNDS = 1;
 let openai: FakeOpenAI;
 let slack: FakeSlack;
 let dir: string;
+let store: Store;
 const bots: Instance[] = [];
 
 beforeAll(async () => {
@@ -49,13 +54,17 @@ beforeAll(async () => {
       slackApiUrl: slack.apiUrl,
       cwd: dir,
       // One test user sends all of it, faster than the default per-user limit allows.
-      env: { RATE_LIMIT_PER_USER_PER_MIN: '1000' },
+      env: { RATE_LIMIT_PER_USER_PER_MIN: '1000', LOG_LEVEL: 'debug' },
     });
   bots.push(...(await Promise.all(Array.from({ length: INSTANCES }, start))));
+  store = await sharedStore(REDIS_URL);
 }, 60_000);
 
 afterAll(async () => {
+  await store?.close();
   await stopInstances(bots);
+  const { writeFileSync } = await import('node:fs');
+  for (const [i, b] of bots.entries()) writeFileSync(`/tmp/bot${i}.log`, b.process.output().stderr);
   await slack.close();
   await openai.close();
   rmSync(dir, { recursive: true, force: true });
@@ -92,6 +101,10 @@ async function playRound(round: number) {
       const channel = String(opening.channel);
       const thread = String(opening.ts);
       await deliver(opening);
+      // Once the thread is the bot's (a follow-up arriving before that makes the Slack adapter read
+      // the thread's earlier messages first, a paced call that can hold it back for seconds: see
+      // docs/many-instances.md), each follow-up goes as soon as the previous one was acknowledged.
+      await eventually(() => store.follows.get(threadKey(channel, thread)), `thread ${thread} followed`);
       for (let m = 1; m < MESSAGES_PER_CONVERSATION; m++) {
         const label = `r${round}c${c}m${m}`;
         sent.push(label);
