@@ -72,11 +72,15 @@ export class ArrivalGate {
   async gather(key: ConversationKey, queue: InboundMessage[], stopping: () => boolean): Promise<void> {
     await this.takeHandedOver(key, queue);
     if (!this.options.shared || queue.length === 0) return;
-    const settle = settledAt(queue, this.settleMs) - this.options.now();
-    if (settle > 0) await this.pause(key, Math.min(settle, this.settleMs), false);
     const deadline = this.options.now() + this.waitMs;
     for (;;) {
-      await this.takeHandedOver(key, queue);
+      // Every message in hand, those that came in while waiting too, first gets its settling time.
+      const settle = Math.min(settledAt(queue, this.settleMs), deadline) - this.options.now();
+      if (settle > 0 && !stopping()) {
+        await this.pause(key, Math.min(settle, this.settleMs), false);
+        await this.takeHandedOver(key, queue);
+        continue;
+      }
       const newest = Math.max(...queue.map(orderOf));
       const inHand = new Set(queue.map((message) => message.id));
       const pending = await this.store.arrivals.pending(key);
@@ -97,6 +101,7 @@ export class ArrivalGate {
         return;
       }
       await this.pause(key, Math.min(ARRIVAL_LOOK_MS, deadline - this.options.now()), true);
+      await this.takeHandedOver(key, queue);
     }
   }
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
       slackApiUrl: slack.apiUrl,
       cwd: dir,
       // One test user sends all of it, faster than the default per-user limit allows.
-      env: { RATE_LIMIT_PER_USER_PER_MIN: '1000', LOG_LEVEL: 'debug' },
+      env: { RATE_LIMIT_PER_USER_PER_MIN: '1000' },
     });
   bots.push(...(await Promise.all(Array.from({ length: INSTANCES }, start))));
   store = await sharedStore(REDIS_URL);
@@ -63,8 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await stopInstances(bots);
-  const { writeFileSync } = await import('node:fs');
-  for (const [i, b] of bots.entries()) writeFileSync(`/tmp/bot${i}.log`, b.process.output().stderr);
   await slack.close();
   await openai.close();
   rmSync(dir, { recursive: true, force: true });
