@@ -21,6 +21,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
     && npm ci --omit=dev --no-audit --no-fund \
     && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
 COPY --from=build /app/dist ./dist
+# The web chat's page (its libraries come from node_modules).
+COPY --from=build /app/src/adapters/web/page ./src/adapters/web/page
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 VOLUME ["/app/data"]

@@ -34,6 +34,8 @@ export interface BenchBotOptions {
   discord?: FakeDiscord;
   slack?: FakeSlack;
   console?: boolean;
+  /** The web chat on the bot's server (loopback mode, as `npm run demo` has it). */
+  web?: boolean;
   /** Discord's shared budget (default: the adapter's own, Discord's limits). */
   discordBudget?: RateBudgetOptions;
   /** Slack's per-tier budgets (default: the adapter's own, Slack's limits). */
@@ -62,6 +64,8 @@ export class BenchBot {
   slackSender: SlackSender | undefined;
   /** The port of Slack's HTTP mode (events go to /slack/events there). */
   slackPort: number | undefined;
+  /** The web chat's URL on the bot's server, when it runs (`web: true`). */
+  webUrl: string | undefined;
 
   private constructor(
     readonly app: App,
@@ -93,6 +97,7 @@ export class BenchBot {
         SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
         SLACK_API_URL: options.slack.apiUrl,
       }),
+      ...(options.web && { WEB_ENABLED: 'true' }),
       ...options.env,
     };
     const config = configFromEnv(env);
@@ -129,6 +134,7 @@ export class BenchBot {
         FAKE_TEAM.signingSecret,
       );
     }
+    if (options.web) bot.webUrl = `http://127.0.0.1:${port}${config.platforms.web?.basePath ?? '/chat'}`;
     if (options.console) bot.startConsole(config.consoleOutputDir);
     return bot;
   }

@@ -19,7 +19,7 @@ export interface TurnTimes {
 
 /** A person on one platform asking, in conversation `c`; the first turn of a conversation starts it. */
 export interface TurnDriver {
-  readonly name: 'console' | 'discord' | 'slack';
+  readonly name: 'console' | 'discord' | 'slack' | 'web';
   turn(c: number, text: string): Promise<TurnTimes>;
 }
 

@@ -2,10 +2,16 @@ import type { BenchResults } from './results.js';
 
 /** Every figure the issue asks for, as paths into the results (`*` stands for each key there). */
 export const REQUIRED_FIGURES = [
-  'latency.{assistants,responses}.{console,discord,slack}.{turns,p50,p95,modelTtftP50}',
+  'latency.{assistants,responses}.{console,discord,slack,web}.{turns,p50,p95,modelTtftP50}',
   'requests.{assistants,responses}.{plain,image,functions}.median',
   'pacing.{discord,slack}.{conversations,complete,rateLimited,callsPerAnswer,editsPerMessagePerSecond,callsPerSecondPeak,callsPerSecondMean,wallS}',
   'pacing.{discord,slack}.firstToLastS.{p50,p95}',
+  'pacing.{discord,slack}.finalLagS.{p50,p95}',
+  'pacing.{discord,slack}.floorCalls',
+  'busy.{answers,complete,rateLimited}',
+  'busy.firstTextS.{p50,p95}',
+  'busy.finalLagS.{p50,p95}',
+  'flood.{messages,floodS,noticesInChannel,ephemeralReplies,otherFirstTextS,quietFirstTextS,addedS,rateLimited}',
   'scale.levels.*.{conversations,completed,wallS,eventLoopDelayP99Ms,peakRssMb}',
   'scale.growth.{conversationsRatio,wallRatio,rssAboveIdleRatio}',
   'baseline.latency.{turns,p50,p95}',

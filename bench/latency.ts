@@ -7,6 +7,7 @@ import { ConsoleTurns, DiscordTurns, SlackTurns, type TurnDriver } from './drive
 import { modelTimeToFirstToken } from './model-time.js';
 import type { BenchSizes } from './sizes.js';
 import { median, percentile, sleep } from './stats.js';
+import { WebTurns } from './web-turns.js';
 
 export const SHORT_ANSWER = 'Sure, here is a short answer to your question, streamed in small pieces.';
 
@@ -58,7 +59,8 @@ export async function measureTurns(
 }
 
 /**
- * Scenario 1 on one backend: the console, Discord and Slack adapters of one bot process. Discord turns
+ * Scenario 1 on one backend: the console, Discord, Slack and web chat adapters of one bot process (the
+ * web chat as a page: a message sent over HTTP, the answer followed over SSE). Discord turns
  * are 200 ms apart so that its 50 requests/s budget (which the bot keeps) is full at every turn; Slack's
  * tier budgets are opened (Tier 2, 20 chat.startStream a minute, would otherwise be the whole figure:
  * pacing under load is scenario 3).
@@ -67,7 +69,7 @@ export async function latencyOn(
   backend: BackendName,
   openai: FakeOpenAI,
   sizes: BenchSizes['latency'],
-): Promise<Record<'console' | 'discord' | 'slack', LatencyFigures>> {
+): Promise<Record<'console' | 'discord' | 'slack' | 'web', LatencyFigures>> {
   openai.setScript(() => [text(SHORT_ANSWER, { chunkSize: 8, delayMs: 2 })]);
   const discord = await startFakeDiscord();
   const slack = await FakeSlack.start();
@@ -77,16 +79,20 @@ export async function latencyOn(
     discord,
     slack,
     console: true,
+    web: true,
     slackRates: OPEN_SLACK_RATES,
   });
+  const web = new WebTurns(bot.webUrl ?? '');
   try {
     const idle = () => bot.idle();
     return {
       console: await measureTurns(new ConsoleTurns(bot), openai, sizes, idle, 0),
       discord: await measureTurns(new DiscordTurns(discord), openai, sizes, idle, 200),
       slack: await measureTurns(new SlackTurns(bot, slack, SHORT_ANSWER.slice(0, 4)), openai, sizes, idle, 0),
+      web: await measureTurns(web, openai, sizes, idle, 0),
     };
   } finally {
+    web.close();
     await bot.close();
     await discord.close();
     await slack.close();

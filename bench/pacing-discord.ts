@@ -1,7 +1,9 @@
 import { type FakeOpenAI, text } from '../src/model-server/index.js';
+import { splitMessage } from '../src/render/split.js';
 import { startFakeDiscord } from '../test/fakes/discord/index.js';
 import { BenchBot } from './bot.js';
 import { longAnswer, normalise } from './long-answer.js';
+import { clockOffset, modelSpans } from './model-spans.js';
 import { type AnswerTrace, type MessageTrace, type PacingFigures, pacingFigures } from './pacing.js';
 import { now, sleep } from './stats.js';
 
@@ -32,11 +34,12 @@ export async function pacingOnDiscord(openai: FakeOpenAI, n: number, words: numb
   try {
     const startedAt = now();
     const limitedBefore = discord.rateLimited;
+    const asked = channels.map((_, i) => `question ${i}`);
     const questions = channels.map((channelId, i) =>
       discord.sendMessage({
         channelId,
         authorId: discord.directory.alice,
-        content: `question ${i}`,
+        content: asked[i] ?? '',
         mention: true,
       }),
     );
@@ -55,6 +58,10 @@ export async function pacingOnDiscord(openai: FakeOpenAI, n: number, words: numb
     const calls = discord.calls.filter((c) => c.at >= startedAt - 1 && !c.route.startsWith('/interactions/'));
     const answers: AnswerTrace[] = [];
     const messages: MessageTrace[] = [];
+    const spans = modelSpans(openai, asked);
+    const offset = clockOffset();
+    // The thread, one post per message of 2,000 characters, and the final edit.
+    const floor = 1 + splitMessage(answer, 2000).length + 1;
     for (const [i, question] of questions.entries()) {
       const thread = question.threadId ?? '';
       const mine = calls.filter(
@@ -68,6 +75,8 @@ export async function pacingOnDiscord(openai: FakeOpenAI, n: number, words: numb
         lastTextAt: texts.at(-1)?.at ?? Number.NaN,
         calls: mine.length,
         complete: shows(thread),
+        modelEndAt: (spans[i]?.lastTokenAt ?? Number.NaN) + offset,
+        floor,
       });
       for (const message of discord.botMessages(thread)) {
         const edits = mine.filter((c) => c.method === 'PATCH' && c.path.endsWith(`/messages/${message.id}`));

@@ -17,6 +17,13 @@ export interface PacingFigures {
   callsPerSecondMean: number;
   /** Time from an answer's first text to its last, in seconds (median and p95). */
   firstToLastS: { p50: number; p95: number };
+  /** From the model's last token of an answer to its final text visible on the platform, in seconds. */
+  finalLagS: { p50: number; p95: number };
+  /**
+   * The fewest calls an answer could take (median): its thread (Discord), one post per message the
+   * text needs, and one final edit; `callsPerAnswer / floorCalls` is how close the pacing came.
+   */
+  floorCalls: number;
   /** Wall time of the whole scenario, in seconds. */
   wallS: number;
   /** Slack only: the budgets and intervals were run this many times faster; figures are scaled back. */
@@ -29,6 +36,10 @@ export interface AnswerTrace {
   lastTextAt: number;
   calls: number;
   complete: boolean;
+  /** The model's last token of this answer (NaN when unknown). */
+  modelEndAt: number;
+  /** The fewest calls this answer could take (see PacingFigures.floorCalls). */
+  floor: number;
 }
 
 /** One message: how often it was edited (or appended to) over how long. */
@@ -65,6 +76,9 @@ export function pacingFigures(input: {
   const spanS = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
   const edited = input.messages.filter((m) => m.edits > 0 && m.spanMs > 0);
   const firstToLast = input.answers.map((a) => ((a.lastTextAt - a.firstTextAt) / 1000) * k);
+  const finalLag = input.answers
+    .map((a) => ((a.lastTextAt - a.modelEndAt) / 1000) * k)
+    .filter((v) => Number.isFinite(v));
   return {
     conversations: input.conversations,
     wordsPerAnswer: input.words,
@@ -76,6 +90,8 @@ export function pacingFigures(input: {
     callsPerSecondPeak: busiestSecond(times.map((t) => (t - (times[0] ?? 0)) * k)),
     callsPerSecondMean: spanS > 0 ? times.length / spanS / k : 0,
     firstToLastS: { p50: median(firstToLast), p95: percentile(firstToLast, 95) },
+    finalLagS: { p50: median(finalLag), p95: percentile(finalLag, 95) },
+    floorCalls: median(input.answers.map((a) => a.floor)),
     wallS: (input.wallMs / 1000) * k,
     ...(k !== 1 && { timeScale: k }),
   };

@@ -1,11 +1,13 @@
 import type { BaselineLatency } from './baseline/baseline-latency.js';
+import type { FloodFigures } from './flood.js';
 import type { LatencyFigures } from './latency.js';
 import type { PacingFigures } from './pacing.js';
 import type { RequestsTable } from './requests.js';
 import type { ScaleFigures } from './scale.js';
+import type { BusyWorkspaceFigures } from './slack-busy.js';
 import type { StartupFigures } from './startup.js';
 
-export type Platform = 'console' | 'discord' | 'slack';
+export type Platform = 'console' | 'discord' | 'slack' | 'web';
 
 /** Everything `npm run bench` measured: what bench/results/latest.json holds. */
 export interface BenchResults {
@@ -16,13 +18,23 @@ export interface BenchResults {
     cpus: number;
     cpuModel: string;
     durationS?: number;
+    /** The scenarios this run measured (BENCH_ONLY); the others' figures are carried over from `carriedFrom`. */
+    ran?: string[];
+    /** The date of the run whose figures were kept for the scenarios not run this time. */
+    carriedFrom?: string;
+    /** What else the machine was doing, when the person running the bench said (BENCH_NOTE). */
+    note?: string;
   };
   /** 1: added latency in ms, per backend and adapter. */
   latency?: Record<'assistants' | 'responses', Record<Platform, LatencyFigures>>;
   /** 2: requests to the model service per answer. */
   requests?: Record<'assistants' | 'responses', RequestsTable>;
   /** 3: platform calls under 200 concurrent answers. */
-  pacing?: { discord: PacingFigures; slack: PacingFigures };
+  pacing?: { discord?: PacingFigures; slack?: PacingFigures };
+  /** 3b: new answers in a Slack workspace whose Tier 2 budget is spent. */
+  busy?: BusyWorkspaceFigures;
+  /** 3c: one user flooding a Slack channel while another asks there. */
+  flood?: FloodFigures;
   /** 4: concurrent conversations in one process. */
   scale?: ScaleFigures;
   /** 5: the seed's loop on the same scenarios, and our ratios to it. */
@@ -41,6 +53,8 @@ export interface BenchResults {
   startup?: StartupFigures;
   /** Targets of the issue, met or not, with by how much. */
   targets?: TargetCheck[];
+  /** The run before this one (as bench/results/latest.json held it), for comparison. */
+  previous?: Omit<BenchResults, 'previous'>;
 }
 
 export interface TargetCheck {

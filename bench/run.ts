@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { startFakeOpenAI } from '../src/model-server/index.js';
 import { baselineLatency } from './baseline/baseline-latency.js';
+import { flood } from './flood.js';
 import { latencyOn } from './latency.js';
 import { pacingOnDiscord } from './pacing-discord.js';
 import { pacingOnSlack } from './pacing-slack.js';
@@ -10,19 +11,35 @@ import { type AnswerKind, requestsOfBaseline, requestsOn } from './requests.js';
 import type { BenchResults } from './results.js';
 import { measureScale } from './scale.js';
 import type { BenchSizes } from './sizes.js';
+import { busyWorkspace } from './slack-busy.js';
 import { type EntryKind, measureStartup } from './startup.js';
 import { now } from './stats.js';
 import { checkTargets } from './targets.js';
 
-export type Scenario = 'latency' | 'requests' | 'pacing' | 'scale' | 'baseline' | 'startup';
+export type Scenario =
+  | 'latency'
+  | 'requests'
+  | 'pacing'
+  | 'pacing-discord'
+  | 'pacing-slack'
+  | 'busy'
+  | 'flood'
+  | 'scale'
+  | 'baseline'
+  | 'startup';
+/** Every scenario of a full run (`pacing` is both of its platforms). */
 export const ALL_SCENARIOS: readonly Scenario[] = [
   'latency',
   'requests',
   'baseline',
   'pacing',
+  'busy',
+  'flood',
   'scale',
   'startup',
 ];
+/** What BENCH_ONLY may name: the scenarios, and each platform of scenario 3 alone. */
+export const SCENARIO_NAMES: readonly Scenario[] = [...ALL_SCENARIOS, 'pacing-discord', 'pacing-slack'];
 
 export interface RunOptions {
   sizes: BenchSizes;
@@ -91,13 +108,25 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
         },
       };
     }
-    if (only.has('pacing')) {
-      const { conversations, words, slackTimeScale } = sizes.pacing;
+    const { conversations, words, slackTimeScale } = sizes.pacing;
+    if (only.has('pacing') || only.has('pacing-discord')) {
       log('3. platform calls: Discord');
-      const discord = await pacingOnDiscord(openai, conversations, words);
+      results.pacing = { ...results.pacing, discord: await pacingOnDiscord(openai, conversations, words) };
+    }
+    if (only.has('pacing') || only.has('pacing-slack')) {
       log('3. platform calls: Slack');
       const slack = await pacingOnSlack(openai, conversations, words, slackTimeScale);
-      results.pacing = { discord, slack };
+      results.pacing = { ...results.pacing, slack };
+    }
+    if (only.has('busy')) {
+      log('3b. a busy Slack workspace (Tier 2 spent)');
+      const { holding, count, spacingMs, answerMs } = sizes.busy;
+      results.busy = await busyWorkspace(openai, holding, count, spacingMs, answerMs);
+    }
+    if (only.has('flood')) {
+      log('3c. one user flooding a Slack channel');
+      const { messages, floodMs, answerMs } = sizes.flood;
+      results.flood = await flood(openai, messages, floodMs, answerMs);
     }
     if (only.has('scale')) {
       log('4. scale');
@@ -112,11 +141,39 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     results.startup = await measureStartup(options.sizes.startups, options.entry);
   }
   results.meta.durationS = (now() - startedAt) / 1000;
+  if (options.only) results.meta.ran = [...only];
   results.targets = checkTargets(results);
   return results;
 }
 
-export function writeResults(path: string, results: BenchResults): void {
+/** The figures a run produced (not its meta, targets or previous run). */
+const FIGURES = ['latency', 'requests', 'pacing', 'busy', 'flood', 'scale', 'baseline', 'startup'] as const;
+
+/**
+ * Writes the results with the run before beside them (`previous`, from the file being replaced). A
+ * run of some scenarios (BENCH_ONLY) keeps the other scenarios' figures from that file, says so in
+ * `meta`, and checks the targets over all of them.
+ */
+export function writeResults(path: string, results: BenchResults): BenchResults {
+  let before: BenchResults | undefined;
+  try {
+    before = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
+  } catch {
+    before = undefined;
+  }
+  const { previous: _older, ...previous } = before ?? ({} as BenchResults);
+  const written: BenchResults = { ...results };
+  if (results.meta.ran && before) {
+    for (const name of FIGURES) {
+      if (written[name] !== undefined || before[name] === undefined) continue;
+      (written as unknown as Record<string, unknown>)[name] = before[name];
+      written.meta = { ...written.meta, carriedFrom: before.meta.carriedFrom ?? before.meta.date };
+    }
+    if (results.pacing && before.pacing) written.pacing = { ...before.pacing, ...results.pacing };
+    written.targets = checkTargets(written);
+  }
+  if (before) written.previous = previous;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify(written, null, 2)}\n`);
+  return written;
 }

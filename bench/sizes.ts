@@ -7,6 +7,10 @@ export interface BenchSizes {
   requestsRepeats: number;
   /** 3: concurrent conversations per platform, and words per answer. */
   pacing: { conversations: number; words: number; slackTimeScale: number };
+  /** 3b: long answers holding Slack's Tier 2, new answers measured, how far apart, how long each streams. */
+  busy: { holding: number; count: number; spacingMs: number; answerMs: number };
+  /** 3c: messages one user floods a channel with, within how long; how long each answer streams. */
+  flood: { messages: number; floodMs: number; answerMs: number };
   /** 4: the concurrency levels, tokens per answer and tokens per second. */
   scale: { levels: number[]; tokens: number; tokensPerSecond: number };
   /** 5: baseline turns (seed loop, 1 s polls) and how many run at once. */
@@ -20,7 +24,9 @@ export const SIZES: Record<BenchSizes['name'], BenchSizes> = {
     name: 'full',
     latency: { conversations: 40, turnsEach: 5 },
     requestsRepeats: 5,
-    pacing: { conversations: 200, words: 2000, slackTimeScale: 20 },
+    pacing: { conversations: 200, words: 2000, slackTimeScale: 5 },
+    busy: { holding: 3, count: 20, spacingMs: 3000, answerMs: 2000 },
+    flood: { messages: 150, floodMs: 5000, answerMs: 2000 },
     scale: { levels: [10, 100, 1000], tokens: 400, tokensPerSecond: 50 },
     baseline: { turns: 200, concurrency: 20 },
     startups: 5,
@@ -30,6 +36,8 @@ export const SIZES: Record<BenchSizes['name'], BenchSizes> = {
     latency: { conversations: 2, turnsEach: 2 },
     requestsRepeats: 1,
     pacing: { conversations: 3, words: 60, slackTimeScale: 20 },
+    busy: { holding: 1, count: 2, spacingMs: 200, answerMs: 300 },
+    flood: { messages: 6, floodMs: 300, answerMs: 300 },
     scale: { levels: [2, 4], tokens: 20, tokensPerSecond: 200 },
     baseline: { turns: 2, concurrency: 2 },
     startups: 1,

@@ -40,6 +40,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     });
   }
   for (const [platform, p] of Object.entries(results.pacing ?? {})) {
+    if (!p) continue;
     checks.push({
       what: `${platform}: 429s from our pacing, ${p.conversations} answers`,
       target: '0',
@@ -51,6 +52,49 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       target: `${p.conversations}`,
       measured: String(p.complete),
       met: p.complete === p.conversations,
+    });
+    // Issue 13: the final text soon after the model's last token, whatever the contention.
+    const lag = platform === 'slack' ? 5 : 3;
+    if (p.finalLagS) {
+      checks.push({
+        what: `${platform}: model's last token → final text visible, p95, ${p.conversations} answers`,
+        target: `≤ ${lag} s`,
+        measured: over(p.finalLagS.p95, lag, 's'),
+        met: p.finalLagS.p95 <= lag,
+      });
+    }
+    if (platform === 'discord' && p.floorCalls) {
+      const ratio = p.callsPerAnswer / p.floorCalls;
+      checks.push({
+        what: `discord: calls per answer against the floor (${p.floorCalls})`,
+        target: '≤ ×1.5',
+        measured: `×${round(ratio)} (${round(p.callsPerAnswer)} calls)`,
+        met: ratio <= 1.5,
+      });
+    }
+  }
+  const busy = results.busy;
+  if (busy) {
+    checks.push({
+      what: `slack, Tier 2 spent: model's first token → first text visible, p95, ${busy.answers} answers`,
+      target: '≤ 1.5 s',
+      measured: over(busy.firstTextS.p95, 1.5, 's'),
+      met: busy.firstTextS.p95 <= 1.5 && busy.complete === busy.answers,
+    });
+  }
+  const flood = results.flood;
+  if (flood) {
+    checks.push({
+      what: `flood of ${flood.messages} messages in ${round(flood.floodS)} s: notices in the channel`,
+      target: '≤ 2',
+      measured: String(flood.noticesInChannel),
+      met: flood.noticesInChannel <= 2,
+    });
+    checks.push({
+      what: 'flood: another user’s first text, later than on a quiet server',
+      target: '≤ 2 s',
+      measured: over(flood.addedS, 2, 's'),
+      met: flood.addedS <= 2,
     });
   }
   const levels = results.scale?.levels ?? [];

@@ -1,6 +1,6 @@
 import { ConsoleAdapter, type ConsoleAdapterOptions } from './adapters/console/console-adapter.js';
 import type { TerminalSize } from './adapters/console/terminal-text.js';
-import { createApp } from './app.js';
+import { type App, createApp } from './app.js';
 import { secretValues } from './config/secrets.js';
 import type { AppConfig, LimitsConfig } from './config/types.js';
 import { configFromProcess } from './configure.js';
@@ -38,9 +38,15 @@ export async function runConsole(
   config: AppConfig,
   session = 'default',
   streams: ConsoleStreams = { input: process.stdin, output: process.stdout, errors: process.stderr },
+  /** Started on the console's app once it is up, and closed before it (the demo's web chat). */
+  alongside?: (app: App) => Promise<{ close(): Promise<void> }>,
 ): Promise<void> {
   const logger = createLogger(config.logLevel, streams.errors, { secrets: secretValues(config) });
   const app = await createApp(config, logger, { limits: CONSOLE_LIMITS });
+  const extra = await alongside?.(app).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   try {
     const adapter = new ConsoleAdapter({
       input: streams.input,
@@ -51,6 +57,7 @@ export async function runConsole(
     });
     await adapter.run(app.orchestrator);
   } finally {
+    await extra?.close();
     await app.close();
   }
 }

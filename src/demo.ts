@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDemoWeb } from './adapters/web/demo-web.js';
 import { configFromProcess } from './configure.js';
 import { isEntryPoint, runConsole } from './console.js';
 import { reportStartupFailure } from './startup-failure.js';
@@ -8,9 +9,9 @@ import { reportStartupFailure } from './startup-failure.js';
 /**
  * `npm run demo`: the console against the built-in fake model server, started in this process on a
  * free loopback port. No account, no key: a newcomer sees streamed text, the code the interpreter
- * ran, a saved chart and a function call. Each demo starts a clean conversation: the store lives in a
- * temporary folder, removed at the end, because the conversations it names live in the model server,
- * which ends with the demo.
+ * ran, a saved chart and a function call, in the terminal and in the web chat on 127.0.0.1 (its URL
+ * is printed). Each demo starts a clean conversation: the store lives in a temporary folder, removed
+ * at the end, because the conversations it names live in the model server, which ends with the demo.
  */
 export async function runDemo(): Promise<void> {
   // Loaded only here: `npm start` never needs the model server that ships for the demo.
@@ -31,7 +32,12 @@ export async function runDemo(): Promise<void> {
         'threadloom demo: type a message and press Enter. Try "hello", "plot y=x^2", "what time is it in Tokyo?". Ctrl-D ends.\n',
       );
     }
-    await runConsole(config, 'demo');
+    // The web chat on this machine, on the same app: the page shows the same demo model.
+    await runConsole(config, 'demo', undefined, (app) =>
+      startDemoWeb(app, config, (url) =>
+        process.stderr.write(`threadloom demo: the web chat is at ${url}\n`),
+      ),
+    );
   } finally {
     await fake.close();
     await rm(storeDir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ export const NO_PLATFORM_HINT = [
   'No chat platform is configured. Set one of these (in the environment or a .env file; see .env.example):',
   '  - Discord: DISCORD_TOKEN (and DISCORD_GUILD_ID to register commands in one server at once)',
   '  - Slack:   SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode on PORT)',
+  '  - Web:     WEB_ENABLED=true (a chat page on PORT at /chat/, for this machine only unless WEB_AUTH says otherwise)',
   'Or chat in a terminal: `npm run console` (needs OPENAI_API_KEY), or `npm run demo` (needs nothing).',
 ].join('\n');
 
@@ -58,6 +59,7 @@ async function start(config: AppConfig): Promise<Running> {
       store: app.store,
       logger,
       storeHold: { holdMs: config.storeOutage.holdMs, maxPerConversation: config.run.maxQueuedMessages },
+      metrics: prometheus.metrics,
     },
     toolDisplay: config.toolDisplay,
     maxAttachmentBytes: config.run.maxAttachmentBytes,

@@ -4,6 +4,7 @@ import type { DecideResult, Decider } from '../core/approval.js';
 import type { ConversationKey } from '../core/conversation.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
+import type { Metrics } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { HttpRoutes } from '../ops/http-server.js';
 import type { Store } from '../store/types.js';
@@ -23,10 +24,11 @@ export interface AdapterOrchestrator {
 }
 
 /**
- * The store repositories adapters use: event marks, followed threads, usage for `/usage`, and
- * whether it answers (events wait for an unreachable store).
+ * The store repositories adapters use: event marks, followed threads, usage for `/usage`, the web
+ * chat's conversations, and whether it answers (events wait for an unreachable store); `kind` tells
+ * whether other instances may share it (Redis).
  */
-export type AdapterStore = Pick<Store, 'dedupe' | 'follows' | 'usage' | 'ping'>;
+export type AdapterStore = Pick<Store, 'kind' | 'dedupe' | 'follows' | 'usage' | 'ping' | 'web'>;
 
 /** What every adapter is built with. */
 export interface AdapterDeps {
@@ -38,6 +40,8 @@ export interface AdapterDeps {
    * STORE_HOLD_MS and MAX_QUEUED_MESSAGES. The defaults when absent.
    */
   storeHold?: { holdMs: number; maxPerConversation: number };
+  /** Where rendering reports how soon text was visible, budget waits and strategy changes (/metrics). */
+  metrics?: Metrics;
 }
 
 /** A chat platform connection: started by main when its credentials are configured. */

@@ -67,7 +67,7 @@ describe('loadConfig', () => {
       port: 3000,
       consoleOutputDir: './output',
       toolDisplay: 'full',
-      platforms: { discord: undefined, slack: undefined },
+      platforms: { discord: undefined, slack: undefined, web: undefined },
       platformSecrets: [],
       profiles: defaultProfiles(assistant),
     } satisfies AppConfig);
@@ -172,6 +172,7 @@ describe('loadConfig', () => {
       toolDisplay: 'summary',
       platformSecrets: ['discord-token', 'xoxb-bot', 'xapp-app', 'signing-secret'],
       platforms: {
+        web: undefined,
         discord: {
           token: 'discord-token',
           apiUrl: 'http://127.0.0.1:9000/api',

@@ -16,6 +16,18 @@ export interface Metrics {
   platformProblem(platform: string, kind: 'error' | 'rate_limited'): void;
   /** A call to the model service failed, by error code (`model_service_misconfigured`...). */
   modelServiceError?(backend: string, code: string): void;
+  /**
+   * An answer's text became visible on a platform: `first`, `ms` after the model's first token of it
+   * reached the renderer; `final`, `ms` after its last.
+   */
+  textVisible?(platform: string, phase: 'first' | 'final', ms: number): void;
+  /** A platform call waited for its turn in one of the platform's budgets (by budget and lane). */
+  budgetWait?(platform: string, budget: string, lane: string): void;
+  /**
+   * How an answer's text is shown (`stream`, `edit`, `whole`): chosen when it starts (`from`
+   * undefined), or changed while it streams.
+   */
+  renderStrategy?(platform: string, to: string, from?: string): void;
 }
 
 /** Metrics that go nowhere. */

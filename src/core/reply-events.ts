@@ -113,5 +113,9 @@ export type ReplyEvent =
   | { type: 'notice'; text: string }
   /** The run is over. `notice` is a short user-facing line for every ending but `completed`. */
   | { type: 'done'; ending: RunEnding; notice?: string }
-  /** The turn failed outside the model's control; `text` is chosen by error code, never an exception message. */
-  | { type: 'error'; code: string; text: string };
+  /**
+   * The turn failed outside the model's control, or the message was refused; `text` is chosen by error
+   * code, never an exception message. `quiet`: the user was told this already in this window (a
+   * repeated refusal): only they hear of it again, with no new message in the channel.
+   */
+  | { type: 'error'; code: string; text: string; quiet?: boolean };

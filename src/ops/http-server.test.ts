@@ -60,6 +60,25 @@ describe('ops server', () => {
     expect(text).toContain('threadloom_process_resident_memory_bytes');
   });
 
+  it('serves how answers were shown: text visible histograms, budget waits, strategies and switches', async () => {
+    const { url, prometheus } = await start([]);
+    const { metrics } = prometheus;
+    metrics.textVisible?.('slack', 'first', 400);
+    metrics.textVisible?.('slack', 'final', 1200);
+    metrics.budgetWait?.('slack', 'tier3', 'update');
+    metrics.renderStrategy?.('slack', 'edit');
+    metrics.renderStrategy?.('slack', 'whole', 'edit');
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('threadloom_first_text_visible_seconds_count{platform="slack"} 1');
+    expect(text).toContain('threadloom_final_text_visible_seconds_bucket{le="1.5",platform="slack"} 1');
+    expect(text).toContain('threadloom_final_text_visible_seconds_bucket{le="1",platform="slack"} 0');
+    expect(text).toContain('threadloom_budget_waits_total{platform="slack",budget="tier3",lane="update"} 1');
+    expect(text).toContain('threadloom_render_strategies_total{platform="slack",strategy="edit"} 1');
+    expect(text).toContain(
+      'threadloom_render_strategy_switches_total{platform="slack",from="edit",to="whole"} 1',
+    );
+  });
+
   it('counts dropped platform events by type and process faults by kind, the faults at 0 from the start', async () => {
     const { url, prometheus } = await start([]);
     const before = await (await fetch(`${url}/metrics`)).text();

@@ -4,6 +4,8 @@ import type { Metrics } from '../core/metrics.js';
 /** Seconds: from a fast streamed reply to a long code-interpreter run. */
 const FIRST_TEXT_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
 const RUN_BUCKETS = [0.5, 1, 2, 5, 10, 20, 40, 80, 160, 320];
+/** Seconds from the model's token to the platform showing it: render planning keeps these short. */
+const VISIBLE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60];
 
 /** Faults the process survived or ends on, counted where a dashboard can see them. */
 export interface FaultCounters {
@@ -88,6 +90,40 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     registers: [registry],
   });
   for (const kind of PROCESS_FAULT_KINDS) processFaults.inc({ kind }, 0);
+  const visible = {
+    first: new Histogram({
+      name: 'threadloom_first_text_visible_seconds',
+      help: "From the model's first token of an answer text to that text visible on the platform.",
+      labelNames: ['platform'],
+      buckets: VISIBLE_BUCKETS,
+      registers: [registry],
+    }),
+    final: new Histogram({
+      name: 'threadloom_final_text_visible_seconds',
+      help: "From the model's last token of an answer text to its final version visible on the platform.",
+      labelNames: ['platform'],
+      buckets: VISIBLE_BUCKETS,
+      registers: [registry],
+    }),
+  };
+  const budgetWaits = new Counter({
+    name: 'threadloom_budget_waits_total',
+    help: 'Platform calls that waited for their turn in a rate budget, by budget and lane (final, first, update, background).',
+    labelNames: ['platform', 'budget', 'lane'],
+    registers: [registry],
+  });
+  const strategies = new Counter({
+    name: 'threadloom_render_strategies_total',
+    help: 'Answer texts by how they started to be shown (stream, edit, whole).',
+    labelNames: ['platform', 'strategy'],
+    registers: [registry],
+  });
+  const switches = new Counter({
+    name: 'threadloom_render_strategy_switches_total',
+    help: 'Answer texts that changed how they are shown while streaming, by from and to.',
+    labelNames: ['platform', 'from', 'to'],
+    registers: [registry],
+  });
   return {
     registry,
     faults: {
@@ -119,6 +155,16 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       },
       modelServiceError(backend, code) {
         modelServiceErrors.inc({ backend, code });
+      },
+      textVisible(platform, phase, ms) {
+        visible[phase].observe({ platform }, ms / 1000);
+      },
+      budgetWait(platform, budget, lane) {
+        budgetWaits.inc({ platform, budget, lane });
+      },
+      renderStrategy(platform, to, from) {
+        if (from === undefined) strategies.inc({ platform, strategy: to });
+        else switches.inc({ platform, from, to });
       },
     },
   };

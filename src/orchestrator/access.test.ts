@@ -94,4 +94,31 @@ describe('Access limits and metrics', () => {
     });
     expect(backend.runs).toHaveLength(1);
   });
+
+  it('posts the limit notice once per user per minute; later refusals are quiet (only the sender hears)', async () => {
+    const backend = new ScriptedBackend(async function* () {
+      yield { type: 'ended', ending: { kind: 'completed' } };
+    });
+    const o = t.orchestrator(backend, TEST_RUN_CONFIG, {
+      perUserPerMinute: 1,
+      dailyTokensPerUser: 0,
+      dailyTokensPerConversation: 0,
+    });
+    expect(await o.submit(testMessage('1'))).toBe('started');
+    await o.idle();
+    for (const id of ['2', '3', '4']) expect(await o.submit(testMessage(id))).toBe('refused');
+    const refusals = ['2', '3', '4'].map(
+      (id) => t.renderer.renders.find((r) => r.replyTo.to === id)?.events[0],
+    );
+    expect(refusals.map((e) => (e?.type === 'error' ? Boolean(e.quiet) : 'missing'))).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    // Another user over the limit is told, once, too.
+    expect(await o.submit(testMessage('5', 'hi', { userId: 'u2' }))).toBe('started');
+    await o.idle();
+    expect(await o.submit(testMessage('6', 'hi', { userId: 'u2' }))).toBe('refused');
+    expect(t.renderer.renders.find((r) => r.replyTo.to === '6')?.events[0]).not.toHaveProperty('quiet');
+  });
 });

@@ -8,6 +8,12 @@ const MINUTE_MS = 60_000;
 export interface Refusal {
   code: 'rate_limited' | 'budget_exceeded';
   text: string;
+  /**
+   * The user was told this already within the minute (by any instance): the notice is posted at most
+   * once per user per minute, later refusals are only acknowledged to the user (see `quiet` on the
+   * `error` reply event), so that a flood of messages does not become a flood of notices.
+   */
+  repeat: boolean;
 }
 
 const spent = (usage: UsageTotals) => usage.inputTokens + usage.outputTokens;
@@ -30,6 +36,18 @@ export async function refusalFor(
   store: Store,
   at: Date,
 ): Promise<Refusal | undefined> {
+  const refusal = await reasonToRefuse(message, limits, store, at);
+  if (!refusal) return undefined;
+  const told = await store.rateLimits.hit(`notice:${refusal.code}:${message.userId}`, MINUTE_MS, at);
+  return { ...refusal, repeat: told > 1 };
+}
+
+async function reasonToRefuse(
+  message: InboundMessage,
+  limits: LimitsConfig,
+  store: Store,
+  at: Date,
+): Promise<Omit<Refusal, 'repeat'> | undefined> {
   if (limits.perUserPerMinute > 0) {
     const count = await store.rateLimits.hit(`user:${message.userId}`, MINUTE_MS, at);
     if (count > limits.perUserPerMinute) {

@@ -145,7 +145,9 @@ export class Orchestrator {
         new Date(this.now()),
       );
       if (refusal) {
-        await this.router.renderOnce(message, [{ type: 'error', code: refusal.code, text: refusal.text }]);
+        await this.router.renderOnce(message, [
+          { type: 'error', code: refusal.code, text: refusal.text, ...(refusal.repeat && { quiet: true }) },
+        ]);
         return 'refused';
       }
     }

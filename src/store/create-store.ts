@@ -18,6 +18,7 @@ import { openSqliteDriver, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-driver.js';
 import { createThreadRepository } from './thread-repository.js';
 import type { Store } from './types.js';
 import { createUsageRepository } from './usage-repository.js';
+import { createWebChatRepository } from './web-chat-repository.js';
 
 /** Options for {@link createStore}; every member has a default in {@link DEFAULT_STORE_OPTIONS}. */
 export interface StoreOptions {
@@ -86,6 +87,7 @@ function storeOn(driver: StoreDriver): Store {
     arrivals: createArrivalRepository(driver),
     signals: createSignalRepository(driver),
     approvals: createApprovalRepository(driver),
+    web: createWebChatRepository(driver),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

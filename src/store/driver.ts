@@ -55,8 +55,23 @@ export interface StoreDriver {
    * with the function that stops it. Redis listens on a connection of its own.
    */
   subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Appends `item` to the log at `key` and returns its position (1, 2, 3...): positions never change
+   * and are never reused while the log lives. Atomic across instances on Redis.
+   */
+  appendLog(key: string, item: string): Promise<number>;
+  /** The log's items after position `after`, oldest first, at most `limit` of them. */
+  readLog(key: string, after: number, limit: number): Promise<LogEntry[]>;
+  /** Deletes the whole log at `key`. */
+  deleteLog(key: string): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One item of a log, with its position. */
+export interface LogEntry {
+  position: number;
+  item: string;
 }
 
 /**

@@ -52,6 +52,18 @@ export const storeKeys = {
   /** Requests by one subject in one fixed window. */
   rateLimit: (subject: string, windowMs: number, window: number) =>
     `ratelimit:${windowMs}:${window}:${subject}`,
+  /** A set of one web chat user's conversation ids. */
+  webConversations: (user: string) => `web-conversations:${user}`,
+  /** One web chat conversation's `WebConversationRecord` (the id has no ':'). */
+  webConversation: (user: string, id: string) => `web-conversation:${id}:${user}`,
+  /** Who a web chat conversation belongs to, by its id. */
+  webOwner: (id: string) => `web-owner:${id}`,
+  /** A web chat conversation's event log. */
+  webLog: (key: ConversationKey) => `web-log:${key}`,
+  /** A file shown in a web chat conversation (the file id has no ':'). */
+  webFile: (key: ConversationKey, fileId: string) => `web-file:${fileId}:${key}`,
+  /** A set of the file ids of one web chat conversation, to forget them with it. */
+  webFiles: (key: ConversationKey) => `web-files:${key}`,
   /** A processed-event mark, with a TTL. */
   dedupe: (mark: string) => `dedupe:${mark}`,
   /** Counters for one user on one UTC day. */

@@ -167,6 +167,15 @@ export async function openRedisDriver(
         return (items as unknown as string[]) ?? [];
       }),
     countItems: (key) => call('count items', key, () => client.lLen(raw(key))),
+    // A log is a list that is only appended to (RPUSH answers the new length: the item's position)
+    // and deleted whole, so a position is the item's list index plus one for as long as the log lives.
+    appendLog: (key, item) => call('append to log', key, () => client.rPush(raw(key), item)),
+    readLog: (key, after, limit) =>
+      call('read log', key, async () => {
+        const items = await client.lRange(raw(key), after, after + limit - 1);
+        return items.map((item, i) => ({ position: after + i + 1, item }));
+      }),
+    deleteLog: (key) => call('delete log', key, async () => void (await client.del(raw(key)))),
     ping: async () => {
       if (guard.closed || !client.isReady) return false;
       return withDeadline(client.ping(), PING_TIMEOUT_MS).then(

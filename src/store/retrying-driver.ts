@@ -18,7 +18,7 @@ export const DEFAULT_RETRY_BACKOFF = { firstMs: 50, maxMs: 1_000 } as const sati
 
 /**
  * Calls whose second run changes nothing more than the first: retried even when the first may have
- * gone through (its answer lost with the connection). The others (counters, list pushes and takes)
+ * gone through (its answer lost with the connection). The others (counters, list pushes and takes, log appends)
  * are retried only when the first surely did not reach the store: a usage count or a handed-over
  * message must not be doubled, and a list taken whose answer was lost cannot be taken again anyway.
  */
@@ -35,6 +35,8 @@ const IDEMPOTENT = new Set<keyof StoreDriver>([
   'endLease',
   'leaseHolder',
   'countItems',
+  'readLog',
+  'deleteLog',
 ]);
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -89,6 +91,10 @@ export function withRetries(driver: StoreDriver, options: RetryOptions): StoreDr
     // Signals are a wake-up only, the store keeps what they are about: never held up by retries.
     publish: (channel, message) => driver.publish(channel, message),
     subscribe: (channel, listener) => driver.subscribe(channel, listener),
+    // An append whose answer was lost may have gone in: not tried again then (no event twice).
+    appendLog: (key, item) => retry('appendLog', () => driver.appendLog(key, item)),
+    readLog: (key, after, limit) => retry('readLog', () => driver.readLog(key, after, limit)),
+    deleteLog: (key) => retry('deleteLog', () => driver.deleteLog(key)),
     ping: () => driver.ping(),
     close: () => driver.close(),
   };

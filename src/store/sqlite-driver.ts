@@ -66,6 +66,16 @@ export async function openSqliteDriver(
 
   // keyv's own key prefix; rows outside it belong to someone else sharing the file.
   const prefix = `${namespace}:`;
+  // Logs get a table of their own: one row per item, so an append writes one row, not the whole log.
+  const logs = `${adapter.opts.table}_logs`;
+  try {
+    await adapter.query(
+      `CREATE TABLE IF NOT EXISTS ${logs} (key TEXT NOT NULL, position INTEGER NOT NULL, item TEXT NOT NULL,
+         PRIMARY KEY (key, position))`,
+    );
+  } catch (error) {
+    throw new StoreError(`cannot create the log table in the SQLite store at ${file}`, { cause: error });
+  }
   const sweep = () =>
     queue
       .run(() =>
@@ -123,6 +133,40 @@ export async function openSqliteDriver(
       }),
     countItems: (key) =>
       locked('count items', key, async () => ((await keyv.get<string[]>(key)) ?? []).length),
+    appendLog: (key, item) =>
+      locked('append to log', key, async () => {
+        const rows = (await adapter.query(
+          `SELECT COALESCE(MAX(position), 0) AS last FROM ${logs} WHERE key = ?`,
+          prefix + key,
+        )) as { last: number }[];
+        const position = (rows[0]?.last ?? 0) + 1;
+        await adapter.query(
+          `INSERT INTO ${logs} (key, position, item) VALUES (?, ?, ?)`,
+          prefix + key,
+          position,
+          item,
+        );
+        return position;
+      }),
+    readLog: (key, after, limit) =>
+      storeCall(
+        'read log',
+        key,
+        async () => {
+          guard.check();
+          return (await adapter.query(
+            `SELECT position, item FROM ${logs} WHERE key = ? AND position > ? ORDER BY position LIMIT ?`,
+            prefix + key,
+            after,
+            limit,
+          )) as { position: number; item: string }[];
+        },
+        classifySqliteFailure,
+      ),
+    deleteLog: (key) =>
+      locked('delete log', key, async () => {
+        await adapter.query(`DELETE FROM ${logs} WHERE key = ?`, prefix + key);
+      }),
     increment: (keys, amounts) => {
       checkAmounts(amounts);
       return locked(

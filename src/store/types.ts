@@ -214,6 +214,50 @@ export interface ApprovalRepository {
   deleteFor(key: ConversationKey): Promise<void>;
 }
 
+/** One web chat conversation in its user's list. */
+export interface WebConversationRecord {
+  /** The conversation's part of its key (`web:<user>:<id>`). */
+  id: string;
+  /** From the first message; empty until one is sent. */
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A file shown in a web chat conversation (generated, or a tool's long code or output). */
+export interface WebFileRecord {
+  name: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+/** One event of a web chat conversation's log, with its position (the SSE event id). */
+export interface WebLogEntry {
+  position: number;
+  event: string;
+}
+
+/**
+ * The web chat's own records: each user's conversations (titles, most recent first), each
+ * conversation's event log (what the page replays from an event id) and the files shown in it.
+ */
+export interface WebChatRepository {
+  /** The user's conversations, most recently used first. */
+  list(user: string): Promise<WebConversationRecord[]>;
+  get(user: string, id: string): Promise<WebConversationRecord | undefined>;
+  /** Whose conversation `id` is (ids are unique across users), or undefined when there is none. */
+  owner(id: string): Promise<string | undefined>;
+  save(user: string, record: WebConversationRecord): Promise<void>;
+  /** Forgets the conversation: its record, its log and its files. */
+  remove(user: string, id: string): Promise<void>;
+  /** Appends an event (JSON) to the conversation's log; resolves with its position (1, 2, 3...). */
+  append(key: ConversationKey, event: string): Promise<number>;
+  /** The log's events after `after`, oldest first, at most `limit`. */
+  events(key: ConversationKey, after: number, limit: number): Promise<WebLogEntry[]>;
+  saveFile(key: ConversationKey, fileId: string, file: WebFileRecord): Promise<void>;
+  file(key: ConversationKey, fileId: string): Promise<WebFileRecord | undefined>;
+}
+
 /** The typed store: every persistent thing the bot keeps, behind repositories. */
 export interface Store {
   readonly kind: 'sqlite' | 'redis';
@@ -229,6 +273,7 @@ export interface Store {
   arrivals: ArrivalRepository;
   signals: SignalRepository;
   approvals: ApprovalRepository;
+  web: WebChatRepository;
   /** Is the store reachable? (for /readyz) */
   ping(): Promise<boolean>;
   close(): Promise<void>;

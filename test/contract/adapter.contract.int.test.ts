@@ -4,6 +4,7 @@ import { discord } from './drivers/discord.js';
 import type { DriverOptions, PlatformDriver } from './drivers/driver.js';
 import { slackHttp } from './drivers/slack-http.js';
 import { slackSocket } from './drivers/slack-socket.js';
+import { web } from './drivers/web.js';
 import { controlScenarios, refund } from './scenarios/controls.js';
 import { conversationScenarios } from './scenarios/conversations.js';
 import { ATTACHMENT_LIMIT, filesInScenarios } from './scenarios/files-in.js';
@@ -77,7 +78,7 @@ import { sharedBot } from './scenarios/support.js';
  * name. Platform-specific behaviour (Discord's shards, slash-command registration, Slack's assistant
  * pane, Socket Mode's connection, pacing and 429s, server errors...) stays in test/integration.
  */
-const DRIVERS: readonly PlatformDriver[] = [discord, slackHttp, slackSocket, consoleDriver];
+const DRIVERS: readonly PlatformDriver[] = [discord, slackHttp, slackSocket, consoleDriver, web];
 
 /** How every platform's shared bot is configured. */
 const SHARED: DriverOptions = {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEntryPoint } from '../support/spawn.js';
+import { runEntryPoint, startEntryPoint } from '../support/spawn.js';
+import { PageTranscript, WebClient } from '../support/web-client.js';
 
 let dir: string;
 
@@ -20,11 +21,40 @@ describe('npm run demo', () => {
     // lived in the first run's in-process model server and ended with it.
     for (const run of ['first', 'second']) {
       const result = await runEntryPoint('demo.ts', { env: {}, input: `hello ${run}\n`, cwd: dir });
-      expect(result.stderr, run).toBe('');
+      expect(result.stderr, run).toMatch(
+        /^threadloom demo: the web chat is at http:\/\/127\.0\.0\.1:\d+\/chat\/\n$/,
+      );
       expect(result.code, run).toBe(0);
       expect(result.stdout, run).toBe(`You said: hello ${run}\n`);
     }
     // Nothing is left behind but what the user asked for (charts go to ./output).
     expect(readdirSync(dir).filter((name) => name !== 'output')).toEqual([]);
+  });
+
+  it('serves the web chat on 127.0.0.1 against the demo model while the console runs', async () => {
+    const demo = startEntryPoint('demo.ts', { env: {}, cwd: dir, keepInputOpen: true });
+    try {
+      const url = (await demo.untilError(/the web chat is at (\S+)/))[1] ?? '';
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/chat\/$/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>threadloom</title>');
+      // Loopback mode: this machine is let in without a token.
+      const client = new WebClient(() => url.replace(/\/$/, ''), {});
+      const id = await client.createConversation();
+      const transcript = new PageTranscript();
+      const answered = new Promise<void>((resolve) => {
+        void client.follow(id, 0, (event, position) => {
+          transcript.apply(event, position);
+          if (event.type === 'running' && !event.running) resolve();
+        });
+      });
+      await client.send(id, 'first', 'hello from the page');
+      await answered;
+      expect(transcript.shown()).toEqual([{ kind: 'answer', text: 'You said: hello from the page' }]);
+    } finally {
+      demo.endInput();
+    }
+    expect((await demo.exited).code).toBe(0);
   });
 });

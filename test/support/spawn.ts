@@ -13,6 +13,10 @@ export interface Finished {
 export interface RunningEntryPoint {
   output(): { stdout: string; stderr: string };
   signal(name: NodeJS.Signals): void;
+  /** Closes standard input (with `keepInputOpen`). */
+  endInput(): void;
+  /** Resolves with the first match of `pattern` in standard error, once it is written. */
+  untilError(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   exited: Promise<Finished>;
 }
 
@@ -22,6 +26,8 @@ export interface EntryPointOptions {
   cwd?: string;
   /** Written to standard input, which is then closed; without it standard input is closed at once. */
   input?: string;
+  /** Standard input stays open (after `input`) until `endInput()`: a console waiting for a person. */
+  keepInputOpen?: boolean;
 }
 
 /** The command line that runs one of the bot's entry points (`src/*.ts`) through tsx. */
@@ -50,8 +56,34 @@ export function startEntryPoint(entry: string, options: EntryPointOptions): Runn
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  child.stdin.end(options.input ?? '');
-  return { output: () => ({ stdout, stderr }), signal: (name) => child.kill(name), exited };
+  if (options.keepInputOpen) child.stdin.write(options.input ?? '');
+  else child.stdin.end(options.input ?? '');
+  return {
+    output: () => ({ stdout, stderr }),
+    signal: (name) => child.kill(name),
+    endInput: () => child.stdin.end(),
+    untilError: (pattern, timeoutMs = 20_000) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stderr);
+          if (!match) return;
+          stop();
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          stop();
+          reject(new Error(`standard error did not show ${pattern} within ${timeoutMs} ms: ${stderr}`));
+        }, timeoutMs);
+        const stop = () => {
+          clearTimeout(timer);
+          child.stderr.off('data', check);
+        };
+        // Listened to after the recording listener, so `stderr` already holds the new chunk.
+        child.stderr.on('data', check);
+        check();
+      }),
+    exited,
+  };
 }
 
 /** Runs an entry point to its end (killed after `timeoutMs`) and resolves with its exit and output. */

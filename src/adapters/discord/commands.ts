@@ -183,7 +183,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
     id: interaction.id,
     sentAt: interaction.createdTimestamp,
     key,
-    replyTo: { channel, key },
+    replyTo: { channel, key, user: interaction.user.id },
     userId: interaction.user.id,
     text: prompt,
     files: sharedFilesOf(file ? [attachmentFacts(file)] : []),

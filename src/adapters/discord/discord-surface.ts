@@ -10,16 +10,21 @@ import {
   toolLabel,
 } from '../../render/approval-view.js';
 import { formatFootnotes } from '../../render/citations.js';
-import type {
-  AnswerPlace,
-  CallPriority,
-  ChatSurface,
-  NoticeTone,
-  SurfaceFile,
-  SurfaceLimits,
-  SurfaceMessage,
+import {
+  type AnswerPlace,
+  type CallOptions,
+  type CallPriority,
+  type ChatSurface,
+  type MessageSource,
+  messageOf,
+  type NoticeTone,
+  type SurfaceFile,
+  type SurfaceLimits,
+  type SurfaceMessage,
 } from '../kit/chat-surface.js';
+import type { ShareKey } from '../kit/fair-share.js';
 import type { RateBudget } from '../kit/rate-budget.js';
+import { budgetState } from '../kit/render-plan.js';
 import { DISCORD_ERROR_CODES, describeError, discordErrorCode, isChannelClosed } from './discord-errors.js';
 import type { DiscordPort, MessageButton, UploadFile } from './rest-port.js';
 import { DiscordRunIndicator } from './run-indicator.js';
@@ -32,7 +37,15 @@ export interface DiscordReplyTo {
   /** The thread or DM channel to post in. */
   channel: string;
   key: ConversationKey;
+  /** Who asked (fair share of the bot's budget). */
+  user?: string;
+  /** The message asked, and the channel it is in: a repeated refusal is a reaction on it. */
+  asked?: string;
+  askedIn?: string;
 }
+
+/** The reaction on a message the bot will not answer because its sender was already told why. */
+export const REFUSED_EMOJI = '⏳';
 
 /** What the Discord surface works with; `answers` is shared with the adapter's ⏹️ reaction handler. */
 export interface DiscordSurfaceOptions {
@@ -68,23 +81,46 @@ export class DiscordSurface implements ChatSurface {
     const { channel } = replyTo;
     if (!channel || !key) return undefined;
     const { port, budget } = this.options;
-    const send = async <T>(priority: CallPriority, call: () => Promise<T>) => {
-      await budget.acquire(priority);
+    const share = shareOf(replyTo, key);
+    const send = async <T>(priority: CallPriority, call: () => Promise<T>, options: CallOptions = {}) => {
+      await budget.acquire(priority, { share, ...options });
       return call();
     };
+    const { asked, askedIn } = replyTo;
     return {
       logFields: { channel },
-      post: (message, priority) =>
-        send(priority, () => port.post(channel, contentOf(message), filesOf(message), buttonsOf(message))),
-      edit: (id, message, priority) =>
-        send(priority, () => port.edit(channel, id, contentOf(message), buttonsOf(message))),
-      remove: (id) => send('update', () => port.remove(channel, id)),
+      post: (source: MessageSource, priority, options) =>
+        send(
+          priority,
+          () => {
+            const message = messageOf(source);
+            return port.post(channel, contentOf(message), filesOf(message), buttonsOf(message));
+          },
+          options,
+        ),
+      edit: (id, source: MessageSource, priority, options) =>
+        send(
+          priority,
+          () => {
+            const message = messageOf(source);
+            return port.edit(channel, id, contentOf(message), buttonsOf(message));
+          },
+          options,
+        ),
+      remove: (id) => send('final', () => port.remove(channel, id)),
       upload: async (file) => [await send('update', () => port.post(channel, '', [uploadOf(file)]))],
+      // One budget for everything: a first post waits for the first lane, an edit for the update lane.
+      textBudgets: budgetState(budget, share),
+      ...(asked &&
+        askedIn && {
+          acknowledge: () => send('background', () => port.react(askedIn, asked, REFUSED_EMOJI)),
+        }),
       indicator: (journal: AnswerJournal) =>
         new DiscordRunIndicator({
           ...this.options,
           channel,
           key,
+          share,
           resumed: Object.values(journal.posted).flat(),
         }),
     };
@@ -106,6 +142,12 @@ export class DiscordSurface implements ChatSurface {
   describe(error: unknown): Record<string, unknown> {
     return describeError(error);
   }
+}
+
+/** Who a place's calls are for: the asker, and the channel the conversation is in (`discord:<channel>:<thread>`). */
+function shareOf(replyTo: Readonly<Record<string, string>>, key: ConversationKey): ShareKey {
+  const channel = key.split(':')[1];
+  return { ...(replyTo.user && { user: replyTo.user }), ...(channel && { channel }) };
 }
 
 function contentOf(message: SurfaceMessage): string {

@@ -74,7 +74,14 @@ async function answer(
     // The message id's own time (a snowflake): the platform's order, whichever process received it.
     ...(/^\d+$/.test(facts.id) ? { sentAt: SnowflakeUtil.timestampFrom(facts.id) } : {}),
   };
-  const replyTo = (channel: string, key: string) => ({ channel, key });
+  // Who asked and which message (a repeated refusal is a reaction on it), besides where to answer.
+  const replyTo = (channel: string, key: string) => ({
+    channel,
+    key,
+    user: facts.authorId,
+    asked: facts.id,
+    askedIn: facts.channelId,
+  });
   const note = (channel: string, line: string, tone?: 'warning') => deps.intake.note({ channel }, line, tone);
   const where = discordPlace({
     guildId: facts.guildId,

@@ -1,9 +1,11 @@
 import type { ToolDisplay } from '../../config/types.js';
 import type { ConversationKey } from '../../core/conversation.js';
+import type { Metrics } from '../../core/metrics.js';
 import { type AnswerJournal, NO_JOURNAL, type ReplyRenderer } from '../../core/renderer.js';
 import type { ReplyEvent } from '../../core/reply-events.js';
 import { AnswerView } from './answer-view.js';
 import type { ChatSurface } from './chat-surface.js';
+import { textWatch } from './observe.js';
 
 /**
  * The one renderer every platform uses: reply events become the surface's posts, edits and uploads
@@ -13,6 +15,8 @@ export class KitRenderer implements ReplyRenderer {
   constructor(
     private readonly surface: ChatSurface,
     private readonly toolDisplay: ToolDisplay,
+    /** Where answer texts report how they were shown and how soon (none: not measured). */
+    private readonly metrics?: Metrics,
   ) {}
 
   async render(
@@ -27,7 +31,10 @@ export class KitRenderer implements ReplyRenderer {
       for await (const _event of events); // drained, so the run is not held up by nobody reading
       return;
     }
-    const view = new AnswerView(this.surface, place, journal, this.toolDisplay, this.surface.logger);
+    const { platform } = this.surface;
+    const view = new AnswerView(this.surface, place, journal, this.toolDisplay, this.surface.logger, (log) =>
+      textWatch(this.metrics, platform, log),
+    );
     await view.resume();
     try {
       for await (const event of events) await view.show(event);

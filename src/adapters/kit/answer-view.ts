@@ -9,7 +9,7 @@ import { formatFootnotes } from '../../render/citations.js';
 import { splitMessage } from '../../render/split.js';
 import { toolMessage } from '../../render/tool-view.js';
 import type { AnswerPlace, CallPriority, ChatSurface, RunIndicator, SurfaceMessage } from './chat-surface.js';
-import { TextPart } from './text-part.js';
+import { TextPart, type TextWatch } from './text-part.js';
 
 /** The user ids in an approval outcome, as every platform's Markdown can show them: `<@id>`. */
 const mention = (id: string) => `<@${id}>`;
@@ -33,6 +33,8 @@ export class AnswerView {
   private closed = false;
   /** Part of the answer could not be posted: the user is told once, at the end. */
   private failed = false;
+  /** The run indicator going up: it never holds back the answer, and `end` waits for it. */
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly surface: ChatSurface,
@@ -40,6 +42,8 @@ export class AnswerView {
     private readonly journal: AnswerJournal,
     private readonly toolDisplay: ToolDisplay,
     logger: Logger,
+    /** Watches each text part (metrics; strategy changes are logged here too). */
+    private readonly watch?: (log: Logger) => TextWatch,
   ) {
     this.log = logger.child(place.logFields);
     this.indicator = place.indicator?.(journal);
@@ -54,7 +58,8 @@ export class AnswerView {
     if (this.closed) return;
     switch (event.type) {
       case 'run.started':
-        return this.attempt('showing the run', () => this.startIndicator(), 'decoration');
+        this.starting = this.attempt('showing the run', () => this.startIndicator(), 'decoration');
+        return;
       case 'status':
         return this.attempt('the status', async () => this.indicator?.status(event.text), 'decoration');
       case 'text.delta':
@@ -80,6 +85,7 @@ export class AnswerView {
       }
       case 'error':
         await this.closeTexts();
+        if (event.quiet) return this.acknowledge(event.text);
         return this.attempt('the error', () =>
           this.post({ kind: 'notice', text: event.text, tone: 'warning' }, 'final'),
         );
@@ -95,6 +101,14 @@ export class AnswerView {
   /** Whatever still streams is kept as it stands; the indicator goes; a failure is told once. */
   async end(): Promise<void> {
     await this.closeTexts();
+    await this.starting;
+    for (const text of this.texts.values()) {
+      await text
+        .settled()
+        .catch((error: unknown) =>
+          this.log.warn({ ...this.surface.describe(error) }, 'tidying up after an answer text failed'),
+        );
+    }
     if (this.indicator)
       await this.attempt('ending the run', () => this.indicator?.stop() ?? Promise.resolve(), 'decoration');
     if (!this.failed || this.closed) return;
@@ -121,6 +135,7 @@ export class AnswerView {
           for (const id of ids) this.indicator?.posted(id);
           this.journal.record(part, ids);
         },
+        ...(this.watch && { watch: this.watch(this.log.child({ text: messageId })) }),
       });
       this.texts.set(messageId, text);
     }
@@ -136,6 +151,21 @@ export class AnswerView {
       if (this.closed) await text.close().catch(() => undefined);
       else await this.attempt('the answer', () => text.close());
     }
+  }
+
+  /**
+   * A refusal the user was already told about in this window: only they hear of it again (a reaction,
+   * an ephemeral reply), so that a flood of messages is not answered by a flood of notices.
+   */
+  private async acknowledge(text: string): Promise<void> {
+    const acknowledge = this.place.acknowledge?.bind(this.place);
+    if (!acknowledge) {
+      this.log.debug('a repeated refusal, not shown: the platform has no quiet way to tell the sender');
+      return;
+    }
+    await acknowledge(text).catch((error: unknown) =>
+      this.log.debug({ ...this.surface.describe(error) }, 'could not acknowledge a repeated refusal'),
+    );
   }
 
   private async showTool(event: Extract<ReplyEvent, { type: 'tool' }>): Promise<void> {

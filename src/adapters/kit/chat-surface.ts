@@ -17,8 +17,48 @@ export interface SurfaceFile {
   mimeType: string;
 }
 
-/** How urgent a call is when a budget is short: final text goes first, intermediate updates last. */
-export type CallPriority = 'final' | 'first' | 'update';
+/**
+ * How urgent a call is when a budget is short: final text goes first, then the first text of a new
+ * answer, then intermediate updates; `background` (typing, reactions, tidying up) only when nothing
+ * else waits.
+ */
+export type CallPriority = 'final' | 'first' | 'update' | 'background';
+
+/** What an answer's message calls may carry besides the message: cancellation, for late binding. */
+export interface CallOptions {
+  /** Aborted before the call's turn came: the call is not made (it rejects with the reason). */
+  signal?: AbortSignal;
+  /** When the work this call belongs to began (its place in the lane; see `AcquireOptions.since`). */
+  since?: number;
+  /**
+   * An answer message whose text may still change (edits will follow). A place may refuse to start
+   * one with `BudgetBusyError` (kit/live-text.ts) when its budgets are promised to other answers.
+   */
+  growing?: boolean;
+}
+
+/**
+ * A message, or a function that gives it when the call's turn comes (so it carries the latest text).
+ * A surface calls it when it sends, and never after: the last message it gave is what the kit records
+ * as shown.
+ */
+export type MessageSource = SurfaceMessage | (() => SurfaceMessage);
+
+/** The message of a source, taken now. */
+export function messageOf(source: MessageSource): SurfaceMessage {
+  return typeof source === 'function' ? source() : source;
+}
+
+/**
+ * How busy the budgets an answer's text uses are right now: about how long a call in each lane would
+ * wait for its turn (0: it would go at once). The kit's render planning reads it (kit/render-plan.ts).
+ */
+export interface TextBudgetState {
+  /** A first text (the first post of a new answer). */
+  firstWaitMs: number;
+  /** An intermediate update (an edit while the text grows). */
+  updateWaitMs: number;
+}
 
 /** What a notice is about: each platform marks it with its own emoji. */
 export type NoticeTone = 'info' | 'warning' | 'stopped' | 'file';
@@ -47,10 +87,15 @@ export interface SurfaceLimits {
 export interface StreamedText {
   /** Streamed text; shown at the next paced append. */
   append(delta: string): void;
-  /** Shows exactly `finalText` and settles once the platform has it. */
+  /**
+   * Shows exactly `finalText` and settles once the platform shows it; what only tidies up afterwards
+   * (ending a stream) may still be on its way (`tidied`).
+   */
   finish(finalText: string): Promise<void>;
   /** Ends the text as it stands (the run stopped before its final text). */
   close(): Promise<void>;
+  /** Settles once the tidying up after `finish` or `close` is done too. */
+  tidied?(): Promise<void>;
 }
 
 /** Optional: shows that a run is working (a typing indicator, a working line with a Stop button). */
@@ -72,17 +117,40 @@ export interface RunIndicator {
 export interface AnswerPlace {
   /** For log lines: where this is. */
   readonly logFields: Readonly<Record<string, string>>;
-  post(message: SurfaceMessage, priority: CallPriority): Promise<string>;
+  post(message: MessageSource, priority: CallPriority, options?: CallOptions): Promise<string>;
   /**
    * Replaces a message. Throws `MessageGoneError` (kit/live-text.ts) when it can no longer be edited:
    * the text then continues in a new message.
    */
-  edit(messageId: string, message: SurfaceMessage, priority: CallPriority): Promise<void>;
+  edit(
+    messageId: string,
+    message: MessageSource,
+    priority: CallPriority,
+    options?: CallOptions,
+  ): Promise<void>;
   remove(messageId: string): Promise<void>;
   /** Uploads one file into the thread; resolves with the messages that show it. */
   upload(file: SurfaceFile): Promise<string[]>;
-  /** Native streaming for one text part; undefined: the text is shown by post and edits. */
-  streamText?(onPosted: (ids: readonly string[]) => void): StreamedText | undefined;
+  /**
+   * Native streaming for one text part, when the platform's budgets allow one to start at once (never
+   * queued for); undefined: the text is shown by post and edits. `onSwitch`: the stream could not go
+   * on and the rest of the text is shown another way.
+   */
+  streamText?(
+    onPosted: (ids: readonly string[]) => void,
+    onSwitch?: (to: 'edit' | 'whole') => void,
+  ): StreamedText | undefined;
+  /**
+   * How busy the budgets of this place's posts and edits are now; absent: never busy. What render
+   * planning reads (`budgetState` in kit/render-plan.ts gives it for a single RateBudget); a platform
+   * gets planning by giving this and passing each call's `CallOptions` on to `RateBudget.acquire`.
+   */
+  textBudgets?(): TextBudgetState;
+  /**
+   * Tells only the person who asked, without a new message in the channel (a reaction on their
+   * message, an ephemeral reply): how a repeated refusal is shown. Absent: nothing is shown.
+   */
+  acknowledge?(text: string): Promise<void>;
   /** A run indicator for this answer (resumed: the journal of the run before a restart). */
   indicator?(journal: AnswerJournal): RunIndicator;
   /** A resumed answer's leftovers (open streams of a process that died) are tidied first. */

@@ -91,4 +91,22 @@ describe('downloadFiles', () => {
     ]);
     expect(requested.filter((p) => p === '/elsewhere.csv')).toEqual([]);
   });
+
+  it('checks bytes the platform already received like a download, and fetches nothing', async () => {
+    const before = requested.length;
+    const received = (name: string, size: number) => ({
+      name,
+      mimeType: 'text/csv',
+      url: undefined,
+      size,
+      bytes: new Uint8Array(size).fill(65),
+    });
+    const result = await downloadFiles(
+      [received('ok.csv', 10), received('over.csv', 2 * 1024 * 1024), { ...received('empty.csv', 0) }],
+      policy(),
+    );
+    expect(result.files.map((f) => [f.name, f.bytes.byteLength])).toEqual([['ok.csv', 10]]);
+    expect(result.refused).toEqual(['over.csv is 2.0 MB; the limit is 1.0 MB.', 'empty.csv is empty.']);
+    expect(requested.length).toBe(before);
+  });
 });

@@ -16,6 +16,11 @@ export interface SharedFile {
   size?: number | undefined;
   /** Why the file cannot be read (an external link, a hidden file...), for the user. */
   unreadable?: string;
+  /**
+   * Its bytes, when the platform itself received them (the web chat's uploads): checked like a
+   * download, never fetched.
+   */
+  bytes?: Uint8Array;
 }
 
 /** Where user files may come from, how large they may be, and what is sent to fetch them. */
@@ -63,17 +68,35 @@ export async function downloadFiles(
   return result;
 }
 
+/**
+ * What is checked before any byte of a file is fetched: its type (by name), and the size the platform
+ * claims. Throws AttachmentError with the line for the user; platforms that take the bytes themselves
+ * (the web chat) ask this before accepting them.
+ */
+export function checkBeforeDownload(
+  file: Pick<SharedFile, 'name' | 'mimeType' | 'size'>,
+  maxBytes: number,
+): void {
+  const { name } = file;
+  const mimeType = file.mimeType ?? 'application/octet-stream';
+  // One byte stands in for the content: no download for a file that would be refused.
+  classifyAttachment({ name, mimeType, bytes: new Uint8Array(1) }, Number.POSITIVE_INFINITY);
+  if (file.size !== undefined && file.size > maxBytes) {
+    throw new AttachmentError(`${name} is ${mb(file.size)}; the limit is ${mb(maxBytes)}.`);
+  }
+}
+
 async function downloadOne(file: SharedFile, policy: DownloadPolicy): Promise<InboundFile> {
   const { name } = file;
   const mimeType = file.mimeType ?? 'application/octet-stream';
-  // The type first (one byte stands in for the content): no download for a file that would be refused.
-  classifyAttachment({ name, mimeType, bytes: new Uint8Array(1) }, Number.POSITIVE_INFINITY);
-  if (file.size !== undefined && file.size > policy.maxBytes) {
-    throw new AttachmentError(`${name} is ${mb(file.size)}; the limit is ${mb(policy.maxBytes)}.`);
+  checkBeforeDownload(file, policy.maxBytes);
+  if (file.unreadable !== undefined) throw new AttachmentError(file.unreadable);
+  if (file.bytes !== undefined) {
+    const received: InboundFile = { name, mimeType, bytes: file.bytes };
+    classifyAttachment(received, policy.maxBytes);
+    return received;
   }
-  if (file.url === undefined || file.unreadable !== undefined) {
-    throw new AttachmentError(file.unreadable ?? `${name} cannot be read.`);
-  }
+  if (file.url === undefined) throw new AttachmentError(`${name} cannot be read.`);
   const bytes = await fetchCapped(file.url, name, policy);
   const inbound: InboundFile = { name, mimeType, bytes };
   classifyAttachment(inbound, policy.maxBytes);
@@ -117,8 +140,11 @@ async function fetchCapped(source: string, name: string, policy: DownloadPolicy)
   }
 }
 
-/** Reads a stream into memory, stopping (and cancelling it) as soon as it passes `maxBytes`. */
-async function readCapped(
+/**
+ * Reads a stream into memory, stopping (and cancelling it) as soon as it passes `maxBytes`: the
+ * downloads' reader, and the web chat's for the uploads it receives.
+ */
+export async function readCapped(
   body: ReadableStream<Uint8Array>,
   name: string,
   maxBytes: number,

@@ -10,17 +10,17 @@ class MemoryTarget implements MessageTarget<number> {
   readonly gone = new Set<number>();
   private next = 1;
 
-  async post(content: string): Promise<number> {
+  async post(content: () => string): Promise<number> {
     const id = this.next++;
-    this.messages.set(id, content);
+    this.messages.set(id, content());
     this.calls.push(`post ${id}`);
     return id;
   }
 
-  async edit(id: number, content: string): Promise<void> {
+  async edit(id: number, content: () => string): Promise<void> {
     this.calls.push(`edit ${id}`);
     if (this.gone.has(id)) throw new MessageGoneError('deleted');
-    this.messages.set(id, content);
+    this.messages.set(id, content());
   }
 
   async remove(id: number): Promise<void> {
@@ -137,12 +137,12 @@ describe('LiveText', () => {
     const targets = Array.from({ length: 5 }, () => new MemoryTarget());
     // The platform's calls wait for the budget; text that comes meanwhile goes out at the next call.
     const paced = (t: MemoryTarget): MessageTarget<number> => ({
-      post: async (content) => {
-        await shared.acquire();
+      post: async (content, call) => {
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
         return t.post(content);
       },
-      edit: async (id, content) => {
-        await shared.acquire();
+      edit: async (id, content, call) => {
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
         return t.edit(id, content);
       },
     });
@@ -158,5 +158,110 @@ describe('LiveText', () => {
     await vi.advanceTimersByTimeAsync(2000);
     await finished;
     for (const target of targets) expect(target.shown()).toEqual(['x'.repeat(20)]);
+  });
+
+  it('calls off an update still waiting for its turn: the final text goes first, in the final lane', async () => {
+    const shared = new RateBudget({ perSecond: 1, burst: 1 });
+    const target = new MemoryTarget();
+    const lanes: string[] = [];
+    const paced: MessageTarget<number> = {
+      post: async (content, call) => {
+        lanes.push(call.priority);
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
+        return target.post(content);
+      },
+      edit: async (id, content, call) => {
+        lanes.push(call.priority);
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
+        return target.edit(id, content);
+      },
+    };
+    const live = new LiveText(paced, { maxLength: 2000, minEditIntervalMs: 10 });
+    live.append('Hello');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(target.calls).toEqual(['post 1']);
+    live.append(' wor');
+    await vi.advanceTimersByTimeAsync(20);
+    // The edit waits for the budget's next turn (a second away)...
+    expect(lanes).toEqual(['first', 'update']);
+    const finished = live.finish('Hello world!');
+    await vi.advanceTimersByTimeAsync(1000);
+    await finished;
+    // ...and is dropped for the final text: one edit, carrying the final text, in the final lane.
+    expect(target.calls).toEqual(['post 1', 'edit 1']);
+    expect(lanes).toEqual(['first', 'update', 'final']);
+    expect(target.shown()).toEqual(['Hello world!']);
+    expect(shared.waiting).toBe(0);
+  });
+
+  it('carries the latest text when a waiting call’s turn comes', async () => {
+    const shared = new RateBudget({ perSecond: 2, burst: 1 });
+    const target = new MemoryTarget();
+    const paced: MessageTarget<number> = {
+      post: async (content, call) => {
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
+        return target.post(content);
+      },
+      edit: async (id, content, call) => {
+        await shared.acquire(call.priority, call.signal && { signal: call.signal });
+        return target.edit(id, content);
+      },
+    };
+    const live = new LiveText(paced, { maxLength: 2000, minEditIntervalMs: 10 });
+    live.append('a');
+    await vi.advanceTimersByTimeAsync(0);
+    live.append('b');
+    await vi.advanceTimersByTimeAsync(20);
+    // The edit of "ab" waits half a second for its turn; text keeps coming meanwhile.
+    live.append('c');
+    live.append('d');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(target.calls).toEqual(['post 1', 'edit 1']);
+    expect(target.shown()).toEqual(['abcd']);
+  });
+
+  it('in whole mode posts each message once it is complete, the first one early', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, {
+      maxLength: 50,
+      minEditIntervalMs: 10,
+      plan: () => ({ mode: 'whole', intervalMs: 10, firstEarly: true }),
+    });
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    for (const word of words) {
+      live.append(`${word} `);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    await live.finish(words.join(' '));
+    const messages = target.shown();
+    expect(messages.join(' ').replace(/\s+/g, ' ')).toBe(words.join(' '));
+    // One post per message, the early first message completed by one edit: no edit of a growing text.
+    const posts = target.calls.filter((c) => c.startsWith('post')).length;
+    const edits = target.calls.filter((c) => c.startsWith('edit')).length;
+    expect(posts).toBe(messages.length);
+    expect(edits).toBeLessThanOrEqual(1);
+  });
+
+  it('tells when the plan changes mode', async () => {
+    const target = new MemoryTarget();
+    let busy = false;
+    const changes: string[] = [];
+    const live = new LiveText(target, {
+      maxLength: 2000,
+      minEditIntervalMs: 10,
+      plan: () => ({ mode: busy ? 'whole' : 'edit', intervalMs: 10, firstEarly: true }),
+      onMode: (from, to) => changes.push(`${from}->${to}`),
+    });
+    live.append('a');
+    await vi.advanceTimersByTimeAsync(20);
+    busy = true;
+    live.append('b');
+    await vi.advanceTimersByTimeAsync(20);
+    busy = false;
+    live.append('c');
+    await vi.advanceTimersByTimeAsync(20);
+    await live.finish('abc');
+    expect(changes).toEqual(['edit->whole', 'whole->edit']);
+    expect(target.shown()).toEqual(['abc']);
   });
 });

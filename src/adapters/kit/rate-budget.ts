@@ -1,4 +1,5 @@
 import type { CallPriority } from './chat-surface.js';
+import { FairShare, type ShareKey } from './fair-share.js';
 
 /** How fast calls to one platform may go, across every answer streaming at once. */
 export interface RateBudgetOptions {
@@ -8,37 +9,131 @@ export interface RateBudgetOptions {
   burst: number;
 }
 
-/** The lanes of a budget's queue, served in this order. */
-const LANES: readonly CallPriority[] = ['final', 'first', 'update'];
+/** What the budget tells whoever watches it (metrics): a caller had to wait for its turn. */
+export interface BudgetWatcher {
+  /** The budget's name in metrics (`discord`, `tier3`, `post_per_channel`...). */
+  readonly name: string;
+  waited(lane: CallPriority): void;
+}
+
+/** One call's place in the queue. */
+export interface AcquireOptions {
+  /** Who the call is for: no one user or channel takes the turns others are waiting for. */
+  share?: ShareKey;
+  /** Aborted before its turn: the caller leaves the queue (the promise rejects with the reason). */
+  signal?: AbortSignal;
+  /**
+   * When the work this call belongs to joined the queue (default: now): a series of calls (a final
+   * text in several messages) keeps its place in its lane instead of going to the back each time.
+   */
+  since?: number;
+}
+
+/** The lanes of a budget's queue, most urgent first. */
+export const LANES: readonly CallPriority[] = ['final', 'first', 'update', 'background'];
+
+interface Waiter {
+  lane: number;
+  share: ShareKey | undefined;
+  since: number;
+  seq: number;
+  grant: () => void;
+}
 
 /**
  * A token bucket shared by everything that calls one platform API (or one method of it), with a
- * queue in three lanes: a final text goes before the first text of a new answer, and both before
- * intermediate updates; within a lane, first come first served. When many answers stream at once,
- * each waits its turn, so their edit intervals stretch instead of the platform answering 429. A 429
- * that gets through anyway pauses the whole bucket for the time the platform asked.
+ * queue in four lanes: a final text goes before the first text of a new answer, both before
+ * intermediate updates, and decorations (typing, reactions, tidying up) only when nothing else waits.
+ * Within a lane, first come first served (a series of calls keeps the place of its first, `since`).
+ * Fair share (see FairShare, `order`): a user who took far more than the others lately waits behind
+ * everyone else, and a channel that did waits behind the other channels in its lane. When many answers stream at once, each waits its
+ * turn, so their edit intervals stretch instead of the platform answering 429. A 429 that gets
+ * through anyway pauses the whole bucket for the time the platform asked.
  */
 export class RateBudget {
   private tokens: number;
   private updatedAt: number;
   private pausedUntil = 0;
-  private readonly lanes: Record<CallPriority, (() => void)[]> = { final: [], first: [], update: [] };
+  private readonly waiters: Waiter[] = [];
+  private readonly fair: FairShare;
+  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: RateBudgetOptions,
     private readonly now: () => number = Date.now,
+    private readonly watcher?: BudgetWatcher,
   ) {
     this.tokens = options.burst;
     this.updatedAt = now();
+    // Usage is remembered for about ten calls' time.
+    this.fair = new FairShare((10 * 1000) / options.perSecond, now);
   }
 
   /** Resolves when this caller may make one call; `priority` chooses its lane (default: an update). */
-  acquire(priority: CallPriority = 'update'): Promise<void> {
-    return new Promise((resolve) => {
-      this.lanes[priority].push(resolve);
+  acquire(priority: CallPriority = 'update', options: AcquireOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const lane = LANES.indexOf(priority);
+    if (this.waiters.length === 0 && this.take()) {
+      this.fair.used(options.share);
+      return Promise.resolve();
+    }
+    this.watcher?.waited(priority);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index === -1) return;
+        this.waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        lane,
+        share: options.share,
+        since: options.since ?? this.now(),
+        seq: this.seq++,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
       this.drain();
     });
+  }
+
+  /**
+   * Takes a turn only if one is free at once and nobody in this lane or a more urgent one waits
+   * (never queues); `reserve` turns are left for calls already promised (a stream's stop).
+   */
+  tryAcquire(
+    priority: CallPriority = 'update',
+    options: { reserve?: number; share?: ShareKey } = {},
+  ): boolean {
+    const lane = LANES.indexOf(priority);
+    if (this.waiters.some((w) => w.lane <= lane)) return false;
+    this.refill();
+    if (this.now() < this.pausedUntil || this.tokens < 1 + (options.reserve ?? 0)) return false;
+    this.tokens -= 1;
+    this.fair.used(options.share);
+    return true;
+  }
+
+  /**
+   * About how long a call in this lane would wait if it asked now (0: it would go at once): the
+   * callers that would be served before it (for `share`, taking fair share into account) at the
+   * budget's rate, and any pause. What render planning reads.
+   */
+  waitMs(priority: CallPriority = 'update', share?: ShareKey): number {
+    this.refill();
+    const lane = LANES.indexOf(priority);
+    const over = this.fair.overShare([...this.waiters.map((w) => w.share), share]);
+    const mine = order(lane, over.at(-1));
+    const ahead = this.waiters.filter((w, i) => compare(order(w.lane, over[i]), mine) <= 0).length;
+    const paused = Math.max(0, this.pausedUntil - this.now());
+    const short = ahead + 1 - this.tokens;
+    return Math.max(paused, short <= 0 ? 0 : (short * 1000) / this.options.perSecond);
   }
 
   /** The platform said "slow down": nobody calls for `ms`. */
@@ -50,16 +145,39 @@ export class RateBudget {
 
   /** Callers waiting for a turn (a measure of contention). */
   get waiting(): number {
-    return this.lanes.final.length + this.lanes.first.length + this.lanes.update.length;
+    return this.waiters.length;
   }
 
-  /** The next caller to serve: the first of the most urgent lane that has one. */
-  private next(): (() => void) | undefined {
-    for (const lane of LANES) {
-      const waiter = this.lanes[lane].shift();
-      if (waiter) return waiter;
+  /** The sustained rate, calls per second. */
+  get perSecond(): number {
+    return this.options.perSecond;
+  }
+
+  /** A token now, if there is one. */
+  private take(): boolean {
+    this.refill();
+    if (this.now() < this.pausedUntil || this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /**
+   * The next caller: the most urgent lane first, but callers over their fair share after the rest
+   * (except that decorations in the background lane always come last).
+   */
+  private next(): Waiter | undefined {
+    const over = this.fair.overShare(this.waiters.map((w) => w.share));
+    let best: Waiter | undefined;
+    let bestRank: readonly number[] = [];
+    for (const [index, waiter] of this.waiters.entries()) {
+      const rank = [...order(waiter.lane, over[index]), waiter.since, waiter.seq];
+      if (!best || compare(rank, bestRank) < 0) {
+        best = waiter;
+        bestRank = rank;
+      }
     }
-    return undefined;
+    if (best) this.waiters.splice(this.waiters.indexOf(best), 1);
+    return best;
   }
 
   private refill(): void {
@@ -70,16 +188,17 @@ export class RateBudget {
   }
 
   private drain(): void {
-    this.refill();
-    while (this.waiting > 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
-      this.tokens -= 1;
-      this.next()?.();
+    while (this.waiters.length > 0 && this.take()) {
+      const waiter = this.next();
+      if (!waiter) break;
+      this.fair.used(waiter.share);
+      waiter.grant();
     }
     this.reschedule();
   }
 
   private reschedule(): void {
-    if (this.timer || this.waiting === 0) return;
+    if (this.timer || this.waiters.length === 0) return;
     const untilToken = ((1 - this.tokens) * 1000) / this.options.perSecond;
     const delay = Math.max(untilToken, this.pausedUntil - this.now(), 1);
     this.timer = setTimeout(() => {
@@ -87,4 +206,22 @@ export class RateBudget {
       this.drain();
     }, Math.ceil(delay));
   }
+}
+
+/**
+ * Where a caller's lane and fair share put it: background last; a user over their share (a flood)
+ * after everyone else, whatever the lanes; then by lane; within a lane, a channel over its share after
+ * the other channels.
+ */
+function order(lane: number, over: { user: boolean; channel: boolean } | undefined): number[] {
+  const background = LANES[lane] === 'background' ? 1 : 0;
+  return [background, over?.user ? 1 : 0, lane, over?.channel ? 1 : 0];
+}
+
+function compare(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

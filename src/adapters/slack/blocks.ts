@@ -38,29 +38,46 @@ export function fallbackText(markdown: string, max = MAX_FALLBACK_TEXT): string 
   return `${markdown.slice(0, cut > max / 2 ? cut : max - 1)}…`;
 }
 
+/** The working line's blocks: its status in small type, and the Stop button. */
+function workingBlocks(status: string, key: string): Block[] {
+  return [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `_${escapeMrkdwn(status)}_` }] },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: STOP_ACTION_ID,
+          text: { type: 'plain_text', text: 'Stop' },
+          style: 'danger',
+          value: key,
+        },
+      ],
+    },
+  ];
+}
+
 /**
- * The small message that shows a run is going, with its Stop button. Slack's streaming messages take
- * no interactive blocks while they stream (`chat.startStream` has no `blocks`), so the button lives
- * here, beside the answer, and the message goes when the run ends.
+ * The small message that shows a run is going, with its Stop button (see working.ts). Slack's
+ * streaming messages take no interactive blocks while they stream (`chat.startStream` has no
+ * `blocks`), so beside a stream the button lives here, and the message goes when the run ends.
  */
 export function workingBody(status: string, key: string): { text: string; blocks: Block[] } {
+  return { text: status, blocks: workingBlocks(status, key) };
+}
+
+/**
+ * The working line once the answer's text took it over: the text above, the status and the Stop
+ * button below, in one message, for as long as the run goes.
+ */
+export function answerWorkingBody(
+  markdown: string,
+  status: string,
+  key: string,
+): { text: string; blocks: Block[] } {
   return {
-    text: status,
-    blocks: [
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `_${escapeMrkdwn(status)}_` }] },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: STOP_ACTION_ID,
-            text: { type: 'plain_text', text: 'Stop' },
-            style: 'danger',
-            value: key,
-          },
-        ],
-      },
-    ],
+    text: fallbackText(markdown),
+    blocks: [{ type: 'markdown', text: markdown }, ...workingBlocks(status, key)],
   };
 }
 

@@ -8,6 +8,7 @@ import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { isAllowed } from '../kit/access.js';
 import { KitRenderer } from '../kit/answer-renderer.js';
 import { Intake } from '../kit/intake.js';
+import { budgetWatcher } from '../kit/observe.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackCommands } from './commands.js';
 import type { SlackConfig } from './config.js';
@@ -87,6 +88,7 @@ export class SlackAdapter implements PlatformAdapter {
   /** Event marks, followed threads, submission; holds messages while the store is unreachable. */
   private readonly intake: Intake;
   private readonly renderer: KitRenderer;
+  private readonly surface: SlackSurface;
   private listening: AddressInfo | undefined;
   private ownServer: HttpServer | undefined;
   private started = false;
@@ -123,7 +125,9 @@ export class SlackAdapter implements PlatformAdapter {
       logger: boltLogger(log),
       deferInitialization: true,
     });
-    this.api = new SlackApi(this.app.client, { ...DEFAULT_SLACK_RATES, ...options.rates }, log);
+    this.api = new SlackApi(this.app.client, { ...DEFAULT_SLACK_RATES, ...options.rates }, log, (name) =>
+      budgetWatcher(options.deps.metrics, 'slack', name),
+    );
     const now = options.now ?? Date.now;
     const recent = new RecentConversations();
     const allowed = (origin: Origin) => isAllowed(config.allow, accessOf(origin));
@@ -175,7 +179,8 @@ export class SlackAdapter implements PlatformAdapter {
       appendIntervalMs: options.appendIntervalMs ?? DEFAULT_SLACK_ADAPTER.appendIntervalMs,
       onStoppedByUser: (key) => orchestrator.cancel(key),
     });
-    this.renderer = new KitRenderer(surface, options.toolDisplay);
+    this.surface = surface;
+    this.renderer = new KitRenderer(surface, options.toolDisplay, options.deps.metrics);
     registerListeners(this.app, { inbound, commands, logger: log, onHandled: options.onHandled });
   }
 
@@ -221,6 +226,11 @@ export class SlackAdapter implements PlatformAdapter {
     // Messages still waiting for the store are answered now ("send it again"), not dropped.
     this.intake.stop();
     this.listening = undefined;
+  }
+
+  /** Settles once the tidying up after answers (working lines removed, streams stopped) is done. */
+  settled(): Promise<void> {
+    return this.surface.settled();
   }
 
   /** HTTP mode without the app's server: where the adapter's own listens once started. */

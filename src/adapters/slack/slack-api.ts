@@ -2,7 +2,8 @@ import type { webApi } from '@slack/bolt';
 import { PlatformError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { CallPriority } from '../kit/chat-surface.js';
-import { RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
+import type { ShareKey } from '../kit/fair-share.js';
+import { type BudgetWatcher, RateBudget, type RateBudgetOptions } from '../kit/rate-budget.js';
 
 /** The rate-limit groups a Slack method belongs to (Slack's tiers are per method and per workspace). */
 export interface SlackRates {
@@ -27,7 +28,7 @@ export const DEFAULT_SLACK_RATES = {
   tier2: { perSecond: (0.9 * 20) / 60, burst: 3 },
   tier3: { perSecond: (0.9 * 50) / 60, burst: 5 },
   tier4: { perSecond: (0.9 * 100) / 60, burst: 10 },
-  postPerChannel: { perSecond: 1, burst: 3 },
+  postPerChannel: { perSecond: 0.9, burst: 3 },
   special: { perSecond: 5, burst: 10 },
 } as const satisfies SlackRates;
 
@@ -37,7 +38,9 @@ const TIERS: Readonly<Record<string, 'tier2' | 'tier3' | 'tier4'>> = {
   'chat.update': 'tier3',
   'chat.delete': 'tier3',
   'conversations.replies': 'tier3',
+  'reactions.add': 'tier3',
   'chat.appendStream': 'tier4',
+  'chat.postEphemeral': 'tier4',
   'files.getUploadURLExternal': 'tier4',
   'files.completeUploadExternal': 'tier4',
   'files.uploadV2': 'tier4',
@@ -45,6 +48,15 @@ const TIERS: Readonly<Record<string, 'tier2' | 'tier3' | 'tier4'>> = {
   'users.info': 'tier4',
   'assistant.threads.setTitle': 'tier4',
   'assistant.threads.setSuggestedPrompts': 'tier4',
+};
+
+/** How each budget is named in metrics. */
+const BUDGET_NAMES: Readonly<Record<keyof SlackRates, string>> = {
+  tier2: 'tier2',
+  tier3: 'tier3',
+  tier4: 'tier4',
+  postPerChannel: 'post_per_channel',
+  special: 'special',
 };
 
 /** A 429 is retried after Slack's Retry-After this many times before the call fails. */
@@ -73,7 +85,20 @@ export type SlackResult = Readonly<Record<string, unknown>>;
 export interface CallOptions {
   /** The call's lane in its method's budget (default: an intermediate update). */
   priority?: CallPriority;
+  /** Who the call is for (the budget's fair share). */
+  share?: ShareKey;
+  /** Aborted while the call waits for its turn: it is not made (rejects with the reason). */
+  signal?: AbortSignal;
+  /** When the work this call belongs to began (its place in its lane). */
+  since?: number;
+  /** The call's turn was already taken (`budgetFor(...).tryAcquire`): it goes at once. */
+  acquired?: boolean;
+  /** The channel whose chat.postMessage budget counts, when the arguments are given late. */
+  channel?: string;
 }
+
+/** A call's arguments, or a function that gives them when the call's turn comes (the latest text). */
+export type SlackArgs = Record<string, unknown> | (() => Record<string, unknown>);
 
 /**
  * The bot's Web API client with the workspace's rate budgets: every call waits its turn in its method's
@@ -88,13 +113,17 @@ export class SlackApi {
     readonly client: webApi.WebClient,
     private readonly rates: SlackRates,
     private readonly logger: Logger,
+    /** Counts a call that had to wait for its turn, by budget name (metrics). */
+    private readonly watch?: (name: string) => BudgetWatcher,
   ) {
+    const budget = (name: keyof SlackRates) =>
+      new RateBudget(rates[name], Date.now, watch?.(BUDGET_NAMES[name]));
     this.budgets = {
-      tier2: new RateBudget(rates.tier2),
-      tier3: new RateBudget(rates.tier3),
-      tier4: new RateBudget(rates.tier4),
-      postPerChannel: new RateBudget(rates.postPerChannel),
-      special: new RateBudget(rates.special),
+      tier2: budget('tier2'),
+      tier3: budget('tier3'),
+      tier4: budget('tier4'),
+      postPerChannel: budget('postPerChannel'),
+      special: budget('special'),
     };
   }
 
@@ -105,7 +134,11 @@ export class SlackApi {
       if (!budget) {
         // Bounded: channels that went quiet have a full bucket, so forgetting them loses nothing.
         if (this.perChannel.size > 1000) this.perChannel.clear();
-        budget = new RateBudget(this.rates.postPerChannel);
+        budget = new RateBudget(
+          this.rates.postPerChannel,
+          Date.now,
+          this.watch?.(BUDGET_NAMES.postPerChannel),
+        );
         this.perChannel.set(channel, budget);
       }
       return budget;
@@ -113,11 +146,16 @@ export class SlackApi {
     return this.budgets[TIERS[method] ?? 'special'];
   }
 
-  /** Calls `method` with `args` (JSON values are serialised by the client). */
-  async call(method: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<SlackResult> {
-    const channel = typeof args.channel === 'string' ? args.channel : undefined;
+  /**
+   * Calls `method` with `args` (JSON values are serialised by the client); arguments given as a
+   * function are taken when the call's turn comes.
+   */
+  async call(method: string, args: SlackArgs, options: CallOptions = {}): Promise<SlackResult> {
+    const early = typeof args === 'function' ? undefined : args;
+    const channel = options.channel ?? (typeof early?.channel === 'string' ? early.channel : undefined);
     return this.paced(method, channel, options, async () => {
-      return (await this.client.apiCall(method, args)) as unknown as SlackResult;
+      const now = typeof args === 'function' ? args() : args;
+      return (await this.client.apiCall(method, now)) as unknown as SlackResult;
     });
   }
 
@@ -148,8 +186,15 @@ export class SlackApi {
     send: () => Promise<SlackResult>,
   ): Promise<SlackResult> {
     const budget = this.budgetFor(method, channel);
+    const { priority, share, signal, since } = options;
     for (let attempt = 1; ; attempt++) {
-      await budget.acquire(options.priority);
+      if (attempt > 1 || !options.acquired) {
+        await budget.acquire(priority, {
+          ...(share && { share }),
+          ...(signal && { signal }),
+          ...(since !== undefined && { since }),
+        });
+      }
       try {
         return await send();
       } catch (error) {

@@ -2,23 +2,28 @@ import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { AnswerJournal } from '../../core/renderer.js';
 import { type ApprovalRequested, prettyArguments, timeLeft, toolLabel } from '../../render/approval-view.js';
-import type {
-  AnswerPlace,
-  CallPriority,
-  ChatSurface,
-  RunIndicator,
-  SurfaceLimits,
-  SurfaceMessage,
+import {
+  type AnswerPlace,
+  type CallOptions,
+  type CallPriority,
+  type ChatSurface,
+  type MessageSource,
+  messageOf,
+  type RunIndicator,
+  type SurfaceLimits,
+  type SurfaceMessage,
 } from '../kit/chat-surface.js';
-import { MessageGoneError } from '../kit/live-text.js';
+import type { ShareKey } from '../kit/fair-share.js';
+import { BudgetBusyError, MessageGoneError } from '../kit/live-text.js';
 import { editedText } from '../kit/text-part.js';
 import { approvalBody, escapeMrkdwn, MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
+import { GrowingTexts } from './growing.js';
 import { NOTICE_EMOJI } from './notices.js';
 import type { SlackAddress } from './parse.js';
 import { addressFromReplyTo } from './reply-to.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
 import { StreamAnswer, type StreamingState } from './stream-answer.js';
-import { WorkingIndicator } from './working.js';
+import { WorkingLine } from './working.js';
 
 /** What the Slack surface works with; one serves every Slack answer of the process. */
 export interface SlackSurfaceOptions {
@@ -53,12 +58,19 @@ export class SlackSurface implements ChatSurface {
   readonly platform = 'slack';
   readonly limits: SurfaceLimits;
   readonly logger: Logger;
-  /** Shared by all answers: once Slack says streaming is not available to this app, stop asking. */
-  private readonly streaming: StreamingState = { refused: false };
+  /** Shared by all answers: whether Slack lets this app stream, and how many streams are open. */
+  private readonly streaming: StreamingState = { refused: false, open: 0 };
+  /** Work after answers that nobody waits for (see `settled`). */
+  private readonly tidying = new Set<Promise<unknown>>();
+  /** Users an ephemeral reply is on its way to. */
+  private readonly acknowledging = new Set<string>();
+  /** The answers showing a growing text in a message (Tier 3's updates are promised to them). */
+  private readonly growing: GrowingTexts;
 
   constructor(private readonly options: SlackSurfaceOptions) {
     this.limits = { ...options.limits, maxMessageLength: MAX_MARKDOWN_LENGTH };
     this.logger = options.logger;
+    this.growing = new GrowingTexts(options.api.budgetFor('chat.update'), options.limits.editIntervalMs);
   }
 
   place(replyTo: Readonly<Record<string, string>>, key: ConversationKey): AnswerPlace | undefined {
@@ -66,49 +78,128 @@ export class SlackSurface implements ChatSurface {
     if (address.channel === '') return undefined;
     const { api } = this.options;
     const log = this.logger.child({ channel: address.channel, thread: address.thread });
-    const post = async (message: SurfaceMessage, priority: CallPriority) => {
+    const share: ShareKey = { channel: address.channel, ...(address.user && { user: address.user }) };
+    const tier3 = api.budgetFor('chat.update');
+    const working = new WorkingLine({
+      api,
+      address,
+      key,
+      logger: log,
+      share,
+      tidy: (work) => this.tidy(work, log),
+    });
+    const within = this.limits.editIntervalMs;
+    const upload = (name: string, bytes: Uint8Array) =>
+      api.upload({ channel: address.channel, thread: address.thread, name, bytes });
+    const textOf = (source: MessageSource) => () => {
+      const message = messageOf(source);
+      return message.kind === 'answer' ? message.text : '';
+    };
+    const growing = this.growing.holder();
+    const post = async (source: MessageSource, priority: CallPriority, options: CallOptions = {}) => {
+      const kind = messageOf(source).kind;
+      // A text that will still grow needs Tier 3 turns until its final text: only while one is free.
+      if (kind === 'answer' && options.growing && !growing.take()) throw new BudgetBusyError();
+      try {
+        return await postNow(source, priority, options);
+      } catch (error) {
+        if (options.growing) growing.release();
+        throw error;
+      }
+    };
+    const postNow = async (source: MessageSource, priority: CallPriority, options: CallOptions) => {
+      const kind = messageOf(source).kind;
+      const final = priority === 'final';
+      // The answer's first text goes into the working line while Tier 3 can take it soon enough (a
+      // whole final text only with a Tier 3 turn free at once: Tier 3's final lane is for the answers
+      // growing in their lines); otherwise (and for every other message) a new message, paced per channel.
+      const wait = tier3.waitMs(priority, share);
+      if (kind === 'answer' && working.canTake(wait, final ? 0 : within, !options.growing)) {
+        const ts = await working.show(textOf(source), final, priority, options.signal);
+        if (final) growing.release();
+        return ts;
+      }
+      // Taken once, when the call's turn comes: what was sent is what the kit records as shown.
+      let message = messageOf(source);
       const result = await api.call(
         'chat.postMessage',
-        { channel: address.channel, thread_ts: address.thread, ...bodyOf(message) },
-        { priority },
+        () => {
+          message = messageOf(source);
+          return { channel: address.channel, thread_ts: address.thread, ...bodyOf(message) };
+        },
+        {
+          priority,
+          share,
+          channel: address.channel,
+          ...(options.signal && { signal: options.signal }),
+          ...(options.since !== undefined && { since: options.since }),
+        },
       );
+      working.postedBelow();
       if (message.kind === 'tool') {
         for (const file of message.files) await upload(file.name, file.bytes);
       }
       return String(result.ts);
     };
-    const upload = (name: string, bytes: Uint8Array) =>
-      api.upload({ channel: address.channel, thread: address.thread, name, bytes });
     const place: AnswerPlace = {
       logFields: { channel: address.channel, thread: address.thread },
       post,
-      edit: async (ts, message, priority) => {
+      edit: async (ts, source, priority, options = {}) => {
+        if (ts === working.messageTs) {
+          await working.show(textOf(source), priority === 'final', priority, options.signal);
+          if (priority === 'final') growing.release();
+          return;
+        }
         try {
-          await api.call('chat.update', { channel: address.channel, ts, ...bodyOf(message) }, { priority });
+          await api.call(
+            'chat.update',
+            () => ({ channel: address.channel, ts, ...bodyOf(messageOf(source)) }),
+            {
+              priority,
+              share,
+              ...(options.signal && { signal: options.signal }),
+              ...(options.since !== undefined && { since: options.since }),
+            },
+          );
         } catch (error) {
           if (GONE.has(slackErrorOf(error) ?? ''))
             throw new MessageGoneError('message gone', { cause: error });
           throw error;
         }
+        if (priority === 'final') growing.release();
       },
       remove: async (ts) => {
-        await api.call('chat.delete', { channel: address.channel, ts });
+        await api.call('chat.delete', { channel: address.channel, ts }, { priority: 'final', share });
       },
       upload: async (file) => {
         await upload(file.name, file.bytes);
+        working.postedBelow();
         return [file.name];
       },
-      streamText: (onPosted) => {
+      // Growing texts go by Tier 3 (the working line, chat.update); none free: whole texts only.
+      textBudgets: () =>
+        !growing.holds() && this.growing.full
+          ? { firstWaitMs: Number.POSITIVE_INFINITY, updateWaitMs: Number.POSITIVE_INFINITY }
+          : { firstWaitMs: tier3.waitMs('first', share), updateWaitMs: tier3.waitMs('update', share) },
+      streamText: (onPosted, onSwitch) => {
         if (this.streaming.refused) return undefined;
+        // A stream only when a Tier 2 turn is free at once, leaving one for each open stream's stop.
+        const tier2 = api.budgetFor('chat.startStream');
+        if (!tier2.tryAcquire('first', { reserve: this.streaming.open, share })) return undefined;
         return new StreamAnswer({
           api,
           address,
+          share,
           streaming: this.streaming,
           appendIntervalMs: this.options.appendIntervalMs,
           logger: log,
           onStoppedByUser: () => this.options.onStoppedByUser?.(key),
-          onPosted,
-          // Refused: the text goes on in ordinary messages, edited at SLACK_UPDATE_INTERVAL_MS.
+          onPosted: (ids) => {
+            working.postedBelow();
+            onPosted(ids);
+          },
+          ...(onSwitch && { onSwitch }),
+          // Refused, or no turn for a further stream: the text goes on in ordinary messages.
           fallback: (posted) =>
             editedText(place, {
               maxLength: MAX_MARKDOWN_LENGTH,
@@ -117,10 +208,55 @@ export class SlackSurface implements ChatSurface {
             }),
         });
       },
-      indicator: (journal) => workingLine(new WorkingIndicator(api, address, key, log), journal),
+      acknowledge: (text) => this.acknowledge(address, share, text, log),
+      indicator: (journal) => workingIndicator(working, journal, growing.release),
       resume: (journal) => stopOldStreams(api, address, journal),
     };
     return place;
+  }
+
+  /** Everything still tidying up after answers (working lines, Stop buttons) is done. */
+  async settled(): Promise<void> {
+    while (this.tidying.size > 0) await Promise.all([...this.tidying]);
+  }
+
+  /** Work after an answer that nobody waits for: tracked, and a failure logged. */
+  private tidy(work: Promise<unknown>, log: Logger): void {
+    const tracked = work
+      .catch((err: unknown) => log.warn({ err, slackError: slackErrorOf(err) }, 'Slack: tidying up failed'))
+      .finally(() => this.tidying.delete(tracked));
+    this.tidying.add(tracked);
+  }
+
+  /**
+   * A refusal the user was told about already: an ephemeral reply only they see, in the background
+   * lane; while one is on its way to a user, further ones to them are dropped.
+   */
+  private async acknowledge(
+    address: SlackAddress,
+    share: ShareKey,
+    text: string,
+    log: Logger,
+  ): Promise<void> {
+    const who = `${address.team}:${address.user}`;
+    if (address.user === '' || this.acknowledging.has(who)) return;
+    this.acknowledging.add(who);
+    try {
+      await this.options.api.call(
+        'chat.postEphemeral',
+        {
+          channel: address.channel,
+          user: address.user,
+          ...(address.thread && { thread_ts: address.thread }),
+          ...noticeBody(text, NOTICE_EMOJI.warning),
+        },
+        { priority: 'background', share },
+      );
+    } catch (err) {
+      log.debug({ err, slackError: slackErrorOf(err) }, 'Slack: could not post an ephemeral reply');
+    } finally {
+      this.acknowledging.delete(who);
+    }
   }
 
   isClosed(error: unknown): boolean {
@@ -133,17 +269,17 @@ export class SlackSurface implements ChatSurface {
 }
 
 /** The working line as the kit's run indicator; a resumed run takes over the one posted before. */
-function workingLine(working: WorkingIndicator, journal: AnswerJournal): RunIndicator {
+function workingIndicator(working: WorkingLine, journal: AnswerJournal, ended: () => void): RunIndicator {
   const adopted = journal.posted.working?.[0];
   if (adopted !== undefined) working.adopt(adopted);
   return {
-    start: async () => {
-      await working.start();
-      return working.messageTs;
-    },
+    start: () => working.start(),
     status: (text) => working.status(text),
     posted: () => undefined,
-    stop: () => working.stop(),
+    stop: () => {
+      ended();
+      return working.stop();
+    },
   };
 }
 

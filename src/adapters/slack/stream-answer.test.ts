@@ -72,7 +72,7 @@ function fallbackOf(api: SlackApi) {
     editedText(place, { maxLength: MAX_MARKDOWN_LENGTH, editIntervalMs: 1, onPosted });
 }
 
-function answer(client: webApi.WebClient, streaming = { refused: false }) {
+function answer(client: webApi.WebClient, streaming = { refused: false, open: 0 }) {
   const api = new SlackApi(client, RATES, silentLogger());
   return new StreamAnswer({
     api,
@@ -148,7 +148,7 @@ describe('StreamAnswer', () => {
     const { client, messages } = fakeClient((method) =>
       method === 'chat.startStream' ? 'missing_scope' : undefined,
     );
-    const streaming = { refused: false };
+    const streaming = { refused: false, open: 0 };
     const a = answer(client, streaming);
     a.append('plain ');
     a.append('messages');
@@ -162,7 +162,7 @@ describe('StreamAnswer', () => {
     const { client } = fakeClient((method) =>
       method === 'chat.startStream' ? 'channel_type_not_supported' : undefined,
     );
-    const streaming = { refused: false };
+    const streaming = { refused: false, open: 0 };
     const a = answer(client, streaming);
     await a.finish('text');
     expect(streaming.refused).toBe(false);
@@ -177,7 +177,7 @@ describe('StreamAnswer', () => {
     const a = new StreamAnswer({
       api,
       address: ADDRESS,
-      streaming: { refused: false },
+      streaming: { refused: false, open: 0 },
       appendIntervalMs: 1,
       fallback: fallbackOf(api),
       logger: silentLogger(),

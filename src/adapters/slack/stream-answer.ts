@@ -1,14 +1,18 @@
 import type { Logger } from '../../core/logger.js';
 import { fenceAfter } from '../../render/fences.js';
 import { splitMessage } from '../../render/split.js';
-import type { StreamedText } from '../kit/chat-surface.js';
+import type { CallPriority, StreamedText } from '../kit/chat-surface.js';
+import type { ShareKey } from '../kit/fair-share.js';
 import { MAX_MARKDOWN_LENGTH, markdownBody } from './blocks.js';
 import type { SlackAddress } from './parse.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
 
-/** Shared by all answers: once Slack says streaming is not available to this app, stop asking. */
+/** Shared by all answers: whether Slack lets this app stream, and how many streams are open. */
 export interface StreamingState {
+  /** Slack said streaming is not available to this app: stop asking. */
   refused: boolean;
+  /** Streams started (or admitted to start) and not stopped yet: each needs a Tier 2 turn to stop. */
+  open: number;
 }
 
 /** Refusals that hold for the whole app (scope, token type, method unknown), not one channel. */
@@ -29,7 +33,13 @@ const FENCE_RESERVE = 16;
 export interface StreamAnswerOptions {
   api: SlackApi;
   address: SlackAddress;
+  /** Who the answer is for (the budgets' fair share). */
+  share?: ShareKey;
   streaming: StreamingState;
+  /** The first stream's Tier 2 turn was taken already (the surface admitted the stream); default true. */
+  admitted?: boolean;
+  /** The rest of the text goes on another way (edits) for lack of a turn to start a further stream. */
+  onSwitch?: (to: 'edit') => void;
   /** Streamed text is appended at most this often. */
   appendIntervalMs: number;
   /** When Slack refuses streaming: the text shown another way (edited messages), told its messages. */
@@ -69,10 +79,24 @@ export class StreamAnswer implements StreamedText {
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private finished = false;
   private stopped = false;
+  /** The first stream's turn is in hand (admitted by the surface). */
+  private admitted: boolean;
+  /** Cancels an append still waiting for its turn when the final text comes. */
+  private waiting: AbortController | undefined;
+  /** Streams being stopped: the answer does not wait for them (see `tidied`). */
+  private readonly stops: Promise<void>[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: StreamAnswerOptions) {
     this.now = options.now ?? Date.now;
+    this.admitted = options.admitted ?? true;
+    if (this.admitted) options.streaming.open += 1;
+  }
+
+  /** Settles once every stream of the answer was stopped. */
+  async tidied(): Promise<void> {
+    this.unadmit();
+    await Promise.all(this.stops);
   }
 
   append(delta: string): void {
@@ -86,38 +110,42 @@ export class StreamAnswer implements StreamedText {
     const wait = Math.max(0, this.lastFlushAt + this.options.appendIntervalMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.chain = this.chain.then(() => this.pump()).catch((err: unknown) => this.logFailure(err));
+      this.chain = this.chain.then(() => this.pump('update')).catch((err: unknown) => this.logFailure(err));
     }, wait);
   }
 
   async close(): Promise<void> {
     this.finished = true;
     clearTimeout(this.timer);
+    this.waiting?.abort(new Error('the final text goes instead'));
     await this.chain;
     if (this.fallback) return this.fallback.answer.close();
     return this.finish(this.sent + this.pending);
   }
 
+  /** Shows the final text (the last append in the final lane); the stream is stopped in the background. */
   async finish(finalText: string): Promise<void> {
     this.finished = true;
     clearTimeout(this.timer);
+    // An append still waiting for its turn is called off: the final append carries its text too.
+    this.waiting?.abort(new Error('the final text goes instead'));
     await this.chain;
     if (this.stopped) return this.stopCurrent();
     if (this.fallback) return this.finishFallback(finalText);
     if (finalText.startsWith(this.sent)) {
       // The usual case: the final text is what streamed plus what is still to come.
       this.pending = finalText.slice(this.sent.length);
-      await this.pump();
+      await this.pump('final');
       if (this.fallback) return this.finishFallback(finalText);
       return this.stopCurrent();
     }
     // Annotations changed text that already streamed: end the stream, then correct the messages.
-    await this.stopCurrent();
+    await this.stopCurrent(true);
     await this.reconcile(finalText);
   }
 
   /** Sends the pending text: appends to the open stream, or starts one; ends a full message and goes on. */
-  private async pump(): Promise<void> {
+  private async pump(priority: CallPriority): Promise<void> {
     this.lastFlushAt = this.now();
     while (this.pending.length > 0 && !this.fallback && !this.stopped) {
       const current = this.messages.at(-1)?.open ? this.messages.at(-1) : undefined;
@@ -136,7 +164,13 @@ export class StreamAnswer implements StreamedText {
         }
         return;
       }
-      const shown = current ? await this.appendTo(current, text) : await this.start(text);
+      let shown: boolean;
+      try {
+        shown = current ? await this.appendTo(current, text, priority) : await this.start(text);
+      } catch (error) {
+        if (this.waiting?.signal.aborted && priority !== 'final') return; // the final text goes instead
+        throw error;
+      }
       if (!shown) continue;
       this.sent += this.pending.slice(0, cut.next);
       this.pending = this.pending.slice(cut.next);
@@ -147,9 +181,25 @@ export class StreamAnswer implements StreamedText {
     }
   }
 
-  /** Starts a stream with `text`; on refusal switches this answer to the fallback. */
+  /**
+   * Starts a stream with `text` (a further stream only with a Tier 2 turn free at once, one kept for
+   * every open stream's stop); refused, or without a turn, the rest of the answer goes to the fallback.
+   */
   private async start(text: string): Promise<boolean> {
-    const { api, address } = this.options;
+    const { api, address, share, streaming } = this.options;
+    const admitted = this.admitted;
+    this.admitted = false;
+    if (!admitted) {
+      const tier2 = api.budgetFor('chat.startStream');
+      if (!tier2.tryAcquire('first', { reserve: streaming.open, ...(share && { share }) })) {
+        this.options.logger.info(
+          'no Slack Tier 2 turn free for a further stream: the answer goes on in chat.update',
+        );
+        this.options.onSwitch?.('edit');
+        return this.switchToFallback();
+      }
+      streaming.open += 1;
+    }
     try {
       const result = await api.call(
         'chat.startStream',
@@ -160,64 +210,108 @@ export class StreamAnswer implements StreamedText {
           recipient_team_id: address.team,
           markdown_text: text,
         },
-        { priority: this.messages.length === 0 ? 'first' : 'update' },
+        {
+          priority: this.messages.length === 0 ? 'first' : 'update',
+          acquired: true,
+          ...(share && { share }),
+        },
       );
       this.messages.push({ ts: String(result.ts), content: text, open: true });
       this.reportPosted();
       return true;
     } catch (error) {
+      streaming.open -= 1;
       const code = slackErrorOf(error) ?? 'request_failed';
-      if (APP_WIDE_REFUSALS.has(code)) this.options.streaming.refused = true;
+      if (APP_WIDE_REFUSALS.has(code)) streaming.refused = true;
       this.options.logger.info({ slackError: code }, 'Slack refused a stream; answering with chat.update');
-      const before = this.messages.map((m) => m.ts);
-      const answer = this.options.fallback((ts) => this.options.onPosted?.([...before, ...ts]));
-      this.fallback = { answer, sent: this.sent, reopen: this.reopen };
-      answer.append(this.reopen + this.pending);
-      this.pending = '';
-      return false;
+      this.options.onSwitch?.('edit');
+      return this.switchToFallback();
     }
   }
 
+  /** The rest of the answer goes on in the fallback (edited messages). */
+  private switchToFallback(): false {
+    const before = this.messages.map((m) => m.ts);
+    const answer = this.options.fallback((ts) => this.options.onPosted?.([...before, ...ts]));
+    this.fallback = { answer, sent: this.sent, reopen: this.reopen };
+    answer.append(this.reopen + this.pending);
+    this.pending = '';
+    return false;
+  }
+
   /** Appends `text`; false when Slack had closed the stream (the text then starts the next message). */
-  private async appendTo(message: Streamed, text: string): Promise<boolean> {
+  private async appendTo(message: Streamed, text: string, priority: CallPriority): Promise<boolean> {
+    const waiting = priority === 'final' ? undefined : new AbortController();
+    this.waiting = waiting;
     try {
-      await this.options.api.call('chat.appendStream', {
-        channel: this.options.address.channel,
-        ts: message.ts,
-        markdown_text: text,
-      });
+      await this.options.api.call(
+        'chat.appendStream',
+        { channel: this.options.address.channel, ts: message.ts, markdown_text: text },
+        {
+          priority,
+          ...(waiting && { signal: waiting.signal }),
+          ...(this.options.share && { share: this.options.share }),
+        },
+      );
       message.content += text;
       return true;
     } catch (error) {
       const code = slackErrorOf(error);
       if (code === 'stopped_by_user') {
         this.stopped = true;
-        message.open = false;
+        this.closedBySlack(message);
         this.options.onStoppedByUser?.();
         return false;
       }
       if (code !== 'message_not_in_streaming_state' && code !== 'message_not_found') throw error;
-      message.open = false;
+      this.closedBySlack(message);
       const open = fenceAfter(message.content);
       this.reopen = open ? `${open.marker}${open.language}\n` : '';
       return false;
     }
   }
 
-  private async stopCurrent(): Promise<void> {
+  /**
+   * Stops the open stream. Its text is on Slack already, so nothing waits for the stop (it never holds
+   * back what the user sees) unless `wait`: the messages are corrected next, which needs it stopped.
+   */
+  /** Slack ended a stream itself (the user stopped it, or it expired): one open stream fewer. */
+  private closedBySlack(message: Streamed): void {
+    if (!message.open) return;
+    message.open = false;
+    this.options.streaming.open -= 1;
+  }
+
+  /** The admitted first stream never started (no text came): its place is given back. */
+  private unadmit(): void {
+    if (!this.admitted) return;
+    this.admitted = false;
+    this.options.streaming.open -= 1;
+  }
+
+  private async stopCurrent(wait = false): Promise<void> {
     const current = this.messages.at(-1);
     if (!current?.open) return;
     current.open = false;
-    try {
-      await this.options.api.call(
+    const { api, address, share, streaming } = this.options;
+    const stop = api
+      .call(
         'chat.stopStream',
-        { channel: this.options.address.channel, ts: current.ts },
-        { priority: 'final' },
-      );
-    } catch (error) {
-      // Already ended by Slack: the text it holds is what we sent, nothing is lost.
-      if (slackErrorOf(error) !== 'message_not_in_streaming_state') throw error;
-    }
+        { channel: address.channel, ts: current.ts },
+        { priority: 'final', ...(share && { share }) },
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // Already ended by Slack: the text it holds is what we sent, nothing is lost.
+          if (slackErrorOf(error) !== 'message_not_in_streaming_state') throw error;
+        },
+      )
+      .finally(() => {
+        streaming.open -= 1;
+      });
+    this.stops.push(stop);
+    if (wait) await stop;
   }
 
   private async finishFallback(finalText: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
 import type { BackendName } from '../../../src/backends/backend.js';
 import type { ToolDisplay } from '../../../src/config/types.js';
 import { createLogger } from '../../../src/core/logger.js';
+import type { Metrics } from '../../../src/core/metrics.js';
 import type { FakeOpenAI } from '../../../src/model-server/index.js';
 import { isFenceBalanced } from '../../../src/render/split.js';
 import { Harness, type HarnessOptions, TEST_RUN } from '../../contract/harness.js';
@@ -42,6 +43,8 @@ export interface DiscordBotOptions {
   >;
   /** How messages wait for an unreachable store (STORE_HOLD_MS, MAX_QUEUED_MESSAGES). */
   storeHold?: AdapterDeps['storeHold'];
+  /** Where rendering reports (strategies, how soon text showed, budget waits). */
+  metrics?: Metrics;
 }
 
 /** Edits in tests come every 50 ms instead of every second, so streaming shows within a short answer. */
@@ -93,6 +96,7 @@ export class DiscordBot {
             store: core.store,
             logger: createLogger('debug', logs.stream),
             ...(options.storeHold ? { storeHold: options.storeHold } : {}),
+            ...(options.metrics && { metrics: options.metrics }),
           },
           attachmentOrigins: [fake.origin],
           ...options.adapter,

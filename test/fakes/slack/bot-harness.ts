@@ -12,6 +12,7 @@ import type { Allowlist, ToolDisplay } from '../../../src/config/types.js';
 import type { ConversationKey } from '../../../src/core/conversation.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { InboundMessage } from '../../../src/core/messages.js';
+import type { Metrics } from '../../../src/core/metrics.js';
 import type { ModelScript } from '../../../src/model-server/index.js';
 import { Harness, type HarnessOptions } from '../../contract/harness.js';
 import { FakeSlack } from './fake-slack.js';
@@ -54,6 +55,8 @@ export interface SlackBotOptions {
   logLevel?: string;
   /** The Web API client's retries of 5xx and network errors (default 0: a test about them sets it). */
   webApiRetries?: number;
+  /** Where rendering reports (strategies, how soon text showed, budget waits). */
+  metrics?: Metrics;
 }
 
 /** One submitted message and what the orchestrator said. */
@@ -161,7 +164,12 @@ export class SlackBot {
         host: '127.0.0.1',
         toolDisplay: options.toolDisplay ?? 'full',
         maxAttachmentBytes: options.maxAttachmentBytes ?? 1024 * 1024,
-        deps: { orchestrator, store: core.store, logger: createLogger(options.logLevel ?? 'silent') },
+        deps: {
+          orchestrator,
+          store: core.store,
+          logger: createLogger(options.logLevel ?? 'silent'),
+          ...(options.metrics && { metrics: options.metrics }),
+        },
         fileHosts: [slack.host],
         rates: { ...LOOSE_RATES, ...options.rates },
         webApiRetries: options.webApiRetries ?? 0,
@@ -243,9 +251,13 @@ export class SlackBot {
     };
   }
 
-  /** Resolves once `count` answers in all have finished rendering. */
+  /**
+   * Resolves once `count` answers in all have finished rendering, and the tidying up after them that
+   * answers do not wait for (working lines deleted, Stop buttons removed) is done.
+   */
   async answers(count: number, timeoutMs = 8000): Promise<void> {
     await this.slack.waitFor(() => this.rendered.length >= count, { timeoutMs, what: `${count} answers` });
+    await this.adapter.settled();
     // Its conversation is free a moment after the answer is shown (once the run record is cleared);
     // a test that asks "is anything running?" next must see that. (A queued turn keeps it busy: bounded.)
     const key = this.rendered[count - 1]?.key as ConversationKey | undefined;

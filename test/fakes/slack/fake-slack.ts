@@ -42,6 +42,13 @@ export interface MethodFault {
   matching?: (args: Readonly<Record<string, unknown>>) => boolean;
 }
 
+/** A rate limit the fake holds one method to: a token bucket per workspace, or per channel. */
+interface MethodLimit {
+  perSecond: number;
+  burst: number;
+  buckets: Map<string, { tokens: number; at: number }>;
+}
+
 /** How long `waitFor` waits, and what its timeout error names. */
 export type WaitOptions = WaitForOptions;
 
@@ -61,10 +68,9 @@ export class FakeSlack {
   readonly files: FileHost;
   readonly socket: SocketModeServer;
   private readonly faults = new Map<string, Required<Pick<MethodFault, 'times'>> & MethodFault>();
-  private readonly limits = new Map<
-    string,
-    { perSecond: number; burst: number; tokens: number; at: number }
-  >();
+  private readonly limits = new Map<string, MethodLimit>();
+  /** Methods whose limit holds per channel rather than per workspace. */
+  private readonly perChannelLimits = new Set<string>();
   private readonly changes = new EventEmitter();
   private responseCount = 0;
 
@@ -123,25 +129,32 @@ export class FakeSlack {
   clearFaults(): void {
     this.faults.clear();
     this.limits.clear();
+    this.perChannelLimits.clear();
   }
 
   /**
-   * Enforces a rate limit on `method` as Slack does per workspace: past `burst` calls, more than
-   * `perSecond` get 429 `ratelimited` with Retry-After.
+   * Enforces a rate limit on `method` as Slack does per workspace (or, with `perChannel`, per channel,
+   * as for chat.postMessage): past `burst` calls, more than `perSecond` get 429 `ratelimited` with
+   * Retry-After.
    */
-  enforceRate(method: string, limit: { perSecond: number; burst: number }): void {
-    this.limits.set(method, { ...limit, tokens: limit.burst, at: Date.now() });
+  enforceRate(method: string, limit: { perSecond: number; burst: number; perChannel?: boolean }): void {
+    this.limits.set(method, { perSecond: limit.perSecond, burst: limit.burst, buckets: new Map() });
+    if (limit.perChannel) this.perChannelLimits.add(method);
+    else this.perChannelLimits.delete(method);
   }
 
-  /** Takes a token from the method's bucket; false when the caller went too fast. */
-  private withinRate(method: string): boolean {
+  /** Takes a token from the method's bucket (the channel's, when per channel); false when too fast. */
+  private withinRate(method: string, args: Readonly<Record<string, unknown>>): boolean {
     const limit = this.limits.get(method);
     if (!limit) return true;
+    const scope = this.perChannelLimits.has(method) ? String(args.channel ?? args.channel_id ?? '') : '';
     const now = Date.now();
-    limit.tokens = Math.min(limit.burst, limit.tokens + ((now - limit.at) * limit.perSecond) / 1000);
-    limit.at = now;
-    if (limit.tokens < 1) return false;
-    limit.tokens -= 1;
+    const bucket = limit.buckets.get(scope) ?? { tokens: limit.burst, at: now };
+    limit.buckets.set(scope, bucket);
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) * limit.perSecond) / 1000);
+    bucket.at = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
     return true;
   }
 
@@ -282,7 +295,7 @@ export class FakeSlack {
       const headers = status === 429 ? { 'retry-after': String(fault.retryAfter ?? 1) } : undefined;
       return { status, result: { ok: false, error }, ...(headers ? { headers } : {}) };
     }
-    if (!this.withinRate(call.method)) {
+    if (!this.withinRate(call.method, call.args)) {
       return { status: 429, result: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
     }
     return { status: 200, result: handler(call, { state: this.state, baseUrl: this.url }) };

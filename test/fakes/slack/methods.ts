@@ -129,6 +129,23 @@ export const METHODS: Readonly<Record<string, Handler>> = {
     );
     return ok({ channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts } });
   },
+  'chat.postEphemeral': (call, ctx) => {
+    const user = str(call.args.user);
+    if (user === undefined) return fail('user_not_in_channel');
+    const body = content(call, SLACK_LIMITS.postText);
+    if ('error' in body) return fail(body.error);
+    const thread = str(call.args.thread_ts);
+    const ts = ctx.state.nextTs();
+    ctx.state.ephemeral.push({
+      channel: String(call.args.channel),
+      user,
+      ts,
+      ...(thread === undefined ? {} : { thread_ts: thread }),
+      ...(body.fields.text === undefined ? {} : { text: body.fields.text }),
+      ...(body.fields.blocks === undefined ? {} : { blocks: body.fields.blocks }),
+    });
+    return ok({ message_ts: ts });
+  },
   'chat.update': (call, ctx) => {
     const message = ownMessage(call, ctx, 'cant_update_message');
     if (isResult(message)) return message;

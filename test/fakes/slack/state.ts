@@ -71,9 +71,22 @@ export interface SharedFile {
   denied: boolean;
 }
 
+/** A message only one user sees (chat.postEphemeral): never part of a channel or thread. */
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: readonly Json[];
+  /** The `message_ts` Slack answers with. */
+  ts: string;
+}
+
 /** Messages, uploads and users of the fake workspace. */
 export class SlackState {
   readonly messages: FakeMessage[] = [];
+  /** What chat.postEphemeral showed, to whom: nobody else sees these. */
+  readonly ephemeral: EphemeralMessage[] = [];
   readonly files = new Map<string, FakeFile>();
   /** Files users shared, by id: what files.info answers. */
   readonly shared = new Map<string, SharedFile>();
