@@ -90,6 +90,8 @@ export async function createApp(config: AppConfig, logger: Logger, options: AppO
       storeOutage: config.storeOutage,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
+    // Listening before any adapter takes events: a stop or a decision for a run here is heard.
+    await orchestrator.start();
     const { threadTtlDays, intervalMs } = config.cleanup;
     const cleanup =
       threadTtlDays > 0

@@ -15,7 +15,8 @@ export interface AdapterOrchestrator {
   submit(
     message: InboundMessage,
   ): Promise<'started' | 'queued' | 'duplicate' | 'queue_full' | 'refused' | 'not_taken'>;
-  cancel(key: ConversationKey): boolean;
+  /** Stops the conversation's run, wherever it goes (another instance's too): true when one was. */
+  cancel(key: ConversationKey): Promise<boolean>;
   reset(key: ConversationKey): Promise<void>;
   isBusy(key: ConversationKey): boolean;
   /** A click on Approve or Deny of a tool call waiting for approval (see `approval.requested`). */

@@ -38,6 +38,12 @@ export interface InboundMessage {
   files: readonly InboundFile[];
   replyTo: Readonly<Record<string, string>>;
   receivedAt: number;
+  /**
+   * When the platform says the message was written (ms since the epoch: Slack's `ts`, a Discord
+   * snowflake's time). A conversation's messages are answered in this order, then `receivedAt`'s,
+   * whichever instance received them.
+   */
+  sentAt?: number;
   /** Where it was written; without it, the message gets the default profile. */
   where?: MessagePlace;
 }

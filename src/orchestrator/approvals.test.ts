@@ -11,7 +11,7 @@ import { type RunIO, ScriptedBackend } from '../../test/support/scripted-backend
 import type { RunConfig } from '../config/types.js';
 import { silentLogger } from '../core/logger.js';
 import { BUILT_IN_TOOLS, createToolRegistry, defineTool } from '../tools/index.js';
-import { approvalIdOf } from './approvals.js';
+import { Approvals, approvalIdOf } from './approvals.js';
 import { Orchestrator } from './orchestrator.js';
 
 const t = useOrchestratorFixture();
@@ -133,7 +133,7 @@ describe('approval of tool calls', () => {
     const o = orchestrator(refundRun());
     await o.submit(testMessage('1'));
     await waitForPrompt();
-    o.cancel(TEST_KEY);
+    await o.cancel(TEST_KEY);
     await o.idle();
     expect(decided().map((e) => e.outcome)).toEqual(['cancelled']);
   });
@@ -208,5 +208,52 @@ describe('approval of tool calls', () => {
       { requestId: 'mcpr_1', approve: true },
       { requestId: 'mcpr_2', approve: false },
     ]);
+  });
+});
+
+describe('a decision made on another instance', () => {
+  it('is taken at once when its signal arrives while the waiting call reads the store', async () => {
+    const approvals = new Approvals(t.store.approvals, {
+      timeoutMs: 60_000,
+      now: Date.now,
+      logger: silentLogger(),
+      // Only the signal can end this wait within the test's time.
+      pollMs: 600_000,
+    });
+    // The waiting call's first read of the store is answered after the decision was recorded elsewhere.
+    const get = t.store.approvals.get.bind(t.store.approvals);
+    let reads = 0;
+    let readTaken!: () => void;
+    const firstRead = new Promise<void>((resolve) => {
+      readTaken = resolve;
+    });
+    let finishRead!: () => void;
+    const readDone = new Promise<void>((resolve) => {
+      finishRead = resolve;
+    });
+    t.store.approvals.get = async (id) => {
+      const record = await get(id);
+      reads += 1;
+      if (reads === 1) {
+        readTaken();
+        await readDone;
+      }
+      return record;
+    };
+    const emitted: string[] = [];
+    const waiting = approvals.wait(
+      { key: TEST_KEY, callId: 'call_1', tool: 'refund', arguments: '{}', requesterId: 'alice' },
+      (event) => emitted.push(event.type),
+      new AbortController().signal,
+    );
+    await firstRead;
+    const id = approvalIdOf(TEST_KEY, 'call_1');
+    expect(await t.store.approvals.decide(id, { outcome: 'approved', by: 'alice', at: Date.now() })).toBe(
+      true,
+    );
+    approvals.wakeUp(id);
+    finishRead();
+    expect(await waiting).toMatchObject({ outcome: 'approved', by: 'alice' });
+    expect(emitted).toEqual(['approval.requested', 'approval.decided']);
   });
 });

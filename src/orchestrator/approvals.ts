@@ -11,10 +11,11 @@ export type { DecideResult, Decider } from '../core/approval.js';
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
 
 /**
- * How often a waiting call looks at the store: a decision made by another instance sharing it (a
- * click that reached another process) is seen within this long. Decisions made here wake it at once.
+ * How often a waiting call looks at the store anyway. Decisions made here wake it at once, and one
+ * made on another instance (a click that reached another process) is signalled to this one; this
+ * slow sweep only covers a signal lost on the way.
  */
-export const DEFAULT_APPROVAL_POLL_MS = 1000;
+export const DEFAULT_APPROVAL_POLL_MS = 5_000;
 
 /** A tool call that needs a person's approval before it runs. */
 export interface ApprovalCall {
@@ -35,6 +36,8 @@ export interface ApprovalsOptions {
   now: () => number;
   logger: Logger;
   pollMs?: number;
+  /** A decision was recorded: the run waiting for it may be on another instance. */
+  onDecided?: (record: ApprovalRecord) => void;
 }
 
 /** An approval's id: the same call in the same conversation (a resumed run) always gets the same one. */
@@ -49,6 +52,11 @@ export function approvalIdOf(key: ConversationKey, callId: string): string {
  */
 export class Approvals {
   private readonly wake = new Map<string, () => void>();
+  /**
+   * Approvals waited for here, and those woken while not asleep (reading the store): a decision
+   * signalled during that read is looked for again at once instead of at the next poll.
+   */
+  private readonly waiting = new Map<string, { woken: boolean }>();
   /** Per conversation, the last prompt being opened: the next one waits for it. */
   private readonly opening = new Map<ConversationKey, Promise<void>>();
 
@@ -128,8 +136,16 @@ export class Approvals {
         ? { outcome: 'timeout', at }
         : { outcome: decider.approve ? 'approved' : 'denied', by: decider.userId, at };
     const recorded = await this.repository.decide(approvalId, decision);
-    this.wake.get(approvalId)?.();
+    this.wakeUp(approvalId);
+    if (recorded) this.options.onDecided?.(record);
     return recorded && decision.outcome !== 'timeout' ? 'accepted' : 'already_decided';
+  }
+
+  /** A decision for the approval was recorded (here or elsewhere): a call waiting here looks now. */
+  wakeUp(approvalId: string): void {
+    const waiting = this.waiting.get(approvalId);
+    if (waiting) waiting.woken = true;
+    this.wake.get(approvalId)?.();
   }
 
   /** The conversation's turn is over: its approvals are forgotten (a late click is `unknown`). */
@@ -141,8 +157,23 @@ export class Approvals {
 
   /** Waits for the decision; undefined when shutdown leaves the approval pending for the next start. */
   private async until(record: ApprovalRecord, signal: AbortSignal): Promise<ApprovalDecision | undefined> {
+    const waiting = { woken: false };
+    this.waiting.set(record.id, waiting);
+    try {
+      return await this.poll(record, signal, waiting);
+    } finally {
+      if (this.waiting.get(record.id) === waiting) this.waiting.delete(record.id);
+    }
+  }
+
+  private async poll(
+    record: ApprovalRecord,
+    signal: AbortSignal,
+    waiting: { woken: boolean },
+  ): Promise<ApprovalDecision | undefined> {
     const pollMs = this.options.pollMs ?? DEFAULT_APPROVAL_POLL_MS;
     for (;;) {
+      waiting.woken = false;
       const current = await this.repository.get(record.id);
       if (current?.decision) return current.decision;
       const now = this.options.now();
@@ -151,7 +182,7 @@ export class Approvals {
         return this.close(record, { outcome: 'cancelled', at: now });
       }
       if (now >= record.expiresAt) return this.close(record, { outcome: 'timeout', at: now });
-      await this.sleep(record.id, Math.min(pollMs, record.expiresAt - now), signal);
+      if (!waiting.woken) await this.sleep(record.id, Math.min(pollMs, record.expiresAt - now), signal);
     }
   }
 

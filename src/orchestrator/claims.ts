@@ -27,6 +27,16 @@ export class ConversationClaims {
     return this.store.leases.release(key, this.owner);
   }
 
+  /** The instance holding the conversation's lease now, if one does (this one included). */
+  holder(key: ConversationKey): Promise<string | undefined> {
+    return this.store.leases.holder(key);
+  }
+
+  /** Is `instance` this one? */
+  isSelf(instance: string | undefined): boolean {
+    return instance === this.owner;
+  }
+
   /**
    * Renews the lease every third of its life while the conversation has work here; returns how to
    * stop. A renewal refused means another instance took over (this one stalled past the lease): that

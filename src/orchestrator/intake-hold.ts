@@ -10,6 +10,9 @@ import type { ReplyRouter } from './reply-router.js';
 /** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** The mark that makes a message answered once, whatever the platform redelivers. */
+export const messageMark = (message: InboundMessage): string => `message:${message.key}:${message.id}`;
+
 /**
  * How the orchestrator takes messages in: per conversation in the order they were submitted, and
  * held while the store cannot be reached (STORE_HOLD_MS, see `OutageHold`). A message the store does
@@ -35,23 +38,26 @@ export class IntakeHold {
   }
 
   /**
-   * Takes a submitted message in: `accept` gets its dedupe mark and holder (the same on every try,
-   * so a claim that went through before the store failed still counts as its own).
+   * Takes a submitted message in: `accept` gets its holder for the dedupe mark (the same on every
+   * try, so a claim that went through before the store failed still counts as its own); `holder`
+   * when the caller made a claim with it already.
    */
   submit(
     message: InboundMessage,
-    accept: (mark: string, holder: string) => Promise<SubmitOutcome>,
+    accept: (holder: string) => Promise<SubmitOutcome>,
+    holder?: string,
   ): Promise<SubmitOutcome> {
-    const mark = `message:${message.key}:${message.id}`;
+    const mark = messageMark(message);
     return this.#hold.run(
       message.key,
       message.receivedAt,
-      (holder) => accept(mark, holder),
+      accept,
       // Another delivery of the same message, held here too, speaks for both.
       async (holder) =>
         this.store.dedupe.claimHere(mark, DEFAULT_DEDUPE_TTL_MS, holder)
           ? this.notTaken(message)
           : 'duplicate',
+      holder,
     );
   }
 

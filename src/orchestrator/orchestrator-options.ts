@@ -33,6 +33,8 @@ export interface OrchestratorOptions {
   storeOutage?: Pick<StoreOutageConfig, 'holdMs'>;
   /** Testing hook: how often a store that does not answer is looked at while messages are held. */
   storeWatch?: { firstMs: number; maxMs: number };
+  /** Testing hook: how long a turn waits for earlier messages on their way (see `DEFAULT_ORDER_SETTLE_MS`). */
+  orderSettleMs?: number;
 }
 
 /**

@@ -182,7 +182,7 @@ describe('Orchestrator', () => {
     expect(full?.events).toEqual([
       { type: 'error', code: 'queue_full', text: expect.stringContaining('Too many') },
     ]);
-    o.cancel(TEST_KEY);
+    await o.cancel(TEST_KEY);
     await o.idle();
     expect(backend.runs[1]?.messages).toHaveLength(3);
   });
@@ -196,12 +196,12 @@ describe('Orchestrator', () => {
     const o = t.orchestrator(backend);
     await o.submit(testMessage('1'));
     await t.renderer.waitFor(() => t.renderer.allEvents().some((e) => e.type === 'run.started'));
-    expect(o.cancel(TEST_KEY)).toBe(true);
+    expect(await o.cancel(TEST_KEY)).toBe(true);
     await o.idle();
     expect(eventsOfType(t.renderer.allEvents(), 'done')).toEqual([
       { type: 'done', ending: { kind: 'cancelled' }, notice: 'Stopped.' },
     ]);
-    expect(o.cancel(TEST_KEY)).toBe(false);
+    expect(await o.cancel(TEST_KEY)).toBe(false);
   });
 
   it('stops a run that exceeds the run timeout and reports a timeout', async () => {

@@ -6,30 +6,24 @@ import { type Metrics, NO_METRICS } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { RunRecord } from '../store/types.js';
 import { refusalFor } from './access.js';
-import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS, type DecideResult, type Decider } from './approvals.js';
-import { ConversationClaims } from './claims.js';
-import { DEFAULT_DEDUPE_TTL_MS, IntakeHold } from './intake-hold.js';
+import type { Approvals, DecideResult, Decider } from './approvals.js';
+import type { ArrivalGate } from './arrival-gate.js';
+import type { ConversationClaims } from './claims.js';
+import { type Conversation, newConversation } from './conversation-work.js';
+import { discardThread } from './discard-thread.js';
+import { instanceParts } from './instance-parts.js';
+import type { InstanceSignals } from './instance-signals.js';
+import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
 import { resumedMessage } from './run-ledger.js';
 import type { AbortReason } from './run-turn.js';
+import type { TakeOverWatch } from './take-over.js';
 
 export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
 
 export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
-
-interface Conversation {
-  queue: InboundMessage[];
-  /** Aborts the active turn; present while a turn runs. */
-  controller: AbortController | undefined;
-  /** Settles when the conversation has nothing left to do. */
-  idle: Promise<void>;
-  /** Resets asked for while a turn ran: done between turns, then these resolve. */
-  resets: (() => void)[];
-  /** A run a crashed or stopped process left unfinished: picked up before anything else. */
-  resume?: RunRecord;
-}
 
 /**
  * The platform-free heart of the bot: one run at a time per conversation, later messages queued and
@@ -46,24 +40,37 @@ export class Orchestrator {
   /** Set by stop(): no conversation is taken up any more. */
   private stopping = false;
   private readonly approvals: Approvals;
+  /** How this instance works beside the others sharing its store (see instance-parts.ts). */
+  private readonly signals: InstanceSignals;
+  private readonly arrivals: ArrivalGate;
+  private readonly takeOvers: TakeOverWatch;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
     this.metrics = options.metrics ?? NO_METRICS;
     this.router = new ReplyRouter(options.logger);
-    this.claims = new ConversationClaims(
-      options.store,
-      options.instanceId ?? randomUUID(),
-      options.run.conversationLeaseMs,
-      options.logger,
-    );
     this.intake = new IntakeHold(options.store, this.router, options.logger, { ...options, now: this.now });
-    this.approvals = new Approvals(options.store.approvals, {
-      timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
-      now: this.now,
-      logger: options.logger,
-      ...(options.approvalPollMs === undefined ? {} : { pollMs: options.approvalPollMs }),
-    });
+    ({
+      claims: this.claims,
+      approvals: this.approvals,
+      signals: this.signals,
+      arrivals: this.arrivals,
+      takeOvers: this.takeOvers,
+    } = instanceParts(options, this.now, {
+      isHere: (key) => this.conversations.has(key),
+      stopping: () => this.stopping,
+      cancel: (key) => this.cancelHere(key),
+      reset: (key) => this.resetHere(key),
+      begin: (key, leftovers) => this.begin(key, { leftovers }),
+    }));
+  }
+
+  /**
+   * Starts listening for what other instances sharing the store send this one (stops, resets,
+   * approval decisions, hand-overs of conversations it runs). Call before the adapters take events.
+   */
+  start(): Promise<void> {
+    return this.signals.start();
   }
 
   /**
@@ -88,13 +95,48 @@ export class Orchestrator {
   submit(message: InboundMessage): Promise<SubmitOutcome> {
     // One conversation's messages are taken in the order they were submitted, even though taking
     // one waits on the store: otherwise a later message could overtake an earlier one.
-    return this.intake.submit(message, (mark, holder) => this.accept(message, mark, holder));
+    // With several instances, a fresh message is announced at once, not after the messages before
+    // it here: a turn starting elsewhere meanwhile waits for it if it was written earlier.
+    const holder = randomUUID();
+    const early = this.arrivals.shared ? this.claimAndAnnounce(message, holder) : undefined;
+    // Awaited in its turn; a failure meanwhile must not count as unhandled.
+    early?.catch(() => undefined);
+    return this.intake.submit(message, (holder) => this.accept(message, holder, early), holder);
   }
 
-  /** `holder`: the same on every try of this message, so a claim that went through still counts. */
-  private async accept(message: InboundMessage, mark: string, holder: string): Promise<SubmitOutcome> {
-    const fresh = await this.options.store.dedupe.claim(mark, DEFAULT_DEDUPE_TTL_MS, holder);
-    if (!fresh) return 'duplicate';
+  /** Marks the message taken (false: a redelivery) and, if it is fresh, announces it. */
+  private async claimAndAnnounce(message: InboundMessage, holder: string): Promise<boolean> {
+    if (!(await this.options.store.dedupe.claim(messageMark(message), DEFAULT_DEDUPE_TTL_MS, holder)))
+      return false;
+    await this.arrivals.announce(message);
+    return true;
+  }
+
+  /**
+   * `holder`: the same on every try of this message, so a claim that went through still counts;
+   * `early`: the claim already made when it was submitted (tried again here if it failed).
+   */
+  private async accept(
+    message: InboundMessage,
+    holder: string,
+    early?: Promise<boolean>,
+  ): Promise<SubmitOutcome> {
+    const retry = () => this.claimAndAnnounce(message, holder);
+    if (!(await (early ? early.catch(retry) : retry()))) return 'duplicate';
+    let outcome: SubmitOutcome = 'refused';
+    try {
+      outcome = await this.admit(message);
+      return outcome;
+    } finally {
+      if (outcome !== 'started' && outcome !== 'queued')
+        await this.arrivals.withdraw(message).catch((err: unknown) => {
+          this.options.logger.warn({ err, conversation: message.key }, 'could not withdraw a message');
+        });
+    }
+  }
+
+  /** Starts, queues or hands over a fresh message (or refuses it over a limit). */
+  private async admit(message: InboundMessage): Promise<SubmitOutcome> {
     if (this.options.limits) {
       const refusal = await refusalFor(
         message,
@@ -122,16 +164,22 @@ export class Orchestrator {
     // The lease is per instance: a resumed run may have started here while we waited for it.
     if (this.conversations.has(message.key)) return this.enqueue(message);
     if (held) {
-      this.begin(message.key, { queue: [message] });
+      // An answer a crashed instance left here is finished first (read before taking anything up).
+      const leftovers = await this.takeOvers.leftovers(message.key);
+      if (this.conversations.has(message.key)) return this.enqueue(message);
+      this.begin(message.key, { queue: [message], leftovers });
       return 'started';
     }
     // Another instance is running this conversation: it takes the message into its next turn.
     if ((await this.claims.handedOverCount(message.key)) >= this.options.run.maxQueuedMessages)
       return this.queueFull(message);
     await this.claims.handOver(message);
+    await this.signals.tellHolder({ kind: 'handoff', key: message.key });
     // It may have let go just before the message arrived: then this instance takes over.
-    if ((await this.claims.hold(message.key)) && !this.conversations.has(message.key))
-      this.begin(message.key, {});
+    if (await this.claims.hold(message.key)) {
+      const leftovers = await this.takeOvers.leftovers(message.key);
+      if (!this.conversations.has(message.key)) this.begin(message.key, { leftovers });
+    }
     return 'queued';
   }
 
@@ -141,6 +189,7 @@ export class Orchestrator {
     if (conversation.queue.length >= this.options.run.maxQueuedMessages) return this.queueFull(message);
     conversation.queue.push(message);
     this.reportQueueDepth();
+    this.arrivals.wake(message.key);
     return 'queued';
   }
 
@@ -152,73 +201,34 @@ export class Orchestrator {
   }
 
   /** Starts working in a conversation whose lease this instance holds. */
-  private begin(key: ConversationKey, work: { queue?: InboundMessage[]; resume?: RunRecord }): void {
-    const conversation: Conversation = {
-      queue: work.queue ?? [],
-      controller: undefined,
-      idle: Promise.resolve(),
-      resets: [],
-      ...(work.resume ? { resume: work.resume } : {}),
-    };
+  private begin(key: ConversationKey, work: { queue?: InboundMessage[]; leftovers: RunRecord[] }): void {
+    const conversation = newConversation(work);
     this.conversations.set(key, conversation);
     conversation.idle = this.pump(key, conversation);
   }
 
   /**
-   * Picks up what a crashed or stopped process left: runs unfinished at the service (each is
+   * Picks up what a crashed or stopped instance left: runs unfinished at the service (each is
    * re-attached and its answer finished in place) and messages handed over but never answered. Call
-   * once the adapters can render. A conversation whose lease another instance holds is left to it;
-   * one held by a dead instance is taken once that lease expires. Returns how many were picked up now.
+   * once the adapters can render. A conversation whose lease another instance holds is left to it.
+   * With several instances, this one then keeps watching for conversations whose holder died (its
+   * lease ran out with work left) and takes them over. Returns how many were picked up now.
    */
-  async resumeUnfinished(): Promise<number> {
-    let resumed = 0;
-    for (const record of await this.options.store.runs.list()) {
-      if (record.backend !== this.options.backend.name) {
-        // Made by the other backend before a configuration change: it cannot be followed from here.
-        this.options.logger.warn(
-          { conversation: record.key, runId: record.runId },
-          'dropping a run of another backend',
-        );
-        await this.options.store.runs.delete(record.key);
-        continue;
-      }
-      if (await this.takeOver(record.key)) resumed += 1;
-      else void this.takeOverLater(record.key);
-    }
-    for (const key of await this.claims.waiting()) {
-      if (!this.conversations.has(key) && (await this.takeOver(key))) resumed += 1;
-    }
-    return resumed;
+  resumeUnfinished(): Promise<number> {
+    return this.takeOvers.start();
   }
 
-  /** Holds the conversation and resumes its unfinished run or waiting messages; false if held elsewhere. */
-  private async takeOver(key: ConversationKey): Promise<boolean> {
-    if (this.conversations.has(key)) return true;
-    if (!(await this.claims.hold(key))) return false;
-    // Read after taking the lease: the instance that held it may have finished the run meanwhile.
-    const record = await this.options.store.runs.get(key);
-    if (this.conversations.has(key)) return true;
-    this.begin(key, record && record.backend === this.options.backend.name ? { resume: record } : {});
-    return true;
+  /**
+   * Stops the conversation's active run, wherever it goes: here, or at the instance holding the
+   * conversation (told over the store's pub/sub). True when a run was going and was told to stop.
+   * Queued messages still get their turn.
+   */
+  async cancel(key: ConversationKey): Promise<boolean> {
+    const there = this.conversations.has(key) ? undefined : await this.signals.askHolder('cancel', key);
+    return there ?? this.cancelHere(key);
   }
 
-  /** A run whose conversation another instance holds: taken over if that lease runs out (a dead instance). */
-  private async takeOverLater(key: ConversationKey): Promise<void> {
-    const leaseMs = this.options.run.conversationLeaseMs;
-    const deadline = this.now() + 3 * leaseMs;
-    try {
-      while (this.now() < deadline && !this.stopping) {
-        await new Promise((resolve) => setTimeout(resolve, leaseMs / 3).unref());
-        if (!(await this.options.store.runs.get(key))) return;
-        if (await this.takeOver(key)) return;
-      }
-    } catch (err) {
-      this.options.logger.warn({ err, conversation: key }, 'could not take over an unfinished run');
-    }
-  }
-
-  /** Stops the conversation's active run, if any. Queued messages still get their turn. */
-  cancel(key: ConversationKey): boolean {
+  private cancelHere(key: ConversationKey): boolean {
     const controller = this.conversations.get(key)?.controller;
     if (!controller || controller.signal.aborted) return false;
     controller.abort('cancel' satisfies AbortReason);
@@ -233,11 +243,17 @@ export class Orchestrator {
   /**
    * Starts the conversation afresh: the active run is cancelled and the old assistant thread is
    * deleted at the service; the next message creates a new one. Messages already waiting are kept
-   * and go to the new thread.
+   * and go to the new thread. When another instance runs the conversation, it is asked to do this
+   * (and this waits for it); if it does not answer, the thread is forgotten from here.
    */
   async reset(key: ConversationKey): Promise<void> {
+    const there = this.conversations.has(key) ? undefined : await this.signals.askHolder('reset', key);
+    if (there === undefined) await this.resetHere(key);
+  }
+
+  private async resetHere(key: ConversationKey): Promise<void> {
     const conversation = this.conversations.get(key);
-    if (!conversation) return this.discardThread(key);
+    if (!conversation) return discardThread(this.options, key);
     const done = new Promise<void>((resolve) => conversation.resets.push(resolve));
     conversation.controller?.abort('cancel' satisfies AbortReason);
     return done;
@@ -248,6 +264,8 @@ export class Orchestrator {
    * then whatever is left is aborted (its users are told it stopped) and this waits until all is idle.
    */
   async stop(graceMs = 0, reason: AbortReason = 'shutdown'): Promise<void> {
+    // Nothing more is taken over from other instances; what runs here gets its grace.
+    await this.takeOvers.stop();
     if (graceMs > 0 && this.conversations.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<void>((resolve) => {
@@ -273,6 +291,7 @@ export class Orchestrator {
       conversation.controller?.abort(reason);
     }
     await this.idle();
+    await this.signals.stop();
   }
 
   /** Settles once no conversation has a run going or messages waiting. */
@@ -283,9 +302,10 @@ export class Orchestrator {
   }
 
   /**
-   * Works through the conversation while this instance holds its lease: a resumed run first, then
-   * resets and turns, taking in messages other instances handed over. When nothing is left it lets
-   * the lease go, then looks once more, so a message handed over at that moment is not stranded.
+   * Works through the conversation while this instance holds its lease: the runs a crashed or
+   * stopped instance left in it first, then resets and turns, taking in messages other instances
+   * handed over. When nothing is left it lets the lease go, then looks once more, so a message
+   * handed over at that moment is not stranded.
    */
   private async pump(key: ConversationKey, conversation: Conversation): Promise<void> {
     // Let the submit() that started us return before the first turn begins.
@@ -293,26 +313,19 @@ export class Orchestrator {
     const stopHolding = this.claims.keepHolding(key);
     let stranded: InboundMessage[] = [];
     try {
+      // A new message never takes the place of an unfinished answer: that is finished first.
+      for (const record of conversation.leftovers.splice(0)) {
+        if (this.stopping) break;
+        await this.runTurn(conversation, [resumedMessage(record)], record);
+      }
       for (;;) {
-        if (conversation.resume) {
-          const record = conversation.resume;
-          delete conversation.resume;
-          await this.runTurn(conversation, [resumedMessage(record)], record);
-          continue;
-        }
         if (conversation.resets.length > 0) {
           await this.doResets(key, conversation);
           continue;
         }
-        if (!this.stopping) {
-          // Messages that reached other instances join those that reached this one, in the order
-          // they were received (every instance stamps receipt on arrival).
-          const handed = await this.claims.takeHandedOver(key);
-          if (handed.length > 0) {
-            conversation.queue.push(...handed);
-            conversation.queue.sort((a, b) => a.receivedAt - b.receivedAt);
-          }
-        }
+        // Messages that reached other instances join those that reached this one, in the order the
+        // platform gave them.
+        if (!this.stopping) await this.arrivals.gather(key, conversation.queue, () => this.stopping);
         if (conversation.queue.length > 0) {
           const batch = conversation.queue.splice(0);
           this.reportQueueDepth();
@@ -328,6 +341,7 @@ export class Orchestrator {
           // Another instance took the conversation meanwhile: what arrived here goes to it.
           await this.doResets(key, conversation);
           for (const message of conversation.queue.splice(0)) await this.claims.handOver(message);
+          await this.signals.tellHolder({ kind: 'handoff', key });
           break;
         }
       }
@@ -359,6 +373,7 @@ export class Orchestrator {
           router: this.router,
           metrics: this.metrics,
           timeoutMs: this.options.run.timeoutMs,
+          onClearFailed: (record) => this.takeOvers.finished(record),
         },
         batch,
         controller,
@@ -372,26 +387,13 @@ export class Orchestrator {
   private async doResets(key: ConversationKey, conversation: Conversation): Promise<void> {
     if (conversation.resets.length === 0) return;
     const waiting = conversation.resets.splice(0);
-    await this.discardThread(key).catch((err: unknown) => {
+    await discardThread(this.options, key).catch((err: unknown) => {
       this.options.logger.error({ err, conversation: key }, 'reset failed');
     });
     for (const resolve of waiting) resolve();
   }
 
-  /** Forgets the conversation's assistant thread here and at the service. */
-  private async discardThread(key: ConversationKey): Promise<void> {
-    const record = await this.options.store.threads.get(key);
-    if (!record) return;
-    await this.options.store.threads.delete(key);
-    if (record.backend !== this.options.backend.name) return;
-    await this.options.backend.deleteThread(record.threadId).catch((err: unknown) => {
-      this.options.logger.warn({ err, conversation: key }, 'could not delete the old assistant thread');
-    });
-  }
-
   private reportQueueDepth(): void {
-    let depth = 0;
-    for (const conversation of this.conversations.values()) depth += conversation.queue.length;
-    this.metrics.queueDepth(depth);
+    this.metrics.queueDepth([...this.conversations.values()].reduce((n, c) => n + c.queue.length, 0));
   }
 }

@@ -51,13 +51,14 @@ export class OutageHold {
   /**
    * Runs `take` for a message of conversation `lane` that arrived at `receivedAt`, after the
    * messages of that conversation that came before it; `take` gets the message's holder (the same on
-   * every try, and given to `refuse` too). Other errors than an unreachable store pass through.
+   * every try, and given to `refuse` too; a new one unless given). Other errors than an unreachable store pass through.
    */
   run<T>(
     lane: string,
     receivedAt: number,
     take: (holder: string) => Promise<T>,
     refuse: (holder: string) => Promise<T>,
+    holder: string = randomUUID(),
   ): Promise<T> {
     const state = this.#lanes.get(lane) ?? { tail: Promise.resolve(), size: 0, holding: false };
     const full =
@@ -68,12 +69,12 @@ export class OutageHold {
         { conversation: lane },
         'the store cannot be reached and too many messages are held: refusing one',
       );
-      return refuse(randomUUID());
+      return refuse(holder);
     }
     state.size += 1;
     this.#held += 1;
     this.#lanes.set(lane, state);
-    const result = state.tail.then(() => this.#take(lane, state, receivedAt, take, refuse));
+    const result = state.tail.then(() => this.#take(lane, state, receivedAt, take, refuse, holder));
     const settled = result.then(
       () => undefined,
       () => undefined,
@@ -98,8 +99,8 @@ export class OutageHold {
     receivedAt: number,
     take: (holder: string) => Promise<T>,
     refuse: (holder: string) => Promise<T>,
+    holder: string,
   ): Promise<T> {
-    const holder = randomUUID();
     const deadline = receivedAt + this.options.holdMs;
     for (let tries = 1; ; tries++) {
       try {

@@ -16,6 +16,8 @@ export interface TurnStage {
   metrics: Metrics;
   /** RUN_TIMEOUT_MS: the run is stopped past this (time waiting for an approval not counted). */
   timeoutMs: number;
+  /** A finished run whose record could not be deleted (see `RunLedger`). */
+  onClearFailed?: (record: Pick<RunRecord, 'key' | 'turnId'>) => void;
 }
 
 /**
@@ -32,7 +34,8 @@ export async function playTurn(
   const last = batch.at(-1);
   if (!last) return;
   const { deps } = stage;
-  const ledger = new RunLedger(deps.store.runs, deps.logger.child({ conversation: last.key }), resume);
+  const log = deps.logger.child({ conversation: last.key });
+  const ledger = new RunLedger(deps.store.runs, log, resume, stage.onClearFailed);
   const events = new AsyncQueue<ReplyEvent>();
   const rendering = stage.router.render(last, events, ledger);
   const timer = new RunTimer(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RunCheckpoint } from '../backends/backend.js';
 import type { Logger } from '../core/logger.js';
 import type { InboundMessage } from '../core/messages.js';
@@ -17,14 +18,22 @@ export class RunLedger implements AnswerJournal {
   private writing: Promise<void> = Promise.resolve();
   private pending = false;
   private cleared = false;
+  /** The turn's own record key: a resumed run keeps the one it had (none for an older version's). */
+  private readonly turnId: string | undefined;
 
-  /** `resumed`: the record a crashed or stopped process left behind, when this turn picks it up. */
+  /**
+   * `resumed`: the record a crashed or stopped process left behind, when this turn picks it up.
+   * `onClearFailed`: told of a finished run whose record could not be deleted (the store was away),
+   * so that it is not taken for an unfinished one.
+   */
   constructor(
     private readonly runs: RunRepository,
     private readonly log: Logger,
     resumed?: RunRecord,
+    private readonly onClearFailed?: (record: Pick<RunRecord, 'key' | 'turnId'>) => void,
   ) {
     this.run = resumed;
+    this.turnId = resumed ? resumed.turnId : randomUUID();
     this.posted = { ...resumed?.posted };
     this.parts = { ...resumed?.posted };
   }
@@ -35,8 +44,8 @@ export class RunLedger implements AnswerJournal {
   }
 
   /** The run has started at the service: from now on a crash leaves a record to resume from. */
-  async start(record: Omit<RunRecord, 'posted'>): Promise<void> {
-    this.run = record;
+  async start(record: Omit<RunRecord, 'posted' | 'turnId'>): Promise<void> {
+    this.run = { ...record, ...(this.turnId === undefined ? {} : { turnId: this.turnId }) };
     await this.save();
   }
 
@@ -66,9 +75,10 @@ export class RunLedger implements AnswerJournal {
   async clear(key: RunRecord['key']): Promise<void> {
     this.cleared = true;
     await this.writing;
-    await this.runs
-      .delete(key)
-      .catch((err: unknown) => this.log.warn({ err }, 'could not clear the run record'));
+    await this.runs.delete(key, this.turnId).catch((err: unknown) => {
+      this.log.warn({ err }, 'could not clear the run record');
+      this.onClearFailed?.({ key, ...(this.turnId === undefined ? {} : { turnId: this.turnId }) });
+    });
   }
 
   /** Writes the newest state; a call during a write is folded into one more write after it. */

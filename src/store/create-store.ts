@@ -4,7 +4,12 @@ import { createAssistantRepository } from './assistant-repository.js';
 import { createDedupeRepository } from './dedupe-repository.js';
 import type { StoreDriver } from './driver.js';
 import { createFollowRepository } from './follow-repository.js';
-import { createConversationLeaseRepository, createHandoffRepository } from './handoff-repository.js';
+import {
+  createArrivalRepository,
+  createConversationLeaseRepository,
+  createHandoffRepository,
+  createSignalRepository,
+} from './handoff-repository.js';
 import { createRateLimitRepository } from './rate-limit-repository.js';
 import { openRedisDriver } from './redis-driver.js';
 import { type RetryOptions, withRetries } from './retrying-driver.js';
@@ -79,6 +84,8 @@ function storeOn(driver: StoreDriver): Store {
     rateLimits: createRateLimitRepository(driver),
     leases: createConversationLeaseRepository(driver),
     handoffs: createHandoffRepository(driver),
+    arrivals: createArrivalRepository(driver),
+    signals: createSignalRepository(driver),
     approvals: createApprovalRepository(driver),
     web: createWebChatRepository(driver),
     ping: () => driver.ping(),

@@ -37,12 +37,24 @@ export interface StoreDriver {
   lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Ends `owner`'s lease at `key`; a lease that expired or passed to someone else is left alone. */
   endLease(key: string, owner: string): Promise<void>;
+  /** Who holds the lease at `key` now; undefined when nobody does (never taken, let go or expired). */
+  leaseHolder(key: string): Promise<string | undefined>;
   /** Appends `item` to the list at `key`. */
   pushItem(key: string, item: string): Promise<void>;
   /** Removes and returns every item of the list at `key`, oldest first, in one step. */
   takeItems(key: string): Promise<string[]>;
   /** How many items the list at `key` holds. */
   countItems(key: string): Promise<number>;
+  /**
+   * Sends `message` to whoever listens on `channel` (relative to the namespace) and resolves with how
+   * many listeners got it: fire and forget, nothing is kept for a listener that is not there.
+   */
+  publish(channel: string, message: string): Promise<number>;
+  /**
+   * Calls `listener` with every message published on `channel` from now on; resolves once listening,
+   * with the function that stops it. Redis listens on a connection of its own.
+   */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
   /**
    * Appends `item` to the log at `key` and returns its position (1, 2, 3...): positions never change
    * and are never reused while the log lives. Atomic across instances on Redis.

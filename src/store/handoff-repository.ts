@@ -2,7 +2,12 @@ import type { ConversationKey } from '../core/conversation.js';
 import type { InboundFile, InboundMessage } from '../core/messages.js';
 import type { StoreDriver } from './driver.js';
 import { storeKeys } from './keys.js';
-import type { ConversationLeaseRepository, HandoffRepository } from './types.js';
+import type {
+  ArrivalRepository,
+  ConversationLeaseRepository,
+  HandoffRepository,
+  SignalRepository,
+} from './types.js';
 
 /** An InboundMessage as JSON: file bytes as base64. */
 interface StoredMessage extends Omit<InboundMessage, 'files'> {
@@ -59,5 +64,33 @@ export function createConversationLeaseRepository(driver: StoreDriver): Conversa
   return {
     hold: (key, owner, ttlMs) => driver.lease(storeKeys.conversationLease(key), owner, ttlMs),
     release: (key, owner) => driver.endLease(storeKeys.conversationLease(key), owner),
+    holder: (key) => driver.leaseHolder(storeKeys.conversationLease(key)),
+  };
+}
+
+/** Messages on their way into a turn (see {@link ArrivalRepository}); a set of `[order, id]` JSON. */
+export function createArrivalRepository(driver: StoreDriver): ArrivalRepository {
+  const member = (id: string, order: number) => JSON.stringify([order, id]);
+  return {
+    announce: (key, id, order) => driver.addMember(storeKeys.arrivals(key), member(id, order)),
+    pending: async (key) =>
+      (await driver.members(storeKeys.arrivals(key))).flatMap((item) => {
+        const parsed: unknown = JSON.parse(item);
+        if (!Array.isArray(parsed) || typeof parsed[0] !== 'number' || typeof parsed[1] !== 'string')
+          return [];
+        return [{ order: parsed[0], id: parsed[1] }];
+      }),
+    withdraw: async (key, messages) => {
+      for (const { id, order } of messages)
+        await driver.removeMember(storeKeys.arrivals(key), member(id, order));
+    },
+  };
+}
+
+/** Signals between instances over the driver's publish/subscribe (see {@link SignalRepository}). */
+export function createSignalRepository(driver: StoreDriver): SignalRepository {
+  return {
+    send: async (instance, signal) => (await driver.publish(storeKeys.signalChannel(instance), signal)) > 0,
+    listen: (instance, onSignal) => driver.subscribe(storeKeys.signalChannel(instance), onSignal),
   };
 }

@@ -12,16 +12,35 @@ export const storeKeys = {
   threadIndex: () => 'threads',
   /** Assistant name -> `AssistantRecord`. */
   assistant: (name: string) => `assistant:${name}`,
-  /** Conversation key -> in-flight `RunRecord`. */
+  /**
+   * Conversation key -> in-flight `RunRecord`, one per conversation: the layout before records were
+   * kept per turn. Only read (and cleared) now, so that runs an older version left are still resumed.
+   */
   run: (key: ConversationKey) => `run:${key}`,
-  /** A set of the conversation keys that have a run record, so runs can be listed on any store. */
+  /** A set of the conversation keys that have a per-conversation (older layout) run record. */
   runIndex: () => 'runs',
+  /**
+   * One turn's in-flight `RunRecord`. The turn id (a UUID, no ':') comes first: it never equals a
+   * platform name, so these keys never collide with the older `run:<conversation>` ones.
+   */
+  turnRun: (turnId: string, key: ConversationKey) => `run:${turnId}:${key}`,
+  /** A set of `<turnId>:<conversation key>` for every turn with a run record, to list them on any store. */
+  turnRunIndex: () => 'run-turns',
+  /** A set of the turn ids of one conversation that have a run record. */
+  conversationTurns: (key: ConversationKey) => `run-turns:${key}`,
   /** Who runs the conversation now: a lease held by one instance while it has work there. */
   conversationLease: (key: ConversationKey) => `lease:conversation:${key}`,
   /** Messages handed over to the instance that holds the conversation's lease, oldest first. */
   handoff: (key: ConversationKey) => `handoff:${key}`,
   /** A set of the conversation keys that may have handed-over messages waiting. */
   handoffIndex: () => 'handoffs',
+  /**
+   * Messages of the conversation some instance has received but no turn has taken yet, as
+   * `[order, id]` JSON: the lease holder waits for the earlier ones before starting a turn.
+   */
+  arrivals: (key: ConversationKey) => `arrivals:${key}`,
+  /** The pub/sub channel an instance listens on for signals (stop, reset, wake-ups) from the others. */
+  signalChannel: (instance: string) => `signals:${instance}`,
   /** Approval id -> `ApprovalRecord`. */
   approval: (id: string) => `approval:${id}`,
   /** The mark that makes an approval's decision once-only. */

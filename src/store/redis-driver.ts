@@ -3,7 +3,8 @@ import { Keyv } from 'keyv';
 import { StoreError } from '../core/errors.js';
 import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
 import { keyvRecords } from './keyv-records.js';
-import { maskRedisUrl } from './redis-url.js';
+import { redisSignals } from './redis-signals.js';
+import { databaseOf, maskRedisUrl } from './redis-url.js';
 import { classifyRedisFailure } from './store-failures.js';
 
 /**
@@ -79,6 +80,23 @@ export async function openRedisDriver(
       },
       classifyRedisFailure,
     );
+  const database = databaseOf(url);
+  const signals = redisSignals(
+    client,
+    (channel) => `${raw(channel)}@${database}`,
+    guard,
+    async () => {
+      const listener = client.duplicate();
+      listener.on('error', () => undefined);
+      try {
+        await withDeadline(listener.connect(), connectTimeoutMs);
+      } catch (error) {
+        if (listener.isOpen) listener.destroy();
+        throw error;
+      }
+      return listener;
+    },
+  );
 
   return {
     kind: 'redis',
@@ -138,6 +156,9 @@ export async function openRedisDriver(
       call('end lease', key, async () => {
         await client.eval(END_LEASE_SCRIPT, { keys: [raw(key)], arguments: [owner] });
       }),
+    leaseHolder: (key) => call('read lease', key, async () => (await client.get(raw(key))) ?? undefined),
+    publish: signals.publish,
+    subscribe: signals.subscribe,
     pushItem: (key, item) => call('push', key, async () => void (await client.rPush(raw(key), item))),
     takeItems: (key) =>
       call('take items', key, async () => {
@@ -163,7 +184,9 @@ export async function openRedisDriver(
       );
     },
     close: async () => {
-      if (!guard.close() || !client.isOpen) return;
+      if (!guard.close()) return;
+      await withDeadline(signals.close(), PING_TIMEOUT_MS).catch(() => undefined);
+      if (!client.isOpen) return;
       // close() waits for pending replies; a dead server must not hold shutdown, so destroy after a bound.
       await withDeadline(client.close(), PING_TIMEOUT_MS).catch(() => client.destroy());
     },

@@ -13,3 +13,13 @@ export function maskRedisUrl(url: string): string {
   const credentials = parsed.username !== '' || parsed.password !== '' ? '***@' : '';
   return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}`;
 }
+
+/** The database a Redis URL selects (`redis://host:6379/2` -> 2); 0 when it names none. */
+export function databaseOf(url: string): number {
+  try {
+    const path = new URL(url).pathname.replace(/^\//, '');
+    return /^\d+$/.test(path) ? Number(path) : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -33,6 +33,7 @@ const IDEMPOTENT = new Set<keyof StoreDriver>([
   'members',
   'lease',
   'endLease',
+  'leaseHolder',
   'countItems',
   'readLog',
   'deleteLog',
@@ -44,7 +45,7 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  * Wraps a driver so that a call failing because the store is unreachable (a Redis restart or
  * failover, a busy SQLite file) is tried again with backoff for up to `retryMs`, and only then fails
  * with the last StoreUnavailableError: a blink of the store costs a turn a pause, not an error.
- * `ping` and `close` pass straight through; so does any other StoreError (a closed store, a bad reply).
+ * `ping`, `close` and the signals pass straight through; so does any other StoreError (a closed store, a bad reply).
  */
 export function withRetries(driver: StoreDriver, options: RetryOptions): StoreDriver {
   const now = options.now ?? Date.now;
@@ -86,6 +87,10 @@ export function withRetries(driver: StoreDriver, options: RetryOptions): StoreDr
     pushItem: (key, item) => retry('pushItem', () => driver.pushItem(key, item)),
     takeItems: (key) => retry('takeItems', () => driver.takeItems(key)),
     countItems: (key) => retry('countItems', () => driver.countItems(key)),
+    leaseHolder: (key) => retry('leaseHolder', () => driver.leaseHolder(key)),
+    // Signals are a wake-up only, the store keeps what they are about: never held up by retries.
+    publish: (channel, message) => driver.publish(channel, message),
+    subscribe: (channel, listener) => driver.subscribe(channel, listener),
     // An append whose answer was lost may have gone in: not tried again then (no event twice).
     appendLog: (key, item) => retry('appendLog', () => driver.appendLog(key, item)),
     readLog: (key, after, limit) => retry('readLog', () => driver.readLog(key, after, limit)),

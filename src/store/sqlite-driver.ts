@@ -5,6 +5,7 @@ import { Keyv } from 'keyv';
 import { StoreError } from '../core/errors.js';
 import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from './driver.js';
 import { keyvRecords } from './keyv-records.js';
+import { localSignals } from './local-signals.js';
 import { SerialQueue } from './serial-queue.js';
 import { classifySqliteFailure, partly } from './store-failures.js';
 
@@ -117,6 +118,9 @@ export async function openSqliteDriver(
       locked('end lease', key, async () => {
         if ((await keyv.get<string>(key)) === owner) await keyv.delete(key);
       }),
+    leaseHolder: (key) => records.get<string>(key),
+    // One process per SQLite file: signals between instances never leave it.
+    ...localSignals(),
     pushItem: (key, item) =>
       locked('push', key, async () => {
         await keyv.set(key, [...((await keyv.get<string[]>(key)) ?? []), item]);

@@ -27,6 +27,11 @@ export interface AssistantRecord {
 /** A run that has started and not yet ended: what is needed to pick it up after a crash. */
 export interface RunRecord {
   key: ConversationKey;
+  /**
+   * The turn the run answers (a UUID): records are kept per turn, so a new turn in the conversation
+   * never overwrites one a crashed instance left. Absent in records written by older versions.
+   */
+  turnId?: string;
   backend: BackendName;
   threadId: string;
   runId: string;
@@ -94,10 +99,15 @@ export interface AssistantRepository {
 }
 
 export interface RunRepository {
+  /** The conversation's oldest unfinished run, if any. */
   get(key: ConversationKey): Promise<RunRecord | undefined>;
+  /** Every unfinished run of the conversation, oldest first. */
+  forConversation(key: ConversationKey): Promise<RunRecord[]>;
+  /** Records (or updates) the run of `record.turnId`; other turns' records are left alone. */
   set(record: RunRecord): Promise<void>;
-  delete(key: ConversationKey): Promise<void>;
-  /** Every run recorded as in flight (for resumption at start). */
+  /** Forgets the run of that turn; without a turn id, the conversation's record of the older layout. */
+  delete(key: ConversationKey, turnId?: string): Promise<void>;
+  /** Every run recorded as in flight, oldest first (for start-up and the take-over sweep). */
   list(): Promise<RunRecord[]>;
 }
 
@@ -153,6 +163,32 @@ export interface ConversationLeaseRepository {
   hold(key: ConversationKey, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up, if `owner` still holds it. */
   release(key: ConversationKey, owner: string): Promise<void>;
+  /** The instance holding the lease now; undefined when none does. */
+  holder(key: ConversationKey): Promise<string | undefined>;
+}
+
+/**
+ * Messages that reached some instance and that no turn has taken yet, with their order (platform
+ * time, else arrival): the lease holder waits for earlier ones still on their way before a turn.
+ */
+export interface ArrivalRepository {
+  announce(key: ConversationKey, id: string, order: number): Promise<void>;
+  /** The conversation's announced messages not yet taken into a turn. */
+  pending(key: ConversationKey): Promise<Array<{ id: string; order: number }>>;
+  /** They were taken into a turn (or will never be: refused, duplicate, given up on). */
+  withdraw(key: ConversationKey, messages: ReadonlyArray<{ id: string; order: number }>): Promise<void>;
+}
+
+/**
+ * Signals between instances sharing the store (Redis pub/sub; within the process on SQLite): each
+ * instance listens on its own channel. Nothing is kept: a signal to an instance not listening is lost,
+ * so the store stays the source of truth and signals only save waiting.
+ */
+export interface SignalRepository {
+  /** Sends `signal` to `instance`; resolves with whether some listener got it. */
+  send(instance: string, signal: string): Promise<boolean>;
+  /** Listens for signals to `instance`; resolves once listening, with the function that stops it. */
+  listen(instance: string, onSignal: (signal: string) => void): Promise<() => Promise<void>>;
 }
 
 /** Messages handed over to the instance that runs their conversation (shared by all instances). */
@@ -234,6 +270,8 @@ export interface Store {
   rateLimits: RateLimitRepository;
   leases: ConversationLeaseRepository;
   handoffs: HandoffRepository;
+  arrivals: ArrivalRepository;
+  signals: SignalRepository;
   approvals: ApprovalRepository;
   web: WebChatRepository;
   /** Is the store reachable? (for /readyz) */

@@ -209,7 +209,7 @@ describe.each(BACKENDS)('backend contract: %s', (backendName) => {
     await h.renderer.waitFor(() =>
       Boolean(h.renderer.renders[before]?.events.some((e) => e.type === 'text.delta')),
     );
-    expect(h.orchestrator.cancel(h.key)).toBe(true);
+    expect(await h.orchestrator.cancel(h.key)).toBe(true);
     await h.orchestrator.idle();
     const done = ofType(h.renderer.allEvents(), 'done').at(-1);
     expect(done).toMatchObject({ ending: { kind: 'cancelled' }, notice: 'Stopped.' });

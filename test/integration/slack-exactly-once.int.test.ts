@@ -55,7 +55,7 @@ describe('Slack: one answer per message', () => {
           orchestrator: {
             registerRenderer: () => undefined,
             submit: () => Promise.reject(new Error('the second instance must not answer')),
-            cancel: () => false,
+            cancel: () => Promise.resolve(false),
             reset: () => Promise.resolve(),
             isBusy: () => false,
             decide: () => Promise.reject(new Error('the second instance must not decide')),

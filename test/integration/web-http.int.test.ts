@@ -141,7 +141,7 @@ describe('the web chat over HTTP', () => {
     expect((await alice.call('GET', `conversations/${id}`)).status).toBe(404);
   });
 
-  it('forgets a conversation deleted while its answer streams, and writes nothing more to it', async () => {
+  it('says Stop stopped nothing where nothing runs; forgets a conversation deleted while its answer streams', async () => {
     bot.core.fake.setScript(() => [text('Thinking hard about this one.'), hang()]);
     const id = await alice.createConversation();
     const transcript = new PageTranscript();
@@ -155,6 +155,8 @@ describe('the web chat over HTTP', () => {
     });
     await alice.send(id, 'd1', 'a long job');
     await started;
+    const other = await alice.createConversation();
+    expect(await alice.ok('POST', `conversations/${other}/stop`)).toEqual({ stopped: false });
     expect((await alice.call('DELETE', `conversations/${id}`)).status).toBe(200);
     await bot.core.orchestrator.idle();
     stream.close();

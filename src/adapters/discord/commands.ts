@@ -116,7 +116,7 @@ export async function handleCommand(
     }
     case 'cancel': {
       const key = conversationOf(facts);
-      const stopped = key !== undefined && deps.orchestrator.cancel(key);
+      const stopped = key !== undefined && (await deps.orchestrator.cancel(key));
       await interaction.reply(
         ephemeral(stopped ? '⏹️ Stopping the answer.' : 'Nothing is being answered here.'),
       );
@@ -181,6 +181,7 @@ async function ask(interaction: ChatInputCommandInteraction, facts: CommandFacts
   if (!facts.isDm) await deps.intake.follow(key, interaction.user.id);
   await deps.intake.submit({
     id: interaction.id,
+    sentAt: interaction.createdTimestamp,
     key,
     replyTo: { channel, key, user: interaction.user.id },
     userId: interaction.user.id,

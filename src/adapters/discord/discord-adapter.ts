@@ -342,6 +342,6 @@ export class DiscordAdapter implements PlatformAdapter {
     const key = this.answers.get(reaction.message.id);
     if (!key) return;
     if (!isAllowed(this.config.allow, accessOf(await reactionPlace(reaction, user)))) return;
-    this.options.deps.orchestrator.cancel(key);
+    await this.options.deps.orchestrator.cancel(key);
   }
 }

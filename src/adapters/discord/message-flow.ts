@@ -1,4 +1,4 @@
-import type { Message } from 'discord.js';
+import { type Message, SnowflakeUtil } from 'discord.js';
 import { errorCode, USER_MESSAGES } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { StoreUnavailableError } from '../../store/store-failures.js';
@@ -71,6 +71,8 @@ async function answer(
     text,
     files: sharedFilesOf(facts.attachments),
     receivedAt,
+    // The message id's own time (a snowflake): the platform's order, whichever process received it.
+    ...(/^\d+$/.test(facts.id) ? { sentAt: SnowflakeUtil.timestampFrom(facts.id) } : {}),
   };
   // Who asked and which message (a repeated refusal is a reaction on it), besides where to answer.
   const replyTo = (channel: string, key: string) => ({

@@ -25,6 +25,8 @@ export interface Question {
   where: MessagePlace;
   /** When the event arrived (default: when it is submitted); a message held for the store keeps its time. */
   receivedAt?: number;
+  /** When the platform says it was written (ms): see `InboundMessage.sentAt`. */
+  sentAt?: number;
 }
 
 /** What the intake works with; `note` posts a short line where the question was asked. */
@@ -128,6 +130,7 @@ export class Intake {
       files,
       replyTo: question.replyTo,
       receivedAt: question.receivedAt ?? this.now(),
+      ...(question.sentAt === undefined ? {} : { sentAt: question.sentAt }),
       where: question.where,
     });
     this.deps.logger.debug({ conversation: question.key, outcome }, 'message submitted');

@@ -132,9 +132,10 @@ export class SlackCommands {
   }
 
   private async cancel(origin: Origin, respond: Respond): Promise<void> {
-    const stopped = this.deps.recent
-      .of(origin.channel, origin.user)
-      .filter((key) => this.deps.orchestrator.cancel(key));
+    const keys = this.deps.recent.of(origin.channel, origin.user);
+    const stopped = (await Promise.all(keys.map((key) => this.deps.orchestrator.cancel(key)))).filter(
+      Boolean,
+    );
     return respond(stopped.length > 0 ? 'Stopped.' : 'Nothing of yours is running here.');
   }
 
@@ -142,7 +143,7 @@ export class SlackCommands {
   async onStop(origin: Origin, value: string, respond: Respond): Promise<void> {
     // The value is ours, but check it names this channel's conversation before acting on it.
     if (!this.deps.isAllowed(origin) || !value.startsWith(`slack:${origin.team}:${origin.channel}:`)) return;
-    if (!this.deps.orchestrator.cancel(value as ConversationKey))
+    if (!(await this.deps.orchestrator.cancel(value as ConversationKey)))
       await respond('That answer has already ended.');
   }
 

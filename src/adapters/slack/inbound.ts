@@ -212,6 +212,8 @@ export class SlackInbound {
       text,
       files,
       replyTo: replyToOf(address, key),
+      // The message's ts is Slack's time for it: the platform's order, whichever instance received it.
+      ...(Number.isFinite(Number(id)) ? { sentAt: Number(id) * 1000 } : {}),
       where: placeOf(address),
       ...(receivedAt === undefined ? {} : { receivedAt }),
     });
@@ -225,7 +227,8 @@ export class SlackInbound {
       return this.notice(address, 'Started a new conversation in this thread.');
     }
     // A cancelled run says so itself when it ends; only "nothing to stop" needs a line here.
-    if (!this.deps.orchestrator.cancel(key)) await this.notice(address, 'Nothing is running in this thread.');
+    if (!(await this.deps.orchestrator.cancel(key)))
+      await this.notice(address, 'Nothing is running in this thread.');
   }
 
   /**

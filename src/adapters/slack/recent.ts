@@ -8,8 +8,8 @@ const MAX_ENTRIES = 10_000;
 /**
  * The conversations each user started lately in each channel, for `/reset` and `/cancel`: Slack has no
  * slash commands inside threads, so at channel level they act on the user's own recent threads.
- * In memory on purpose: `cancel` reaches only runs of this process anyway, and after a restart a
- * thread's `!reset` still works.
+ * In memory, so per instance: with several instances, the threads a user wrote in through another one
+ * are not among them (a thread's `!cancel` and `!reset` reach any instance's run).
  */
 export class RecentConversations {
   private readonly entries = new Map<string, ConversationKey[]>();

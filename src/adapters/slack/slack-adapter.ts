@@ -177,7 +177,9 @@ export class SlackAdapter implements PlatformAdapter {
         maxUploadBytes: DEFAULT_SLACK_ADAPTER.maxUploadBytes,
       },
       appendIntervalMs: options.appendIntervalMs ?? DEFAULT_SLACK_ADAPTER.appendIntervalMs,
-      onStoppedByUser: (key) => orchestrator.cancel(key),
+      onStoppedByUser: (key) => {
+        orchestrator.cancel(key).catch((err: unknown) => log.warn({ err }, 'Slack: stopping the run failed'));
+      },
     });
     this.surface = surface;
     this.renderer = new KitRenderer(surface, options.toolDisplay, options.deps.metrics);

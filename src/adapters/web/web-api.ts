@@ -79,7 +79,7 @@ export class WebApi {
       case 'POST messages':
         return sendJson(res, 200, await this.send(call, record, key));
       case 'POST stop':
-        return sendJson(res, 200, { stopped: this.deps.orchestrator.cancel(key) });
+        return sendJson(res, 200, { stopped: await this.deps.orchestrator.cancel(key) });
       case 'POST reset':
         await this.deps.orchestrator.reset(key);
         await this.deps.intake.note(
