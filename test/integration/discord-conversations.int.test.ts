@@ -34,8 +34,11 @@ describe('Discord conversations', () => {
     expect(
       bot.fake.callsTo('POST', '/channels/{channel_id}/typing').some((c) => c.path.includes(thread.id)),
     ).toBe(true);
-    const reactions = bot.fake.calls.filter((c) => c.route.includes('/reactions/')).map((c) => c.method);
-    expect(reactions).toEqual(['PUT', 'DELETE']);
+    // The ⏹️ comes off through the paced queue, which may go out just after the run is over.
+    const reactions = () =>
+      bot.fake.calls.filter((c) => c.route.includes('/reactions/')).map((c) => c.method);
+    await bot.fake.waitFor(() => reactions().length >= 2, { timeoutMs: 3000, what: 'the ⏹️ taken off' });
+    expect(reactions()).toEqual(['PUT', 'DELETE']);
     expect(bot.fake.botMessages(thread.id)[0]?.reactions.get('⏹️')?.size ?? 0).toBe(0);
   });
 
