@@ -7,7 +7,7 @@ import type { AppConfig, LimitsConfig } from './config/types.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import { ModelServiceHealth } from './core/model-service-health.js';
-import { startCleanup, threadTtlMs } from './orchestrator/cleanup.js';
+import { startCleanup, threadTtlMs } from './orchestrator/conversations/cleanup.js';
 import { Orchestrator } from './orchestrator/orchestrator.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/types.js';

@@ -14,7 +14,7 @@ import { silentLogger } from '../core/logger.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry, defineTool } from '../tools/index.js';
-import { approvalIdOf } from './approvals.js';
+import { approvalIdOf } from './approvals/approvals.js';
 import { Orchestrator } from './orchestrator.js';
 
 /**

@@ -4,7 +4,7 @@ import type { LimitsConfig, RunConfig, StoreOutageConfig } from '../config/types
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Store } from '../store/types.js';
-import type { ToolExecutor } from './run-turn.js';
+import type { ToolExecutor } from './turn/turn-deps.js';
 
 /** What the orchestrator is built from (see `Orchestrator`). */
 export interface OrchestratorOptions {

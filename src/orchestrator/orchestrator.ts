@@ -5,23 +5,23 @@ import type { InboundMessage } from '../core/messages.js';
 import { type Metrics, NO_METRICS } from '../core/metrics.js';
 import type { ReplyRenderer } from '../core/renderer.js';
 import type { RunRecord } from '../store/types.js';
-import { refusalFor } from './access.js';
-import type { Approvals, DecideResult, Decider } from './approvals.js';
-import type { ArrivalGate } from './arrival-gate.js';
-import type { ConversationClaims } from './claims.js';
-import { type Conversation, newConversation } from './conversation-work.js';
-import { discardThread } from './discard-thread.js';
-import { instanceParts } from './instance-parts.js';
-import type { InstanceSignals } from './instance-signals.js';
-import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake-hold.js';
+import type { Approvals, DecideResult, Decider } from './approvals/approvals.js';
+import { type Conversation, newConversation } from './conversations/conversation-work.js';
+import { discardThread } from './conversations/discard-thread.js';
+import type { ArrivalGate } from './instances/arrival-gate.js';
+import type { ConversationClaims } from './instances/claims.js';
+import { instanceParts } from './instances/instance-parts.js';
+import type { InstanceSignals } from './instances/instance-signals.js';
+import type { TakeOverWatch } from './instances/take-over.js';
+import { refusalFor } from './intake/access.js';
+import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake/intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
-import { playTurn } from './play-turn.js';
 import { ReplyRouter } from './reply-router.js';
-import { resumedMessage } from './run-ledger.js';
-import type { AbortReason } from './run-turn.js';
-import type { TakeOverWatch } from './take-over.js';
+import { playTurn } from './turn/play-turn.js';
+import { resumedMessage } from './turn/run-ledger.js';
+import type { AbortReason } from './turn/turn-deps.js';
 
-export { DEFAULT_DEDUPE_TTL_MS } from './intake-hold.js';
+export { DEFAULT_DEDUPE_TTL_MS } from './intake/intake-hold.js';
 
 export type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 

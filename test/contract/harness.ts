@@ -15,7 +15,7 @@ import type { ReplyEvent } from '../../src/core/reply-events.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../src/model-server/index.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
 import type { SubmitOutcome } from '../../src/orchestrator/orchestrator-options.js';
-import type { ToolExecutor } from '../../src/orchestrator/run-turn.js';
+import type { ToolExecutor } from '../../src/orchestrator/turn/turn-deps.js';
 import { createStore, type StoreOptions } from '../../src/store/create-store.js';
 import type { Store } from '../../src/store/types.js';
 import { BUILT_IN_TOOLS, createToolRegistry, type FunctionTool } from '../../src/tools/index.js';

@@ -2,7 +2,7 @@ import { DEFAULT_LIMITS, DEFAULT_STORE_OUTAGE } from '../../config/schema.js';
 import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessagePlace } from '../../core/messages.js';
-import { OutageHold } from '../../orchestrator/outage-hold.js';
+import { OutageHold } from '../../orchestrator/intake/outage-hold.js';
 import type { AdapterDeps, AdapterOrchestrator, AdapterStore } from '../adapter.js';
 import type { NoticeTone } from './chat-surface.js';
 import { type DownloadPolicy, downloadFiles, type SharedFile } from './downloads.js';

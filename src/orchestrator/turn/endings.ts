@@ -1,4 +1,4 @@
-import type { RunEnding } from '../core/reply-events.js';
+import type { ReplyEvent, RunEnding } from '../../core/reply-events.js';
 
 const INCOMPLETE_REASONS: Readonly<Record<string, string>> = {
   max_output_tokens: 'it reached the maximum answer length',
@@ -34,4 +34,19 @@ export function endingNotice(ending: RunEnding): string | undefined {
     case 'timeout':
       return 'The answer took too long and was stopped.';
   }
+}
+
+/**
+ * The `done` event that ends a turn, with its notice. A run we cancelled because it ran out of time is
+ * a timeout to the user, not a cancellation.
+ */
+export function finalEvent(ending: RunEnding, signal: AbortSignal): ReplyEvent {
+  const shown: RunEnding =
+    ending.kind === 'cancelled' && signal.reason === 'timeout'
+      ? { kind: 'timeout' }
+      : ending.kind === 'failed'
+        ? { kind: 'failed', code: ending.code }
+        : ending;
+  const notice = endingNotice(shown);
+  return notice === undefined ? { type: 'done', ending: shown } : { type: 'done', ending: shown, notice };
 }

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../core/messages.js';
+import type { InboundMessage } from '../../core/messages.js';
 
 /** Where a message stands in its conversation: the platform's time for it, else when it arrived. */
 export function orderOf(message: InboundMessage): number {

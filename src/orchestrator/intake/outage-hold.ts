@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../core/logger.js';
-import { StoreUnavailableError } from '../store/store-failures.js';
+import type { Logger } from '../../core/logger.js';
+import { StoreUnavailableError } from '../../store/store-failures.js';
 import { DEFAULT_STORE_WATCH, StoreWatch } from './store-watch.js';
 
 /** What an {@link OutageHold} is built with. */

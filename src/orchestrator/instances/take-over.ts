@@ -1,7 +1,7 @@
-import type { BackendName } from '../backends/backend.js';
-import type { ConversationKey } from '../core/conversation.js';
-import type { Logger } from '../core/logger.js';
-import type { RunRecord, Store } from '../store/types.js';
+import type { BackendName } from '../../backends/backend.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { RunRecord, Store } from '../../store/types.js';
 import type { ConversationClaims } from './claims.js';
 
 export interface TakeOverOptions {

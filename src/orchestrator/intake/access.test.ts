@@ -3,12 +3,12 @@ import {
   TEST_RUN_CONFIG,
   testMessage,
   useOrchestratorFixture,
-} from '../../test/support/orchestrator-fixture.js';
-import { ScriptedBackend } from '../../test/support/scripted-backend.js';
-import { silentLogger } from '../core/logger.js';
-import type { Metrics } from '../core/metrics.js';
-import { BUILT_IN_TOOLS, createToolRegistry } from '../tools/index.js';
-import { Orchestrator } from './orchestrator.js';
+} from '../../../test/support/orchestrator-fixture.js';
+import { ScriptedBackend } from '../../../test/support/scripted-backend.js';
+import { silentLogger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import { BUILT_IN_TOOLS, createToolRegistry } from '../../tools/index.js';
+import { Orchestrator } from '../orchestrator.js';
 
 const t = useOrchestratorFixture();
 

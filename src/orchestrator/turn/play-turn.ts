@@ -1,13 +1,14 @@
-import type { BackendName } from '../backends/backend.js';
-import type { InboundMessage } from '../core/messages.js';
-import type { Metrics } from '../core/metrics.js';
-import type { ReplyEvent } from '../core/reply-events.js';
-import type { RunRecord } from '../store/types.js';
-import { AsyncQueue } from './async-queue.js';
-import type { ReplyRouter } from './reply-router.js';
+import type { BackendName } from '../../backends/backend.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { Metrics } from '../../core/metrics.js';
+import type { ReplyEvent } from '../../core/reply-events.js';
+import type { RunRecord } from '../../store/types.js';
+import { AsyncQueue } from '../async-queue.js';
+import type { ReplyRouter } from '../reply-router.js';
 import { RunLedger } from './run-ledger.js';
 import { RunTimer } from './run-timer.js';
-import { type AbortReason, runTurn, type TurnDeps } from './run-turn.js';
+import { Turn } from './turn.js';
+import type { AbortReason, TurnDeps, TurnOutcome } from './turn-deps.js';
 
 /** What playing one turn needs besides the turn's own dependencies. */
 export interface TurnStage {
@@ -31,8 +32,9 @@ export async function playTurn(
   controller: AbortController,
   resume?: RunRecord,
 ): Promise<void> {
-  const last = batch.at(-1);
-  if (!last) return;
+  const [first, ...rest] = batch;
+  if (!first) return;
+  const last = batch.at(-1) as InboundMessage;
   const { deps } = stage;
   const log = deps.logger.child({ conversation: last.key });
   const ledger = new RunLedger(deps.store.runs, log, resume, stage.onClearFailed);
@@ -44,19 +46,19 @@ export async function playTurn(
     deps.now,
   );
   const observe = observeTurn(stage.metrics, deps.backend.name, deps.now);
-  let outcome: Awaited<ReturnType<typeof runTurn>> = 'ended';
+  let outcome: TurnOutcome = 'ended';
   try {
-    outcome = await runTurn(
+    const turn = new Turn(
       { ...deps, holdTimer: () => timer.hold() },
-      batch,
+      [first, ...rest],
       (event) => {
         observe(event);
         events.push(event);
       },
       controller.signal,
       ledger,
-      resume,
     );
+    outcome = await turn.play(resume);
   } finally {
     timer.clear();
     events.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/logger.js';
-import { StoreUnavailableError } from '../store/store-failures.js';
+import { silentLogger } from '../../core/logger.js';
+import { StoreUnavailableError } from '../../store/store-failures.js';
 import { OutageHold, type OutageHoldOptions } from './outage-hold.js';
 
 /** A store that is up or down, as `ping` and the takes see it; `lookedAt` settles at the first ping. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseProfiles } from '../config/profiles/load-profiles.js';
-import type { Profiles } from '../config/profiles/types.js';
-import type { AssistantConfig } from '../config/types.js';
-import { conversationKey } from '../core/conversation.js';
-import type { InboundMessage, MessagePlace } from '../core/messages.js';
-import type { FunctionDefinition } from '../tools/tool.js';
+import { parseProfiles } from '../../config/profiles/load-profiles.js';
+import type { Profiles } from '../../config/profiles/types.js';
+import type { AssistantConfig } from '../../config/types.js';
+import { conversationKey } from '../../core/conversation.js';
+import type { InboundMessage, MessagePlace } from '../../core/messages.js';
+import type { FunctionDefinition } from '../../tools/tool.js';
 import { chooseProfile } from './profile-choice.js';
 
 const assistant: AssistantConfig = {

@@ -6,13 +6,13 @@ import {
   TEST_RUN_CONFIG,
   testMessage,
   useOrchestratorFixture,
-} from '../../test/support/orchestrator-fixture.js';
-import { type RunIO, ScriptedBackend } from '../../test/support/scripted-backend.js';
-import type { RunConfig } from '../config/types.js';
-import { silentLogger } from '../core/logger.js';
-import { BUILT_IN_TOOLS, createToolRegistry, defineTool } from '../tools/index.js';
+} from '../../../test/support/orchestrator-fixture.js';
+import { type RunIO, ScriptedBackend } from '../../../test/support/scripted-backend.js';
+import type { RunConfig } from '../../config/types.js';
+import { silentLogger } from '../../core/logger.js';
+import { BUILT_IN_TOOLS, createToolRegistry, defineTool } from '../../tools/index.js';
+import { Orchestrator } from '../orchestrator.js';
 import { Approvals, approvalIdOf } from './approvals.js';
-import { Orchestrator } from './orchestrator.js';
 
 const t = useOrchestratorFixture();
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { RunCheckpoint } from '../backends/backend.js';
-import type { Logger } from '../core/logger.js';
-import type { InboundMessage } from '../core/messages.js';
-import type { AnswerJournal } from '../core/renderer.js';
-import type { RunRecord, RunRepository } from '../store/types.js';
+import type { RunCheckpoint } from '../../backends/backend.js';
+import type { Logger } from '../../core/logger.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { AnswerJournal } from '../../core/renderer.js';
+import type { RunRecord, RunRepository } from '../../store/types.js';
 
 /**
  * One turn's run record in the store: written when the run starts, moved on at each checkpoint,

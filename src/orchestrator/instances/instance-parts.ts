@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationKey } from '../core/conversation.js';
-import type { RunRecord } from '../store/types.js';
-import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { RunRecord } from '../../store/types.js';
+import { Approvals, DEFAULT_APPROVAL_TIMEOUT_MS } from '../approvals/approvals.js';
+import type { OrchestratorOptions } from '../orchestrator-options.js';
 import { ArrivalGate } from './arrival-gate.js';
 import { ConversationClaims } from './claims.js';
 import { InstanceSignals } from './instance-signals.js';
-import type { OrchestratorOptions } from './orchestrator-options.js';
 import { TakeOverWatch } from './take-over.js';
 
 /** What the parts need of the orchestrator: the conversations it runs here. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_KEY, testMessage, useOrchestratorFixture } from '../../test/support/orchestrator-fixture.js';
-import { aborted, ScriptedBackend } from '../../test/support/scripted-backend.js';
+import { TEST_KEY, testMessage, useOrchestratorFixture } from '../../../test/support/orchestrator-fixture.js';
+import { aborted, ScriptedBackend } from '../../../test/support/scripted-backend.js';
 
 const t = useOrchestratorFixture();
 

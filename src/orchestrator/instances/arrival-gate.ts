@@ -1,7 +1,7 @@
-import type { ConversationKey } from '../core/conversation.js';
-import type { Logger } from '../core/logger.js';
-import type { InboundMessage } from '../core/messages.js';
-import type { Store } from '../store/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { Store } from '../../store/types.js';
 import type { ConversationClaims } from './claims.js';
 import {
   DEFAULT_ARRIVAL_WAIT_MS,

@@ -1,7 +1,7 @@
-import type { Backend } from '../backends/backend.js';
-import type { ConversationKey } from '../core/conversation.js';
-import type { Logger } from '../core/logger.js';
-import type { Store } from '../store/types.js';
+import type { Backend } from '../../backends/backend.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
 
 /** Forgets the conversation's assistant thread here and at the service (a reset). */
 export async function discardThread(

@@ -1,5 +1,5 @@
-import type { InboundMessage } from '../core/messages.js';
-import type { RunRecord } from '../store/types.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { RunRecord } from '../../store/types.js';
 
 /** What an instance has to do in a conversation whose lease it holds. */
 export interface Conversation {

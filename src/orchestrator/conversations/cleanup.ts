@@ -1,7 +1,7 @@
-import type { Backend } from '../backends/backend.js';
-import type { Logger } from '../core/logger.js';
-import type { Store } from '../store/types.js';
-import type { Orchestrator } from './orchestrator.js';
+import type { Backend } from '../../backends/backend.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
+import type { Orchestrator } from '../orchestrator.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

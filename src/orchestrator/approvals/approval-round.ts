@@ -1,7 +1,7 @@
-import type { McpApprovalAnswer, McpApprovalRequest, ToolOutput } from '../backends/backend.js';
-import type { ConversationKey } from '../core/conversation.js';
-import type { ReplyEvent } from '../core/reply-events.js';
-import type { ApprovalDecision } from '../store/types.js';
+import type { McpApprovalAnswer, McpApprovalRequest, ToolOutput } from '../../backends/backend.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { ReplyEvent } from '../../core/reply-events.js';
+import type { ApprovalDecision } from '../../store/types.js';
 import type { ApprovalCall, ApprovalResult, Approvals } from './approvals.js';
 
 /** What the approval waits of one turn share. */

@@ -1,6 +1,6 @@
-import type { LimitsConfig } from '../config/types.js';
-import type { InboundMessage } from '../core/messages.js';
-import type { Store, UsageTotals } from '../store/types.js';
+import type { LimitsConfig } from '../../config/types.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { Store, UsageTotals } from '../../store/types.js';
 
 const MINUTE_MS = 60_000;
 

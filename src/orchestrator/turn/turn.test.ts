@@ -3,8 +3,8 @@ import {
   eventsOfType,
   testMessage,
   useOrchestratorFixture,
-} from '../../test/support/orchestrator-fixture.js';
-import { ScriptedBackend } from '../../test/support/scripted-backend.js';
+} from '../../../test/support/orchestrator-fixture.js';
+import { ScriptedBackend } from '../../../test/support/scripted-backend.js';
 
 const t = useOrchestratorFixture();
 

@@ -1,10 +1,10 @@
-import type { RunProfile } from '../backends/backend.js';
-import { selectProfile } from '../config/profiles/select-profile.js';
-import type { Profiles } from '../config/profiles/types.js';
-import { platformOf } from '../core/conversation.js';
-import type { InboundMessage, MessagePlace } from '../core/messages.js';
-import { mcpTools } from '../tools/mcp.js';
-import type { FunctionDefinition } from '../tools/tool.js';
+import type { RunProfile } from '../../backends/backend.js';
+import { selectProfile } from '../../config/profiles/select-profile.js';
+import type { Profiles } from '../../config/profiles/types.js';
+import { platformOf } from '../../core/conversation.js';
+import type { InboundMessage, MessagePlace } from '../../core/messages.js';
+import { mcpTools } from '../../tools/mcp.js';
+import type { FunctionDefinition } from '../../tools/tool.js';
 
 /** What choosing a turn's profile needs: the parts of `TurnDeps` it reads. */
 export interface ProfileChoiceDeps {

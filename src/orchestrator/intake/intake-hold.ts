@@ -1,11 +1,11 @@
-import { DEFAULT_STORE_OUTAGE } from '../config/schema.js';
-import { USER_MESSAGES } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import type { InboundMessage } from '../core/messages.js';
-import type { Store } from '../store/types.js';
-import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
+import { DEFAULT_STORE_OUTAGE } from '../../config/schema.js';
+import { USER_MESSAGES } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { InboundMessage } from '../../core/messages.js';
+import type { Store } from '../../store/types.js';
+import type { OrchestratorOptions, SubmitOutcome } from '../orchestrator-options.js';
+import type { ReplyRouter } from '../reply-router.js';
 import { OutageHold } from './outage-hold.js';
-import type { ReplyRouter } from './reply-router.js';
 
 /** How long a "this message was answered" mark is kept; platforms redeliver within minutes. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createClient } from '@keyv/redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ScriptedBackend } from '../../test/support/scripted-backend.js';
-import { type ConversationKey, conversationKey } from '../core/conversation.js';
-import { ModelServiceError } from '../core/errors.js';
-import { createLogger, silentLogger } from '../core/logger.js';
-import { createStore } from '../store/create-store.js';
-import type { Store, ThreadRecord } from '../store/types.js';
+import { ScriptedBackend } from '../../../test/support/scripted-backend.js';
+import { type ConversationKey, conversationKey } from '../../core/conversation.js';
+import { ModelServiceError } from '../../core/errors.js';
+import { createLogger, silentLogger } from '../../core/logger.js';
+import { createStore } from '../../store/create-store.js';
+import type { Store, ThreadRecord } from '../../store/types.js';
 import { type CleanupOptions, startCleanup, sweepIdleConversations, threadTtlMs } from './cleanup.js';
 
 const DAY = threadTtlMs(1);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { DecideResult, Decider } from '../core/approval.js';
-import type { ConversationKey } from '../core/conversation.js';
-import type { Logger } from '../core/logger.js';
-import type { ReplyEvent } from '../core/reply-events.js';
-import type { ApprovalDecision, ApprovalRecord, ApprovalRepository } from '../store/types.js';
+import type { DecideResult, Decider } from '../../core/approval.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { ReplyEvent } from '../../core/reply-events.js';
+import type { ApprovalDecision, ApprovalRecord, ApprovalRepository } from '../../store/types.js';
 
-export type { DecideResult, Decider } from '../core/approval.js';
+export type { DecideResult, Decider } from '../../core/approval.js';
 
 /** Ten minutes: long enough to notice a prompt, short enough that a forgotten one does not hold a run. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ConversationKey } from '../core/conversation.js';
-import type { Logger } from '../core/logger.js';
-import type { Store } from '../store/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
 import type { ConversationClaims } from './claims.js';
 
 /** How long a stop or a reset waits for the instance running the conversation to answer. */

@@ -1,0 +1,39 @@
+import type { RunProfile } from '../../backends/backend.js';
+import type { InboundMessage } from '../../core/messages.js';
+import { optional } from './optional.js';
+import { chooseProfile } from './profile-choice.js';
+import type { TurnDeps } from './turn-deps.js';
+
+/** The assistant thread a turn runs on, and the profile it runs with. */
+export interface TurnThread {
+  threadId: string;
+  profile: RunProfile | undefined;
+}
+
+/**
+ * The conversation's assistant thread, created on first use (or when the backend changed), and its
+ * profile: chosen when the thread is created and kept by name on the thread record.
+ */
+export async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<TurnThread> {
+  const record = await deps.store.threads.get(message.key);
+  const now = deps.now();
+  if (record && record.backend === deps.backend.name) {
+    const profile = chooseProfile(deps, message, record.profile);
+    await deps.store.threads.set(message.key, {
+      ...record,
+      lastUsedAt: now,
+      ...optional('profile', profile?.name),
+    });
+    return { threadId: record.threadId, profile };
+  }
+  const profile = chooseProfile(deps, message, undefined);
+  const threadId = await deps.backend.createThread(message.key);
+  await deps.store.threads.set(message.key, {
+    threadId,
+    backend: deps.backend.name,
+    createdAt: now,
+    lastUsedAt: now,
+    ...optional('profile', profile?.name),
+  });
+  return { threadId, profile };
+}
