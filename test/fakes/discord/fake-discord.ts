@@ -1,21 +1,21 @@
 import { GatewayIntentBits } from 'discord.js';
-import { type WaitForOptions, waitForChange } from '../shared/wait-for-change.js';
 import { type FakeDirectory, seed } from './directory.js';
-import { Gateway, type GatewaySession, type GatewayStats, type ShardKey } from './gateway.js';
-import { ServerFaults } from './http/faults.js';
-import type { BucketLimit } from './http/rate-limits.js';
-import { RateLimits } from './http/rate-limits.js';
-import { type RecordedCall, type RecordedDownload, Recorder, type SentBody } from './http/recorder.js';
-import { Router } from './http/router.js';
-import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
-import { interactionToken, snowflake, snowflakeOnShard } from './ids.js';
+import { Gateway, type ShardKey } from './gateway.js';
 import {
   componentInteractionPayload,
   guildCreatePayload,
   guildsOn,
   interactionPayload,
   readyPayload,
-} from './payloads.js';
+} from './gateway-payloads.js';
+import { ServerFaults } from './http/faults.js';
+import type { BucketLimit } from './http/rate-limits.js';
+import { RateLimits } from './http/rate-limits.js';
+import { Recorder } from './http/recorder.js';
+import { Router } from './http/router.js';
+import { type CdnFile, type RunningServer, startHttpServer } from './http/server.js';
+import { interactionToken, snowflake, snowflakeOnShard } from './ids.js';
+import { FakeDiscordInspection } from './inspection.js';
 import { appRoutes } from './routes/app-routes.js';
 import { channelRoutes } from './routes/channel-routes.js';
 import {
@@ -70,19 +70,20 @@ export const DEFAULT_FAKE_DISCORD = {
  * discord.js client runs unchanged with `new Client({ rest: { api: fake.apiUrl } })`. Test helpers act
  * as users (messages, DMs, slash commands, reactions); inspectors show what the bot did.
  */
-export class FakeDiscord {
+export class FakeDiscord extends FakeDiscordInspection {
   readonly world: World;
   readonly directory: FakeDirectory;
   readonly token: string;
   readonly recorder = new Recorder();
   readonly gateway: Gateway;
-  private readonly limits: RateLimits;
+  protected readonly limits: RateLimits;
   private readonly faults = new ServerFaults();
   private readonly router = new Router();
   private readonly context: FakeContext;
   private server: RunningServer | undefined;
 
   private constructor(options: FakeDiscordOptions) {
+    super();
     this.token = options.token ?? DEFAULT_FAKE_DISCORD.token;
     this.world = new World({ id: snowflake(), username: 'threadloom', bot: true, system: false });
     this.directory = seed(this.world);
@@ -365,82 +366,6 @@ export class FakeDiscord {
     message.threadId = thread.id;
     dispatchThreadCreate(this.context, thread);
     return thread;
-  }
-
-  // ---- Inspection ----
-
-  channel(id: string): FakeChannel {
-    const channel = this.world.channels.get(id);
-    if (!channel) throw new Error(`fake Discord: no channel ${id}`);
-    return channel;
-  }
-
-  message(id: string): FakeMessage {
-    const message = this.world.messages.get(id);
-    if (!message) throw new Error(`fake Discord: no message ${id}`);
-    return message;
-  }
-
-  /** Messages in a channel or thread, not deleted, oldest first. */
-  messages(channelId: string): FakeMessage[] {
-    return this.world.messagesIn(channelId);
-  }
-
-  /** What the bot posted in a channel or thread (interaction responses included), oldest first. */
-  botMessages(channelId: string): FakeMessage[] {
-    return this.messages(channelId).filter((m) => m.authorId === this.world.bot.id);
-  }
-
-  /** Threads under a channel, oldest first. */
-  threads(channelId: string): FakeChannel[] {
-    return this.world.threadsOf(channelId);
-  }
-
-  interaction(id: string): FakeInteraction {
-    const interaction = this.world.interactions.get(id);
-    if (!interaction) throw new Error(`fake Discord: no interaction ${id}`);
-    return interaction;
-  }
-
-  /** Commands registered globally (`global`) or in a guild (its id). */
-  commands(scope: string): Record<string, unknown>[] {
-    return this.world.commands.get(scope) ?? [];
-  }
-
-  get calls(): readonly RecordedCall[] {
-    return this.recorder.calls;
-  }
-
-  /** Calls to one route template, e.g. `('PATCH', '/channels/{channel_id}/messages/{message_id}')`. */
-  callsTo(method: string, route: string): RecordedCall[] {
-    return this.recorder.calls.filter((c) => c.method === method && c.route === route);
-  }
-
-  get sent(): readonly SentBody[] {
-    return this.recorder.sent;
-  }
-
-  get downloads(): readonly RecordedDownload[] {
-    return this.recorder.downloads;
-  }
-
-  /** How many 429s the fake answered. */
-  get rateLimited(): number {
-    return this.limits.sent429;
-  }
-
-  get gatewayStats(): GatewayStats {
-    return this.gateway.stats;
-  }
-
-  /** The gateway session events go to (its intents, sequence, events). */
-  get session(): GatewaySession | undefined {
-    return this.gateway.session;
-  }
-
-  /** Resolves with `probe()`'s first truthy value, re-checked at every call, event and download. */
-  waitFor<T>(probe: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
-    return waitForChange('fake Discord', (listener) => this.recorder.onChange(listener), probe, options);
   }
 
   private cdnFile(path: string): CdnFile | undefined {

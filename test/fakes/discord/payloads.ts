@@ -1,45 +1,20 @@
 import {
-  type APIApplicationCommandInteractionDataBasicOption,
   type APIAttachment,
-  type APIChatInputApplicationCommandInteraction,
   type APIDMChannel,
   type APIGuildMember,
   type APIMessage,
-  type APIMessageComponentInteraction,
-  type APIRole,
   type APITextChannel,
   type APIThreadChannel,
   type APIUser,
-  ApplicationCommandType,
-  type ApplicationFlags,
-  ApplicationIntegrationType,
   type ChannelFlags,
   ChannelType,
-  ComponentType,
-  type GatewayGuildCreateDispatchData,
   type GatewayMessageCreateDispatchData,
-  type GatewayMessageReactionAddDispatchData,
-  type GatewayReadyDispatchData,
   type GuildMemberFlags,
-  type GuildSystemChannelFlags,
-  InteractionContextType,
-  InteractionType,
-  Locale,
   type MessageFlags,
   MessageReferenceType,
-  type RoleFlags,
   type UserFlags,
 } from 'discord.js';
-import { type GatewaySession, shardOf } from './gateway.js';
-import type {
-  FakeAttachment,
-  FakeChannel,
-  FakeGuild,
-  FakeInteraction,
-  FakeMessage,
-  FakeUser,
-  World,
-} from './world.js';
+import type { FakeAttachment, FakeChannel, FakeGuild, FakeMessage, FakeUser, World } from './world.js';
 
 /**
  * The world as the API shows it: REST bodies (checked against the OpenAPI document by the spec
@@ -48,12 +23,12 @@ import type {
  */
 
 /** Discord sends 0 for "no flags"; discord-api-types' flag enums have no member for it. */
-const NO_FLAGS = 0;
+export const NO_FLAGS = 0;
 
 /** The bot may do anything in the fake's guild; permissions are withheld per channel instead. */
-const ALL_PERMISSIONS = '2248473465835073';
+export const ALL_PERMISSIONS = '2248473465835073';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+export const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A user (UserResponse). */
 export function userPayload(user: FakeUser): APIUser {
@@ -223,7 +198,8 @@ export function channelPayload(
   return threadPayload(world, channel);
 }
 
-function dmPayload(world: World, channel: FakeChannel): APIDMChannel {
+/** A DM channel with its one recipient. */
+export function dmPayload(world: World, channel: FakeChannel): APIDMChannel {
   const recipient = channel.recipientId === undefined ? undefined : world.users.get(channel.recipientId);
   return {
     id: channel.id,
@@ -235,7 +211,8 @@ function dmPayload(world: World, channel: FakeChannel): APIDMChannel {
   };
 }
 
-function textChannelPayload(channel: FakeChannel): APITextChannel {
+/** A guild text channel (the fake withholds rights per channel in its own state, not by overwrites). */
+export function textChannelPayload(channel: FakeChannel): APITextChannel {
   return {
     id: channel.id,
     type: ChannelType.GuildText,
@@ -252,7 +229,8 @@ function textChannelPayload(channel: FakeChannel): APITextChannel {
   };
 }
 
-function threadPayload(world: World, channel: FakeChannel): APIThreadChannel {
+/** A thread with its metadata (archived, locked, when it was made). */
+export function threadPayload(world: World, channel: FakeChannel): APIThreadChannel {
   const messages = world.messagesIn(channel.id).length;
   return {
     id: channel.id,
@@ -274,216 +252,5 @@ function threadPayload(world: World, channel: FakeChannel): APIThreadChannel {
       locked: false,
       create_timestamp: iso(channel.createdAt),
     },
-  };
-}
-
-/** A role; a bot's managed role is tagged with the bot's id, which is how discord.js finds it. */
-function rolePayload(role: FakeGuild['roles'][number], position: number): APIRole {
-  return {
-    id: role.id,
-    name: role.name,
-    color: 0,
-    colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-    hoist: false,
-    icon: null,
-    unicode_emoji: null,
-    position,
-    permissions: '0',
-    managed: role.botId !== undefined,
-    mentionable: false,
-    flags: NO_FLAGS as RoleFlags,
-    ...(role.botId !== undefined && { tags: { bot_id: role.botId } }),
-  };
-}
-
-/** GUILD_CREATE: the guild with its roles, channels, active threads and the members the fake knows. */
-export function guildCreatePayload(world: World, guild: FakeGuild): GatewayGuildCreateDispatchData {
-  const channels = [...world.channels.values()].filter((c) => c.guildId === guild.id);
-  return {
-    id: guild.id,
-    name: guild.name,
-    icon: null,
-    splash: null,
-    discovery_splash: null,
-    owner_id: guild.ownerId,
-    afk_channel_id: null,
-    afk_timeout: 300,
-    verification_level: 0,
-    default_message_notifications: 0,
-    explicit_content_filter: 0,
-    mfa_level: 0,
-    system_channel_id: null,
-    system_channel_flags: NO_FLAGS as GuildSystemChannelFlags,
-    rules_channel_id: null,
-    vanity_url_code: null,
-    description: null,
-    banner: null,
-    premium_tier: 0,
-    preferred_locale: Locale.EnglishUS,
-    public_updates_channel_id: null,
-    nsfw_level: 0,
-    premium_progress_bar_enabled: false,
-    features: [],
-    emojis: [],
-    stickers: [],
-    roles: guild.roles.map(rolePayload),
-    joined_at: iso(Date.now()),
-    large: false,
-    unavailable: false,
-    member_count: guild.members.size,
-    voice_states: [],
-    members: [...guild.members.keys()].map((id) => memberPayload(world, guild, id)),
-    channels: channels.filter((c) => c.type === ChannelType.GuildText).map(textChannelPayload),
-    threads: channels.filter((c) => c.type === ChannelType.PublicThread).map((c) => threadPayload(world, c)),
-    presences: [],
-    stage_instances: [],
-    guild_scheduled_events: [],
-    soundboard_sounds: [],
-    application_id: null,
-    hub_type: null,
-    safety_alerts_channel_id: null,
-    incidents_data: null,
-  };
-}
-
-/** INTERACTION_CREATE for a chat-input command, with its resolved attachments. */
-export function interactionPayload(
-  world: World,
-  interaction: FakeInteraction,
-): APIChatInputApplicationCommandInteraction {
-  const channel = world.channels.get(interaction.channelId);
-  if (!channel) throw new Error(`fake Discord: no channel ${interaction.channelId}`);
-  const guild = interaction.guildId === undefined ? undefined : world.guild(interaction.guildId);
-  const attachments = Object.fromEntries(interaction.attachments.map((a) => [a.id, attachmentPayload(a)]));
-  const common = {
-    id: interaction.id,
-    application_id: world.bot.id,
-    type: InteractionType.ApplicationCommand as const,
-    token: interaction.token,
-    version: 1 as const,
-    locale: Locale.EnglishUS,
-    app_permissions: ALL_PERMISSIONS,
-    entitlements: [],
-    attachment_size_limit: 10 * 1024 * 1024,
-    channel_id: interaction.channelId,
-    data: {
-      id: interaction.name,
-      name: interaction.name,
-      type: ApplicationCommandType.ChatInput as const,
-      options: interaction.options as APIApplicationCommandInteractionDataBasicOption[],
-      ...(interaction.attachments.length > 0 && { resolved: { attachments } }),
-    },
-  };
-  if (!guild) {
-    return {
-      ...common,
-      channel: dmPayload(world, channel),
-      authorizing_integration_owners: { [ApplicationIntegrationType.UserInstall]: interaction.userId },
-      context: InteractionContextType.BotDM,
-      user: userPayload(world.user(interaction.userId)),
-    };
-  }
-  return {
-    ...common,
-    channel:
-      channel.type === ChannelType.PublicThread ? threadPayload(world, channel) : textChannelPayload(channel),
-    authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guild.id },
-    context: InteractionContextType.Guild,
-    guild_id: guild.id,
-    guild: { id: guild.id, locale: Locale.EnglishUS, features: [] },
-    guild_locale: Locale.EnglishUS,
-    member: { ...memberPayload(world, guild, interaction.userId), permissions: ALL_PERMISSIONS },
-  };
-}
-
-/** INTERACTION_CREATE for a button click (MESSAGE_COMPONENT), with the message the button is on. */
-export function componentInteractionPayload(
-  world: World,
-  interaction: FakeInteraction,
-): APIMessageComponentInteraction {
-  const channel = world.channels.get(interaction.channelId);
-  const message = world.messages.get(interaction.messageId ?? '');
-  if (!channel || !message) throw new Error(`fake Discord: no message ${interaction.messageId}`);
-  const guild = interaction.guildId === undefined ? undefined : world.guild(interaction.guildId);
-  const common = {
-    id: interaction.id,
-    application_id: world.bot.id,
-    type: InteractionType.MessageComponent as const,
-    token: interaction.token,
-    version: 1 as const,
-    locale: Locale.EnglishUS,
-    app_permissions: ALL_PERMISSIONS,
-    entitlements: [],
-    attachment_size_limit: 10 * 1024 * 1024,
-    channel_id: interaction.channelId,
-    message: messagePayload(world, message),
-    data: { custom_id: interaction.customId ?? '', component_type: ComponentType.Button as const },
-  };
-  if (!guild) {
-    return {
-      ...common,
-      channel: dmPayload(world, channel),
-      authorizing_integration_owners: { [ApplicationIntegrationType.UserInstall]: interaction.userId },
-      context: InteractionContextType.BotDM,
-      user: userPayload(world.user(interaction.userId)),
-    };
-  }
-  return {
-    ...common,
-    channel:
-      channel.type === ChannelType.PublicThread ? threadPayload(world, channel) : textChannelPayload(channel),
-    authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guild.id },
-    context: InteractionContextType.Guild,
-    guild_id: guild.id,
-    guild: { id: guild.id, locale: Locale.EnglishUS, features: [] },
-    guild_locale: Locale.EnglishUS,
-    member: { ...memberPayload(world, guild, interaction.userId), permissions: ALL_PERMISSIONS },
-  };
-}
-
-/** The guilds on a session's shard, as Discord splits them: `(guild_id >> 22) % num_shards`. */
-export function guildsOn(world: World, session: Pick<GatewaySession, 'shard'>): FakeGuild[] {
-  const [id, count] = session.shard;
-  return [...world.guilds.values()].filter((guild) => shardOf(guild.id, count) === id);
-}
-
-/**
- * READY: the bot, the guilds on the session's shard (unavailable until their GUILD_CREATE), the
- * session, its shard and where to resume it.
- */
-export function readyPayload(
-  world: World,
-  session: Pick<GatewaySession, 'id' | 'shard'>,
-  resumeUrl: string,
-): GatewayReadyDispatchData {
-  return {
-    v: 10,
-    user: userPayload(world.bot),
-    guilds: guildsOn(world, session).map((guild) => ({ id: guild.id, unavailable: true })),
-    session_id: session.id,
-    resume_gateway_url: resumeUrl,
-    shard: [...session.shard],
-    application: { id: world.bot.id, flags: NO_FLAGS as ApplicationFlags, flags_new: '0' },
-  };
-}
-
-/** MESSAGE_REACTION_ADD: who reacted with what; in a guild with the member, as Discord sends it. */
-export function reactionAddPayload(
-  world: World,
-  channel: FakeChannel,
-  message: FakeMessage,
-  userId: string,
-  emoji: string,
-): GatewayMessageReactionAddDispatchData {
-  const guild = channel.guildId === undefined ? undefined : world.guild(channel.guildId);
-  return {
-    user_id: userId,
-    channel_id: channel.id,
-    message_id: message.id,
-    message_author_id: message.authorId,
-    emoji: { id: null, name: emoji },
-    burst: false,
-    type: 0,
-    ...(guild && { guild_id: guild.id, member: memberPayload(world, guild, userId) }),
   };
 }

@@ -1,9 +1,10 @@
 import { ChannelType, GatewayIntentBits } from 'discord.js';
 import type { Gateway } from '../gateway.js';
+import { reactionAddPayload } from '../gateway-payloads.js';
 import { invalidField } from '../http/errors.js';
 import type { UploadedFile } from '../http/router.js';
 import { snowflake } from '../ids.js';
-import { channelPayload, gatewayMessagePayload, messagePayload, reactionAddPayload } from '../payloads.js';
+import { channelPayload, gatewayMessagePayload, messagePayload } from '../payloads.js';
 import type { FakeAttachment, FakeChannel, FakeMessage, World } from '../world.js';
 
 /** Discord's limit for one message's content, in characters. */
