@@ -129,7 +129,7 @@ describe('assistants backend: streaming and polling', () => {
     h = await Harness.start('assistants', { polling: { initialMs: 5, maxMs: 5 } });
     h.fake.streamUnavailable = 'reject';
     h.fake.pollAfterMs = 5;
-    h.fake.setScript(() => [wait(400), text('done')]);
+    h.fake.setScript(() => [wait(800), text('done')]);
     const threadId = await h.backend.createThread(h.key);
     const controller = new AbortController();
     const run = h.backend.startRun({
@@ -141,7 +141,8 @@ describe('assistants backend: streaming and polling', () => {
     const kinds: string[] = [];
     for await (const event of run) kinds.push(event.type);
     expect(kinds.at(-1)).toBe('ended');
-    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(20);
+    // Enough polls that a listener left per request would show (a loaded machine polls fewer times).
+    expect(h.requestsTo('GET', /\/runs\/run_[^/]+$/).length).toBeGreaterThan(5);
     // openai-node leaves one listener per request on the signal it is given (openai/openai-node#1811).
     expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });

@@ -77,7 +77,8 @@ describe('Slack answering 5xx (the Web API client retries them)', () => {
       expect(next?.args).toEqual(call.args);
       expect((next?.at ?? 0) - call.at).toBeGreaterThanOrEqual(900);
     });
-    // The answer went into the working line: no post of its own.
-    expect(statuses('chat.postMessage', since)).toEqual([]);
+    // It went into the working line, or (when render planning found chat.update congested by the
+    // retries' backoff, as on a loaded machine) into one post of its own: never posted twice.
+    expect(statuses('chat.postMessage', since).length).toBeLessThanOrEqual(1);
   }, 30_000);
 });
