@@ -29,7 +29,8 @@ describe('npm run demo', () => {
     }
     // Nothing is left behind but what the user asked for (charts go to ./output).
     expect(readdirSync(dir).filter((name) => name !== 'output')).toEqual([]);
-  });
+    // Two processes started one after the other: on a loaded machine each start takes seconds.
+  }, 60_000);
 
   it('serves the web chat on 127.0.0.1 against the demo model while the console runs', async () => {
     const demo = startEntryPoint('demo.ts', { env: {}, cwd: dir, keepInputOpen: true });
