@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeOpenAI, text } from '../src/model-server/index.js';
 import { SHORT_ANSWER } from './latency.js';
-import { modelTimeToFirstToken } from './model-time.js';
+import { modelRequestAt, modelTimeToFirstToken } from './model-time.js';
 import { ProcessTurns } from './process-turns.js';
 import type { EntryKind } from './startup.js';
 import { median, percentile, sleep } from './stats.js';
@@ -16,6 +16,8 @@ export interface ProcessLatency {
   p50: number;
   p95: number;
   modelTtftP50: number;
+  /** Of the added time, how much came before the model's request reached it (p50). */
+  toRequestP50: number;
 }
 
 /** Scenario 1b: the console as a person runs it, beside the bare streaming client, in the same run. */
@@ -66,6 +68,7 @@ export async function consoleAsProcess(
   });
   const added = { bare: [] as number[], console: [] as number[] };
   const model = { bare: [] as number[], console: [] as number[] };
+  const toRequest = { bare: [] as number[], console: [] as number[] };
   try {
     await bare.ready('ready');
     await threadloom.ready('> ');
@@ -81,6 +84,7 @@ export async function consoleAsProcess(
         if (t < 0) continue;
         added[name].push(visibleAt - sentAt - ttft);
         model[name].push(ttft);
+        toRequest[name].push((modelRequestAt(openai, sentAt) ?? Number.NaN) - sentAt);
         // The console's prompt comes back once the answer is written: let it settle.
         await sleep(20);
       }
@@ -95,6 +99,7 @@ export async function consoleAsProcess(
     p50: median(added[name]),
     p95: percentile(added[name], 95),
     modelTtftP50: median(model[name]),
+    toRequestP50: median(toRequest[name]),
   });
   const floor = figures('bare');
   const ours = figures('console');

@@ -58,6 +58,11 @@ export function renderReport(results: BenchResults): string {
       ...table(['backend', 'adapter', 'turns', 'p50', 'p95', 'first turn p50', 'model TTFT p50'], rows),
       '',
     );
+    if (c)
+      out.push(
+        `The console as its own process adds ${r(c.overBare.p50)} ms (p50) and ${r(c.overBare.p95)} ms (p95) over the bare client in the same run; the line reached the model service ${r(c.console.toRequestP50)} ms after it was typed (bare client: ${r(c.bare.toRequestP50)} ms, p50).`,
+        '',
+      );
   }
   if (results.requests) {
     const kinds = ['plain', 'image', 'functions'] as const;
