@@ -3,6 +3,8 @@ import type { BenchResults } from './results.js';
 /** Every figure the issue asks for, as paths into the results (`*` stands for each key there). */
 export const REQUIRED_FIGURES = [
   'latency.{assistants,responses}.{console,discord,slack,web}.{turns,p50,p95,modelTtftP50}',
+  'consoleProcess.{bare,console}.{turns,p50,p95,modelTtftP50}',
+  'consoleProcess.overBare.{p50,p95}',
   'requests.{assistants,responses}.{plain,image,functions}.median',
   'pacing.{discord,slack}.{conversations,complete,rateLimited,callsPerAnswer,editsPerMessagePerSecond,callsPerSecondPeak,callsPerSecondMean,wallS}',
   'pacing.{discord,slack}.firstToLastS.{p50,p95}',

@@ -15,6 +15,18 @@ function isTextDelta(record: SentRecord): boolean {
  * streaming set-up, which no client can save). Undefined when no text came.
  */
 export function modelTimeToFirstToken(fake: FakeOpenAI, since: number): number | undefined {
+  const start = modelRequest(fake, since);
+  if (!start) return undefined;
+  const first = fake.sent.find((s) => s.request === start.index && isTextDelta(s));
+  return first && first.at - start.at;
+}
+
+/** When the request that made the model write in a turn that began at `since` reached the fake. */
+export function modelRequestAt(fake: FakeOpenAI, since: number): number | undefined {
+  return modelRequest(fake, since)?.at;
+}
+
+function modelRequest(fake: FakeOpenAI, since: number) {
   const requests = fake.requests;
   let start: (typeof requests)[number] | undefined;
   for (let i = requests.length - 1; i >= 0; i--) {
@@ -22,9 +34,7 @@ export function modelTimeToFirstToken(fake: FakeOpenAI, since: number): number |
     if (!request || request.at < since) break;
     if (request.method === 'POST' && STARTS_MODEL.test(request.path)) start = request;
   }
-  if (!start) return undefined;
-  const first = fake.sent.find((s) => s.request === start.index && isTextDelta(s));
-  return first && first.at - start.at;
+  return start;
 }
 
 /** Requests to the model service since `since`, by `METHOD /path` with ids replaced by `{id}`. */

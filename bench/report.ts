@@ -1,3 +1,4 @@
+import type { ProcessLatency } from './console-process.js';
 import type { FloodFigures } from './flood.js';
 import type { PacingFigures } from './pacing.js';
 import type { BenchResults, TargetCheck } from './results.js';
@@ -34,16 +35,34 @@ export function renderReport(results: BenchResults): string {
         rows.push([backend, platform, f.turns, r(f.p50), r(f.p95), r(f.firstTurnP50), r(f.modelTtftP50)]);
       }
     }
+    const c = results.consoleProcess;
+    if (c) {
+      const row = (who: string, f: ProcessLatency) => [
+        who,
+        'own process, terminal',
+        f.turns,
+        r(f.p50),
+        r(f.p95),
+        '–',
+        r(f.modelTtftP50),
+      ];
+      rows.push(row('responses', c.console), row('bare streaming client (floor)', c.bare));
+    }
     const b = results.baseline?.latency;
-    if (b) rows.push(['seed loop (baseline)', 'in memory', b.turns, r(b.p50), r(b.p95), '–', '–']);
+    if (b) rows.push(['seed loop (baseline, ceiling)', 'in memory', b.turns, r(b.p50), r(b.p95), '–', '–']);
     out.push(
-      '**1. Added latency** (ms; event on the platform → first answer text there, minus the model’s own time to first token)',
+      '**1. Added latency** (ms; event on the platform → first answer text there, minus the model’s own time to first token; “own process, terminal”: a line typed into the process in a pseudo-terminal → the first answer text it shows there)',
       '',
     );
     out.push(
       ...table(['backend', 'adapter', 'turns', 'p50', 'p95', 'first turn p50', 'model TTFT p50'], rows),
       '',
     );
+    if (c)
+      out.push(
+        `The console as its own process adds ${r(c.overBare.p50)} ms (p50) and ${r(c.overBare.p95)} ms (p95) over the bare client in the same run; the line reached the model service ${r(c.console.toRequestP50)} ms after it was typed (bare client: ${r(c.bare.toRequestP50)} ms, p50).`,
+        '',
+      );
   }
   if (results.requests) {
     const kinds = ['plain', 'image', 'functions'] as const;
@@ -265,6 +284,13 @@ function againstPrevious(results: BenchResults): string[] {
       );
     }
   }
+  const separate = results.consoleProcess;
+  const separateBefore = before.consoleProcess;
+  add('console as a process, added p50 ms', separate?.console.p50, separateBefore?.console.p50);
+  add('console as a process, added p95 ms', separate?.console.p95, separateBefore?.console.p95);
+  add('bare streaming client, added p50 ms', separate?.bare.p50, separateBefore?.bare.p50);
+  add('console over the bare client, p50 ms', separate?.overBare.p50, separateBefore?.overBare.p50);
+  add('console over the bare client, p95 ms', separate?.overBare.p95, separateBefore?.overBare.p95);
   for (const platform of ['discord', 'slack'] as const) {
     const now = results.pacing?.[platform];
     const then = before.pacing?.[platform];

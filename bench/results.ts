@@ -1,4 +1,5 @@
 import type { BaselineLatency } from './baseline/baseline-latency.js';
+import type { ConsoleProcessFigures } from './console-process.js';
 import type { FloodFigures } from './flood.js';
 import type { LatencyFigures } from './latency.js';
 import type { PacingFigures } from './pacing.js';
@@ -27,6 +28,8 @@ export interface BenchResults {
   };
   /** 1: added latency in ms, per backend and adapter. */
   latency?: Record<'assistants' | 'responses', Record<Platform, LatencyFigures>>;
+  /** 1b: the console as its own process in a terminal, beside the bare streaming client (the floor). */
+  consoleProcess?: ConsoleProcessFigures;
   /** 2: requests to the model service per answer. */
   requests?: Record<'assistants' | 'responses', RequestsTable>;
   /** 3: platform calls under 200 concurrent answers. */

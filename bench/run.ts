@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { startFakeOpenAI } from '../src/model-server/index.js';
 import { baselineLatency } from './baseline/baseline-latency.js';
+import { consoleAsProcess } from './console-process.js';
 import { flood } from './flood.js';
 import { latencyOn } from './latency.js';
 import { pacingOnDiscord } from './pacing-discord.js';
@@ -43,7 +44,7 @@ export const SCENARIO_NAMES: readonly Scenario[] = [...ALL_SCENARIOS, 'pacing-di
 
 export interface RunOptions {
   sizes: BenchSizes;
-  /** How scenario 6 starts the real process. */
+  /** How scenarios 1b, 4 and 6 start the real processes. */
   entry: EntryKind;
   only?: readonly Scenario[];
   /** Progress lines (standard error by default). */
@@ -73,6 +74,11 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
         assistants: await latencyOn('assistants', openai, sizes.latency),
         responses: await latencyOn('responses', openai, sizes.latency),
       };
+    }
+    if (only.has('latency')) {
+      log('1b. the console as a process, beside a bare streaming client');
+      const { conversations, turnsEach } = sizes.latency;
+      results.consoleProcess = await consoleAsProcess(openai, conversations * turnsEach, options.entry);
     }
     if (only.has('requests') || only.has('baseline')) {
       log('2. requests per answer');
@@ -147,7 +153,17 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
 }
 
 /** The figures a run produced (not its meta, targets or previous run). */
-const FIGURES = ['latency', 'requests', 'pacing', 'busy', 'flood', 'scale', 'baseline', 'startup'] as const;
+const FIGURES = [
+  'latency',
+  'consoleProcess',
+  'requests',
+  'pacing',
+  'busy',
+  'flood',
+  'scale',
+  'baseline',
+  'startup',
+] as const;
 
 /**
  * Writes the results with the run before beside them (`previous`, from the file being replaced). A

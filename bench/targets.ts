@@ -23,6 +23,33 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       });
     }
   }
+  // Issue 13: on a quiet server the chat platforms add little, and the console as a process adds
+  // little over the least any streaming client does (the bare client, measured in the same run).
+  for (const [backend, platforms] of Object.entries(results.latency ?? {})) {
+    for (const platform of ['discord', 'slack'] as const) {
+      const f = platforms[platform];
+      checks.push({
+        what: `added latency p50 on a quiet server, ${platform}, ${backend}`,
+        target: '≤ 10 ms',
+        measured: over(f.p50, 10, 'ms'),
+        met: f.p50 <= 10,
+      });
+    }
+  }
+  const separate = results.consoleProcess;
+  if (separate) {
+    for (const [p, limit] of [
+      ['p50', 5],
+      ['p95', 15],
+    ] as const) {
+      checks.push({
+        what: `console as a process (terminal): added latency ${p} over the bare streaming client (${round(separate.bare[p])} ms)`,
+        target: `≤ ${limit} ms`,
+        measured: over(separate.overBare[p], limit, 'ms'),
+        met: separate.overBare[p] <= limit,
+      });
+    }
+  }
   if (results.requests) {
     const a = results.requests.assistants.plain.median;
     const r = results.requests.responses.plain.median;

@@ -369,7 +369,12 @@ export class Orchestrator {
     try {
       await playTurn(
         {
-          deps: { ...this.options, now: this.now, approvals: this.approvals },
+          deps: {
+            ...this.options,
+            now: this.now,
+            approvals: this.approvals,
+            whileStoreAway: (key, call) => this.intake.whileStoreAway(key, call, this.now()),
+          },
           router: this.router,
           metrics: this.metrics,
           timeoutMs: this.options.run.timeoutMs,

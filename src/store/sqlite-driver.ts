@@ -20,6 +20,18 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export const SQLITE_BUSY_TIMEOUT_MS = 2_000;
 
 /**
+ * A write-ahead log, synced at checkpoints rather than at every commit. The default (a rollback
+ * journal, synced at every commit) costs several fsyncs per write, about 9 ms each on the bench's
+ * machine, and a turn writes a few records before its request (the message's mark, the lease, the
+ * thread's last use): that was most of what the console added before the first answer text. With
+ * the log, a write costs about 0.3 ms; a commit is lost only if the machine itself loses power
+ * before the next checkpoint (a crash of the process loses nothing), and a reader never waits for
+ * a writer. The file then has `-wal` and `-shm` files beside it, and must be on a local disk (not a
+ * network file system), as SQLite's shared memory needs.
+ */
+const WRITE_AHEAD = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL'] as const;
+
+/**
  * Opens (creating it and its directory if needed) the SQLite file at `path`, relative to the working
  * directory or absolute. SQLite mode is single-instance by design (the product runs many instances
  * only on Redis), so read-modify-write operations are made atomic by running them one at a time in
@@ -41,6 +53,7 @@ export async function openSqliteDriver(
   try {
     // The adapter opens the file lazily; a query now turns "cannot open" into a start-up error.
     await adapter.query('SELECT 1');
+    if (file !== ':memory:') for (const pragma of WRITE_AHEAD) await adapter.query(pragma);
   } catch (error) {
     throw new StoreError(`cannot open the SQLite store at ${file}`, { cause: error });
   }
@@ -213,9 +226,10 @@ export async function openSqliteDriver(
     members: async (key) => (await records.get<string[]>(key)) ?? [],
     ping: async () => {
       if (guard.closed) return false;
-      // Reads the table, not just `SELECT 1`: a file another process holds locked (past the busy
-      // timeout) or cannot be read any more counts as unreachable.
-      return adapter.query(`SELECT 1 FROM ${adapter.opts.table} LIMIT 1`).then(
+      // A write that changes nothing, not just `SELECT 1`: it takes the write lock, so a file another
+      // process holds locked (past the busy timeout) or cannot be written any more counts as
+      // unreachable (with the write-ahead log, reads go on while another connection writes).
+      return adapter.query(`DELETE FROM ${adapter.opts.table} WHERE 0`).then(
         () => true,
         () => false,
       );

@@ -75,6 +75,16 @@ export class IntakeHold {
       });
   }
 
+  /**
+   * Runs a store call a turn of conversation `key` needs before it starts, holding it (and tried
+   * again) while the store cannot be reached, up to STORE_HOLD_MS from now; past that the last
+   * failure is thrown.
+   */
+  whileStoreAway<T>(key: string, call: () => Promise<T>, now: number): Promise<T> {
+    // A lane of its own: the conversation's lane may be holding a message that waits for this turn.
+    return this.#hold.run(`turn ${key}`, now, call, call);
+  }
+
   /** Never silent: a message that could not be taken (the store stayed unreachable) says so. */
   async notTaken(message: InboundMessage): Promise<SubmitOutcome> {
     await this.router.renderOnce(message, [

@@ -48,7 +48,10 @@ export class RunEvents {
       case 'run.created':
         this.nameRun(event.checkpoint.runId);
         this.log.info({ messages: batch.length }, 'run started');
-        await this.ledger.start({
+        // Written beside the first text, not before it: the run is already in flight at the service,
+        // and the ledger keeps its writes in order (checkpoints, posts and the final delete come
+        // after this one, and the turn's end waits for all of them).
+        void this.ledger.start({
           key: this.message.key,
           backend: this.deps.backend.name,
           threadId,

@@ -15,25 +15,33 @@ export interface TurnThread {
  * profile: chosen when the thread is created and kept by name on the thread record.
  */
 export async function threadFor(deps: TurnDeps, message: InboundMessage): Promise<TurnThread> {
-  const record = await deps.store.threads.get(message.key);
+  // A store away between turns (a file another process holds locked: reads may still go on) holds
+  // the turn here, before anything reaches the user, as intake holds a new message.
+  const held = <T>(call: () => Promise<T>) =>
+    deps.whileStoreAway ? deps.whileStoreAway(message.key, call) : call();
+  const record = await held(() => deps.store.threads.get(message.key));
   const now = deps.now();
   if (record && record.backend === deps.backend.name) {
     const profile = chooseProfile(deps, message, record.profile);
-    await deps.store.threads.set(message.key, {
-      ...record,
-      lastUsedAt: now,
-      ...optional('profile', profile?.name),
-    });
+    await held(() =>
+      deps.store.threads.set(message.key, {
+        ...record,
+        lastUsedAt: now,
+        ...optional('profile', profile?.name),
+      }),
+    );
     return { threadId: record.threadId, profile };
   }
   const profile = chooseProfile(deps, message, undefined);
   const threadId = await deps.backend.createThread(message.key);
-  await deps.store.threads.set(message.key, {
-    threadId,
-    backend: deps.backend.name,
-    createdAt: now,
-    lastUsedAt: now,
-    ...optional('profile', profile?.name),
-  });
+  await held(() =>
+    deps.store.threads.set(message.key, {
+      threadId,
+      backend: deps.backend.name,
+      createdAt: now,
+      lastUsedAt: now,
+      ...optional('profile', profile?.name),
+    }),
+  );
   return { threadId, profile };
 }

@@ -1,6 +1,7 @@
 import type { Backend } from '../../backends/backend.js';
 import type { Profiles } from '../../config/profiles/types.js';
 import type { RunConfig } from '../../config/types.js';
+import type { ConversationKey } from '../../core/conversation.js';
 import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../store/types.js';
 import type { FunctionDefinition, ToolContext, ToolResult } from '../../tools/tool.js';
@@ -32,6 +33,11 @@ export interface TurnDeps {
   approvals: Approvals;
   /** Stops the run's deadline while a call waits for approval; returns the release. */
   holdTimer?: () => () => void;
+  /**
+   * Runs a store call the turn cannot start without, tried again while the store cannot be reached
+   * (up to STORE_HOLD_MS, as a message is held at intake); without it, tried once.
+   */
+  whileStoreAway?: <T>(key: ConversationKey, call: () => Promise<T>) => Promise<T>;
 }
 
 /** Why a turn's signal was aborted. */
