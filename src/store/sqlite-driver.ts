@@ -7,6 +7,7 @@ import { ClosedGuard, checkAmounts, checkTtl, type StoreDriver, storeCall } from
 import { keyvRecords } from './keyv-records.js';
 import { localSignals } from './local-signals.js';
 import { SerialQueue } from './serial-queue.js';
+import { type SetOperations, sqliteSets } from './sqlite-sets.js';
 import { classifySqliteFailure, partly } from './store-failures.js';
 
 /** How often expired rows (dedupe marks) are deleted; keyv itself only drops them when read again. */
@@ -88,6 +89,12 @@ export async function openSqliteDriver(
     );
   } catch (error) {
     throw new StoreError(`cannot create the log table in the SQLite store at ${file}`, { cause: error });
+  }
+  let sets: SetOperations;
+  try {
+    sets = await sqliteSets(adapter, keyv, prefix, locked);
+  } catch (error) {
+    throw new StoreError(`cannot create the set table in the SQLite store at ${file}`, { cause: error });
   }
   const sweep = () =>
     queue
@@ -209,21 +216,7 @@ export async function openSqliteDriver(
       });
     },
     counters: async (key) => (await records.get<Record<string, number>>(key)) ?? {},
-    addMember: (key, member) =>
-      locked('add member', key, async () => {
-        const current = (await keyv.get<string[]>(key)) ?? [];
-        if (!current.includes(member)) await keyv.set(key, [...current, member]);
-      }),
-    removeMember: (key, member) =>
-      locked('remove member', key, async () => {
-        const current = (await keyv.get<string[]>(key)) ?? [];
-        if (current.includes(member))
-          await keyv.set(
-            key,
-            current.filter((m) => m !== member),
-          );
-      }),
-    members: async (key) => (await records.get<string[]>(key)) ?? [],
+    ...sets,
     ping: async () => {
       if (guard.closed) return false;
       // A write that changes nothing, not just `SELECT 1`: it takes the write lock, so a file another
