@@ -42,3 +42,31 @@ export class ServerFaults {
 export function serverErrorBody(status: number): { message: string; code: number } {
   return { message: `${status}: Server Error`, code: 0 };
 }
+
+/** A call whose answer the fake keeps back (see `FakeDiscord.holdAnswer`). */
+interface HeldAnswer {
+  method: string;
+  route: string;
+  matching: (json: unknown) => boolean;
+  taken: () => void;
+}
+
+/**
+ * Calls that take effect but whose answer never leaves, as when the client's process dies between
+ * Discord doing the work and the client reading the answer: each hold catches one call.
+ */
+export class AnswerHolds {
+  private readonly holds: HeldAnswer[] = [];
+
+  add(hold: HeldAnswer): void {
+    this.holds.push(hold);
+  }
+
+  /** True when this call's answer is to be kept back (the hold is used, and told). */
+  take(method: string, route: string, json: unknown): boolean {
+    const index = this.holds.findIndex((h) => h.method === method && h.route === route && h.matching(json));
+    if (index < 0) return false;
+    this.holds.splice(index, 1)[0]?.taken();
+    return true;
+  }
+}
