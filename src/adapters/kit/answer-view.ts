@@ -233,7 +233,7 @@ export class AnswerView {
     await this.place.edit(shown.messageId, { kind: 'approval', request: shown.request, outcome }, 'final');
   }
 
-  /** True when the journal shows the part on the platform already (not only meant to be). */
+  /** True when the journal has the part on the platform already (an empty list is not enough). */
   private shown(part: string): boolean {
     return (this.journal.posted[part]?.length ?? 0) > 0;
   }
