@@ -36,14 +36,12 @@ describe('keyed posts on Discord', () => {
   it('adopt the message an earlier process posted under the key, brought to the new content', async () => {
     const { general } = discord.directory;
     const before = discord.botMessages(general).length;
-    const first = await newProcess().post(general, 'Sentence 1 of', [], undefined, 'turn-1:text:m:0');
-    const again = await newProcess().post(
-      general,
-      'Sentence 1 of the answer.',
-      [],
-      undefined,
-      'turn-1:text:m:0',
-    );
+    const key = 'turn-1:text:m:0';
+    const first = await newProcess().post(general, 'Sentence 1 of', [], undefined, { key });
+    const again = await newProcess().post(general, 'Sentence 1 of the answer.', [], undefined, {
+      key,
+      mayExist: true,
+    });
     expect(again).toBe(first);
     expect(
       discord
@@ -59,8 +57,8 @@ describe('keyed posts on Discord', () => {
     const port = newProcess();
     await port.post(general, 'same text');
     await port.post(general, 'same text');
-    await port.post(general, 'same text', [], undefined, 'turn-2:text:m:0');
-    await port.post(general, 'same text', [], undefined, 'turn-2:text:m:1');
+    await port.post(general, 'same text', [], undefined, { key: 'turn-2:text:m:0' });
+    await port.post(general, 'same text', [], undefined, { key: 'turn-2:text:m:1' });
     expect(discord.botMessages(general).slice(before)).toHaveLength(4);
   });
 });

@@ -94,7 +94,7 @@ export class DiscordSurface implements ChatSurface {
           priority,
           () => {
             const message = messageOf(source);
-            return port.post(channel, contentOf(message), filesOf(message), buttonsOf(message), options?.key);
+            return port.post(channel, contentOf(message), filesOf(message), buttonsOf(message), options);
           },
           options,
         ),
@@ -109,7 +109,7 @@ export class DiscordSurface implements ChatSurface {
         ),
       remove: (id) => send('final', () => port.remove(channel, id)),
       upload: async (file, options) => [
-        await send('update', () => port.post(channel, '', [uploadOf(file)], undefined, options?.key)),
+        await send('update', () => port.post(channel, '', [uploadOf(file)], undefined, options)),
       ],
       // One budget for everything: a first post waits for the first lane, an edit for the update lane.
       textBudgets: budgetState(budget, share),

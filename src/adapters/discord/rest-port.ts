@@ -32,16 +32,17 @@ export interface MessageButton {
  */
 export interface DiscordPort {
   /**
-   * Posts a message (with a row of buttons, when given); resolves with its id. With `key` (see
-   * `CallOptions.key`), a message the bot already posted under that key in the last few minutes (by
-   * a process that died before it could journal it) is adopted and edited to this content instead.
+   * Posts a message (with a row of buttons, when given); resolves with its id. With a key (see
+   * `CallOptions.key`), a message the bot already posted under it in the last few minutes (by a
+   * process that died before it could journal it) is returned instead of a second one; when that
+   * may be so (`mayExist`: a resumed answer), it is edited to this content if it shows another.
    */
   post(
     channelId: string,
     content: string,
     files?: readonly UploadFile[],
     buttons?: readonly MessageButton[],
-    key?: string,
+    keyed?: KeyedPost,
   ): Promise<string>;
   /**
    * Edits a message's content, and its buttons when given (`[]` removes them). Throws
@@ -59,6 +60,12 @@ export interface DiscordPort {
   unreact(channelId: string, messageId: string, emoji: string): Promise<void>;
   /** Starts a public thread from a message; the thread gets the message's id. */
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
+}
+
+/** What names a post across processes (see `CallOptions.key` in kit/chat-surface.ts). */
+export interface KeyedPost {
+  key?: string | undefined;
+  mayExist?: boolean | undefined;
 }
 
 /** Answers never ping anyone: the model's text may contain `@everyone` or user mentions. */
@@ -104,7 +111,8 @@ export function createRestPort(rest: REST, options: RestPortOptions = {}): Disco
   const backoff = options.serverErrorBackoffMs ?? SERVER_ERROR_BACKOFF_MS;
   const riding = <T>(call: () => Promise<T>) => rideOutServerErrors(call, backoff);
   const port: DiscordPort = {
-    async post(channelId, content, files = [], buttons, key) {
+    async post(channelId, content, files = [], buttons, keyed = {}) {
+      const { key, mayExist } = keyed;
       // Every try of this message carries the same nonce: when Discord had made the message before
       // failing, the enforced nonce makes it return that message instead of posting it twice. A keyed
       // message's nonce is the same in every process, so a post repeated after a crash is caught too.
@@ -126,8 +134,9 @@ export function createRestPort(rest: REST, options: RestPortOptions = {}): Disco
             })),
           })) as APIMessage,
       );
-      // Returned, not made: an earlier process posted it, with what the text was then.
-      if (key !== undefined && message.content !== content) {
+      // Returned, not made: an earlier process posted it, with what the text was then. (Only a resumed
+      // answer looks: Discord may tidy the content it keeps, which would cost every post an edit.)
+      if (mayExist === true && message.content.trim() !== content.trim()) {
         await port.edit(channelId, message.id, content, buttons);
       }
       return message.id;
