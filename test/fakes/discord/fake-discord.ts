@@ -8,7 +8,7 @@ import {
   interactionPayload,
   readyPayload,
 } from './gateway-payloads.js';
-import { AnswerHolds, ServerFaults } from './http/faults.js';
+import { AnswerHolds, type HeldCall, ServerFaults } from './http/faults.js';
 import type { BucketLimit } from './http/rate-limits.js';
 import { RateLimits } from './http/rate-limits.js';
 import { Recorder } from './http/recorder.js';
@@ -331,20 +331,9 @@ export class FakeDiscord extends FakeDiscordInspection {
     });
   }
 
-  /**
-   * The next successful `method` call to `route` whose JSON body `matching` accepts takes effect (the
-   * message is made) but its answer never leaves, as when the bot's process dies before reading it.
-   * Resolves once that call was made.
-   */
-  holdAnswer(input: { method: string; route: string; matching?: (json: unknown) => boolean }): Promise<void> {
-    return new Promise((taken) =>
-      this.holds.add({
-        method: input.method.toUpperCase(),
-        route: input.route,
-        matching: input.matching ?? (() => true),
-        taken,
-      }),
-    );
+  /** The next such call takes effect but its answer never leaves (see `AnswerHolds.hold`). */
+  holdAnswer(input: HeldCall): Promise<void> {
+    return this.holds.hold(input);
   }
 
   /** `failNext` faults that have not fired yet. */
