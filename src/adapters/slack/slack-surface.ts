@@ -110,6 +110,10 @@ export class SlackSurface implements ChatSurface {
       }
     };
     const postNow = async (source: MessageSource, priority: CallPriority, options: CallOptions) => {
+      // A resumed answer's message that a process which died had posted: finished there, before the
+      // working line (a text that had a message of its own then) could take it again.
+      const adopted = await adoptKeyed(source, priority, options);
+      if (adopted !== undefined) return adopted;
       const kind = messageOf(source).kind;
       const final = priority === 'final';
       // The answer's first text goes into the working line while Tier 3 can take it soon enough (a
@@ -121,8 +125,6 @@ export class SlackSurface implements ChatSurface {
         if (final) growing.release();
         return ts;
       }
-      const adopted = await adoptKeyed(source, priority, options);
-      if (adopted !== undefined) return adopted;
       // Taken once, when the call's turn comes: what was sent is what the kit records as shown.
       let message = messageOf(source);
       const result = await api.call(
