@@ -9,6 +9,7 @@ import {
   text,
   wait,
 } from '../../src/model-server/index.js';
+import { createStore } from '../../src/store/create-store.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import {
   appMention,
@@ -95,6 +96,24 @@ async function startBot(platform: Platform, port: number): Promise<Bot> {
   return { process: bot, url };
 }
 
+/**
+ * Waits until the bot's store has the run's record: the working line goes up at the turn's start,
+ * alongside the request, and the record is written once the run exists at the service. Killed before
+ * that, there is nothing to resume (a different window, not this test's).
+ */
+async function untilRunRecorded(platform: Platform): Promise<void> {
+  const store = await createStore({ kind: 'sqlite', path: join(dir, `${platform}.sqlite`) });
+  try {
+    const deadline = Date.now() + 10_000;
+    while ((await store.runs.list()).length === 0) {
+      if (Date.now() > deadline) throw new Error('the run was never recorded');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 async function kill(bot: Bot): Promise<void> {
   bot.process.signal('SIGKILL');
   await bot.process.exited;
@@ -151,6 +170,7 @@ describe('a bot killed between a post and its journal entry', () => {
       const sender = new SlackSender(`${bot.url}/slack/events`, FAKE_TEAM.signingSecret);
       expect((await sender.event(eventCallback(mention))).status).toBe(200);
       await held;
+      await untilRunRecorded('slack');
       await kill(bot);
       const mine = () => slack.botMessages(String(mention.channel), thread).filter((m) => !m.deleted);
       expect(mine()).toHaveLength(1);
