@@ -11,6 +11,17 @@ export interface AnswerJournal {
   readonly posted: Readonly<Record<string, readonly string[]>>;
   /** Notes that `part` is now shown by these platform messages (replaces what was noted before). */
   record(part: string, messageIds: readonly string[]): void;
+  /**
+   * Names this answer the same in every process that works on it (the turn): with a part and a piece,
+   * the key a post carries so that a post repeated after a crash is recognised (see `CallOptions.key`
+   * in adapters/kit/chat-surface.ts). Absent: posts carry no key.
+   */
+  readonly answerId?: string | undefined;
+  /**
+   * An earlier process worked on this answer (it crashed or stopped): its run record, written before
+   * anything was posted, is the word that keyed posts of this answer may be on the platform already.
+   */
+  readonly resumed?: boolean;
 }
 
 /** A journal that remembers nothing: for answers that need no resumption (the console, one-off notices). */

@@ -94,7 +94,7 @@ export class DiscordSurface implements ChatSurface {
           priority,
           () => {
             const message = messageOf(source);
-            return port.post(channel, contentOf(message), filesOf(message), buttonsOf(message));
+            return port.post(channel, contentOf(message), filesOf(message), buttonsOf(message), options);
           },
           options,
         ),
@@ -108,7 +108,9 @@ export class DiscordSurface implements ChatSurface {
           options,
         ),
       remove: (id) => send('final', () => port.remove(channel, id)),
-      upload: async (file) => [await send('update', () => port.post(channel, '', [uploadOf(file)]))],
+      upload: async (file, options) => [
+        await send('update', () => port.post(channel, '', [uploadOf(file)], undefined, options)),
+      ],
       // One budget for everything: a first post waits for the first lane, an edit for the update lane.
       textBudgets: budgetState(budget, share),
       ...(asked &&

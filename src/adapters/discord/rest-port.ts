@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type APIMessage,
@@ -31,12 +31,18 @@ export interface MessageButton {
  * kept in the store, so whichever process runs a queued message can answer it, with no cache needed.
  */
 export interface DiscordPort {
-  /** Posts a message (with a row of buttons, when given); resolves with its id. */
+  /**
+   * Posts a message (with a row of buttons, when given); resolves with its id. With a key (see
+   * `CallOptions.key`), a message the bot already posted under it in the last few minutes (by a
+   * process that died before it could journal it) is returned instead of a second one; when that
+   * may be so (`mayExist`: a resumed answer), it is edited to this content if it shows another.
+   */
   post(
     channelId: string,
     content: string,
     files?: readonly UploadFile[],
     buttons?: readonly MessageButton[],
+    keyed?: KeyedPost,
   ): Promise<string>;
   /**
    * Edits a message's content, and its buttons when given (`[]` removes them). Throws
@@ -54,6 +60,12 @@ export interface DiscordPort {
   unreact(channelId: string, messageId: string, emoji: string): Promise<void>;
   /** Starts a public thread from a message; the thread gets the message's id. */
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
+}
+
+/** What names a post across processes (see `CallOptions.key` in kit/chat-surface.ts). */
+export interface KeyedPost {
+  key?: string | undefined;
+  mayExist?: boolean | undefined;
 }
 
 /** Answers never ping anyone: the model's text may contain `@everyone` or user mentions. */
@@ -98,22 +110,36 @@ export interface RestPortOptions {
 export function createRestPort(rest: REST, options: RestPortOptions = {}): DiscordPort {
   const backoff = options.serverErrorBackoffMs ?? SERVER_ERROR_BACKOFF_MS;
   const riding = <T>(call: () => Promise<T>) => rideOutServerErrors(call, backoff);
-  return {
-    post(channelId, content, files = [], buttons) {
+  const port: DiscordPort = {
+    async post(channelId, content, files = [], buttons, keyed = {}) {
+      const { key, mayExist } = keyed;
       // Every try of this message carries the same nonce: when Discord had made the message before
-      // failing, the enforced nonce makes it return that message instead of posting it twice.
-      const nonce = messageNonce();
-      return riding(async () => {
-        const message = (await rest.post(Routes.channelMessages(channelId), {
-          body: { content, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true, ...componentsOf(buttons) },
-          files: files.map((f) => ({
-            name: f.name,
-            data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
-            ...(f.contentType !== undefined && { contentType: f.contentType }),
-          })),
-        })) as APIMessage;
-        return message.id;
-      });
+      // failing, the enforced nonce makes it return that message instead of posting it twice. A keyed
+      // message's nonce is the same in every process, so a post repeated after a crash is caught too.
+      const nonce = key === undefined ? messageNonce() : keyedNonce(key);
+      const message = await riding(
+        async () =>
+          (await rest.post(Routes.channelMessages(channelId), {
+            body: {
+              content,
+              allowed_mentions: NO_PINGS,
+              nonce,
+              enforce_nonce: true,
+              ...componentsOf(buttons),
+            },
+            files: files.map((f) => ({
+              name: f.name,
+              data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
+              ...(f.contentType !== undefined && { contentType: f.contentType }),
+            })),
+          })) as APIMessage,
+      );
+      // Returned, not made: an earlier process posted it, with what the text was then. (Only a resumed
+      // answer looks: Discord may tidy the content it keeps, which would cost every post an edit.)
+      if (mayExist === true && message.content.trim() !== content.trim()) {
+        await port.edit(channelId, message.id, content, buttons);
+      }
+      return message.id;
     },
     async edit(channelId, messageId, content, buttons) {
       try {
@@ -146,6 +172,18 @@ export function createRestPort(rest: REST, options: RestPortOptions = {}): Disco
       return thread.id;
     },
   };
+  return port;
+}
+
+/** Discord refuses a longer nonce. */
+const MAX_NONCE_LENGTH = 25;
+
+/** The nonce of a keyed message: the same for the same key in every process (144 bits of SHA-256). */
+export function keyedNonce(key: string): string {
+  return createHash('sha256')
+    .update(key)
+    .digest('base64url')
+    .slice(0, MAX_NONCE_LENGTH - 1);
 }
 
 /** A fresh nonce for one message: random, within Discord's 25 characters. */

@@ -9,7 +9,7 @@ import { formatFootnotes } from '../../render/citations.js';
 import { splitMessage } from '../../render/split.js';
 import { toolMessage } from '../../render/tool-view.js';
 import type { AnswerPlace, CallPriority, ChatSurface, RunIndicator, SurfaceMessage } from './chat-surface.js';
-import { TextPart, type TextWatch } from './text-part.js';
+import { type PostKey, TextPart, type TextWatch } from './text-part.js';
 
 /** The user ids in an approval outcome, as every platform's Markdown can show them: `<@id>`. */
 const mention = (id: string) => `<@${id}>`;
@@ -49,9 +49,13 @@ export class AnswerView {
     this.indicator = place.indicator?.(journal);
   }
 
-  /** A resumed answer: the platform tidies what the process before left open. */
+  /**
+   * A resumed answer: the platform tidies what the process before left open, and finds what it
+   * posted but could not journal; even an empty journal may have such posts behind it.
+   */
   async resume(): Promise<void> {
-    if (Object.keys(this.journal.posted).length > 0) await this.place.resume?.(this.journal);
+    const { resumed, posted } = this.journal;
+    if (resumed === true || Object.keys(posted).length > 0) await this.place.resume?.(this.journal);
   }
 
   async show(event: ReplyEvent): Promise<void> {
@@ -131,6 +135,7 @@ export class AnswerView {
         maxLength: this.surface.limits.maxMessageLength,
         editIntervalMs: this.surface.limits.editIntervalMs,
         existing: this.journal.posted[part] ?? [],
+        keyOf: (index) => this.keyOf(part, index),
         onPosted: (ids) => {
           for (const id of ids) this.indicator?.posted(id);
           this.journal.record(part, ids);
@@ -170,7 +175,7 @@ export class AnswerView {
 
   private async showTool(event: Extract<ReplyEvent, { type: 'tool' }>): Promise<void> {
     const part = `tool:${event.call.id}`;
-    if (this.journal.posted[part]) return;
+    if (this.shown(part)) return;
     const view = toolMessage(event.call, {
       mode: this.toolDisplay,
       maxLength: this.surface.limits.maxMessageLength,
@@ -181,21 +186,22 @@ export class AnswerView {
       bytes: new TextEncoder().encode(a.content),
       mimeType: 'text/plain; charset=utf-8',
     }));
-    this.journal.record(part, [await this.post({ kind: 'tool', text: view.text, files }, 'update')]);
+    this.journal.record(part, [await this.post({ kind: 'tool', text: view.text, files }, 'update', part)]);
   }
 
   private async showFile(file: OutboundFile): Promise<void> {
     const name = safeFileName(file);
     const part = `file:${name}`;
-    if (this.journal.posted[part]) return;
+    if (this.shown(part)) return;
     const { maxUploadBytes } = this.surface.limits;
     if (file.bytes.byteLength > maxUploadBytes) {
       const text = `${name} is ${size(file.bytes.byteLength)}, too big to upload here (the limit is ${size(maxUploadBytes)}).`;
-      this.journal.record(part, [await this.post({ kind: 'notice', text, tone: 'file' })]);
+      this.journal.record(part, [await this.post({ kind: 'notice', text, tone: 'file' }, 'update', part)]);
       return;
     }
     try {
-      const ids = await this.place.upload({ name, bytes: file.bytes, mimeType: file.mimeType });
+      const upload = { name, bytes: file.bytes, mimeType: file.mimeType };
+      const ids = await this.place.upload(upload, this.keyOf(part, 0));
       for (const id of ids) this.indicator?.posted(id);
       this.journal.record(part, ids);
     } catch (error) {
@@ -205,7 +211,7 @@ export class AnswerView {
         'the platform refused a file upload: the bot needs permission to attach files here',
       );
       const text = `I made ${name}, but I am not allowed to attach files in this channel.`;
-      this.journal.record(part, [await this.post({ kind: 'notice', text, tone: 'file' })]);
+      this.journal.record(part, [await this.post({ kind: 'notice', text, tone: 'file' }, 'update', part)]);
     }
   }
 
@@ -215,7 +221,7 @@ export class AnswerView {
     const existing = this.journal.posted[part]?.[0];
     this.approvals.set(request.approvalId, { messageId: existing, request });
     if (existing !== undefined) return;
-    const messageId = await this.post({ kind: 'approval', request }, 'first');
+    const messageId = await this.post({ kind: 'approval', request }, 'first', part);
     this.approvals.set(request.approvalId, { messageId, request });
     this.journal.record(part, [messageId]);
   }
@@ -227,8 +233,28 @@ export class AnswerView {
     await this.place.edit(shown.messageId, { kind: 'approval', request: shown.request, outcome }, 'final');
   }
 
-  /** Posts a message; long notices and tool texts are split at the platform's limit (the first id is kept). */
-  private async post(message: SurfaceMessage, priority: CallPriority = 'update'): Promise<string> {
+  /** True when the journal has the part on the platform already (an empty list is not enough). */
+  private shown(part: string): boolean {
+    return (this.journal.posted[part]?.length ?? 0) > 0;
+  }
+
+  /** The key of a part's post, by its place in the part's messages (see `CallOptions.key`). */
+  private keyOf(part: string, index: number): PostKey {
+    const { answerId, resumed } = this.journal;
+    if (answerId === undefined) return {};
+    return { key: `${answerId}:${part}:${index}`, ...(resumed && { mayExist: true }) };
+  }
+
+  /**
+   * Posts a message; long notices and tool texts are split at the platform's limit (the first id is
+   * kept). A message of a journaled `part` is keyed.
+   */
+  private async post(
+    message: SurfaceMessage,
+    priority: CallPriority = 'update',
+    part?: string,
+  ): Promise<string> {
+    const key = (index: number) => (part === undefined ? undefined : this.keyOf(part, index));
     const ids: string[] = [];
     if (message.kind === 'notice' || message.kind === 'tool') {
       const chunks = splitMessage(message.text, this.surface.limits.maxMessageLength);
@@ -238,10 +264,10 @@ export class AnswerView {
           message.kind === 'tool'
             ? { ...message, text, files: last ? message.files : [] }
             : { ...message, text };
-        ids.push(await this.place.post(piece, priority));
+        ids.push(await this.place.post(piece, priority, key(i)));
       }
     } else {
-      ids.push(await this.place.post(message, priority));
+      ids.push(await this.place.post(message, priority, key(0)));
     }
     for (const id of ids) this.indicator?.posted(id);
     return ids[0] ?? '';

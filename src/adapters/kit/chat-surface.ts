@@ -35,6 +35,18 @@ export interface CallOptions {
    * one with `BudgetBusyError` (kit/live-text.ts) when its budgets are promised to other answers.
    */
   growing?: boolean;
+  /**
+   * Names a post the same in every process that makes it (the answer, the part, the piece): a post
+   * whose message is already on the platform under this key (a process died before it could journal
+   * the post) adopts that message, brought to this content, instead of posting it twice. Discord: an
+   * enforced nonce made from it; Slack: message metadata. Posts only; none on a deliberate new post.
+   */
+  key?: string;
+  /**
+   * The keyed message may already be there (a resumed answer whose journal names the part): a platform
+   * that cannot refuse a repeated post by itself (Slack) looks for it first. Never set on a new answer.
+   */
+  mayExist?: boolean;
 }
 
 /**
@@ -129,8 +141,11 @@ export interface AnswerPlace {
     options?: CallOptions,
   ): Promise<void>;
   remove(messageId: string): Promise<void>;
-  /** Uploads one file into the thread; resolves with the messages that show it. */
-  upload(file: SurfaceFile): Promise<string[]>;
+  /**
+   * Uploads one file into the thread; resolves with the messages that show it. A platform that can
+   * key an upload's message (Discord) takes `key` as for `post`.
+   */
+  upload(file: SurfaceFile, options?: Pick<CallOptions, 'key' | 'mayExist'>): Promise<string[]>;
   /**
    * Native streaming for one text part, when the platform's budgets allow one to start at once (never
    * queued for); undefined: the text is shown by post and edits. `onSwitch`: the stream could not go

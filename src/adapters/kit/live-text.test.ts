@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isFenceBalanced } from '../../render/split.js';
-import { LiveText, MessageGoneError, type MessageTarget } from './live-text.js';
+import { LiveText, MessageGoneError, type MessageTarget, type TextCall } from './live-text.js';
 import { RateBudget } from './rate-budget.js';
 
 /** A platform in memory: messages by id, every call recorded. */
@@ -10,10 +10,14 @@ class MemoryTarget implements MessageTarget<number> {
   readonly gone = new Set<number>();
   private next = 1;
 
-  async post(content: () => string): Promise<number> {
+  /** The place in the series each post was made for (what keys it), in order. */
+  readonly indexes: (number | undefined)[] = [];
+
+  async post(content: () => string, call?: TextCall): Promise<number> {
     const id = this.next++;
     this.messages.set(id, content());
     this.calls.push(`post ${id}`);
+    this.indexes.push(call?.index);
     return id;
   }
 
@@ -42,6 +46,22 @@ afterEach(() => {
 });
 
 describe('LiveText', () => {
+  it('tells each post its place in the series, and none to a post that replaces a gone message', async () => {
+    const target = new MemoryTarget();
+    const live = new LiveText(target, { maxLength: 20, minEditIntervalMs: 1000, existing: [] });
+    await live.finish('First sentence here. Second sentence there.');
+    expect(target.indexes.length).toBeGreaterThan(1);
+    expect(target.indexes).toEqual(target.indexes.map((_, i) => i));
+
+    const resumed = new MemoryTarget();
+    resumed.messages.set(7, 'Old');
+    resumed.gone.add(7);
+    const again = new LiveText(resumed, { maxLength: 2000, minEditIntervalMs: 1000, existing: [7] });
+    await again.finish('New text.');
+    expect(resumed.calls).toEqual(['edit 7', 'post 1']);
+    expect(resumed.indexes).toEqual([undefined]);
+  });
+
   it('posts the first text, then coalesces edits to one per interval', async () => {
     const target = new MemoryTarget();
     const live = new LiveText(target, { maxLength: 2000, minEditIntervalMs: 1000 });

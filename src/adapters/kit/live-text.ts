@@ -13,6 +13,12 @@ export interface TextCall {
   since?: number;
   /** The message's text may still change (edits will follow); a place may refuse that (BudgetBusyError). */
   growing?: boolean;
+  /**
+   * A post of the text's message at this place in the series (0: the first): the same in every
+   * process that shows the text (what keys the post, see `CallOptions.key`). None on a re-post after
+   * the message was gone.
+   */
+  index?: number;
 }
 
 /**
@@ -267,7 +273,7 @@ export class LiveText<Handle> {
       };
       try {
         if (!existing) {
-          this.posted.push({ handle: await this.target.post(content, call), content: sent });
+          this.posted.push({ handle: await this.target.post(content, { ...call, index }), content: sent });
           this.reportPosted();
         } else {
           await this.target.edit(existing.handle, content, call);

@@ -1,6 +1,9 @@
-import type { AnswerPlace, StreamedText } from './chat-surface.js';
+import type { AnswerPlace, CallOptions, StreamedText } from './chat-surface.js';
 import { LiveText } from './live-text.js';
 import { planText, type TextStrategy } from './render-plan.js';
+
+/** What names one post across processes (see `CallOptions.key`). */
+export type PostKey = Pick<CallOptions, 'key' | 'mayExist'>;
 
 /** What a text part reports: how it is shown, and when its text became visible. */
 export interface TextWatch {
@@ -17,6 +20,8 @@ export interface TextPartOptions {
   /** What an earlier process posted for this text: finished in place, by edits. */
   existing: readonly string[];
   onPosted: (ids: readonly string[]) => void;
+  /** Keys the text's posts by their place in its series of messages (see `CallOptions.key`). */
+  keyOf?: (index: number) => PostKey;
   watch?: TextWatch;
   now?: () => number;
 }
@@ -82,10 +87,11 @@ export class TextPart {
       this.visible();
       options.onPosted(ids);
     };
+    // A text an earlier process may have begun is finished in messages found by their keys, never
+    // in a new stream.
+    const fresh = options.existing.length === 0 && options.keyOf?.(0).mayExist !== true;
     const stream =
-      streaming && options.existing.length === 0
-        ? place.streamText?.(onPosted, (to) => this.switched('stream', to))
-        : undefined;
+      streaming && fresh ? place.streamText?.(onPosted, (to) => this.switched('stream', to)) : undefined;
     if (stream) {
       options.watch?.strategy('stream');
       this.shown = stream;
@@ -99,6 +105,7 @@ export class TextPart {
       existing: options.existing,
       mode,
       onPosted,
+      ...(options.keyOf && { keyOf: options.keyOf }),
       onShown: () => this.visible(),
       onMode: (from, to) => this.switched(from, to),
     });
@@ -126,13 +133,17 @@ export interface EditedTextOptions {
   onPosted?: (ids: readonly string[]) => void;
   onShown?: () => void;
   onMode?: (from: 'edit' | 'whole', to: 'edit' | 'whole') => void;
+  keyOf?: (index: number) => PostKey;
 }
 
 /** Text shown by posting and editing answer messages, paced by render planning over the place's budgets. */
 export function editedText(place: AnswerPlace, options: EditedTextOptions): StreamedText {
   const live: LiveText<string> = new LiveText<string>(
     {
-      post: (text, call) => place.post(() => ({ kind: 'answer', text: text() }), call.priority, call),
+      post: (text, { index, ...call }) => {
+        const key = index === undefined ? {} : options.keyOf?.(index);
+        return place.post(() => ({ kind: 'answer', text: text() }), call.priority, { ...call, ...key });
+      },
       edit: (id, text, call) => place.edit(id, () => ({ kind: 'answer', text: text() }), call.priority, call),
       remove: (id) => place.remove(id),
     },

@@ -18,6 +18,7 @@ import { BudgetBusyError, MessageGoneError } from '../kit/live-text.js';
 import { editedText } from '../kit/text-part.js';
 import { approvalBody, escapeMrkdwn, MAX_MARKDOWN_LENGTH, markdownBody, noticeBody } from './blocks.js';
 import { GrowingTexts } from './growing.js';
+import { KeyedPosts, keyMetadata } from './keyed-posts.js';
 import { NOTICE_EMOJI } from './notices.js';
 import type { SlackAddress } from './parse.js';
 import { addressFromReplyTo } from './reply-to.js';
@@ -96,6 +97,7 @@ export class SlackSurface implements ChatSurface {
       return message.kind === 'answer' ? message.text : '';
     };
     const growing = this.growing.holder();
+    const keyed = new KeyedPosts(api, address, share, log);
     const post = async (source: MessageSource, priority: CallPriority, options: CallOptions = {}) => {
       const kind = messageOf(source).kind;
       // A text that will still grow needs Tier 3 turns until its final text: only while one is free.
@@ -108,6 +110,10 @@ export class SlackSurface implements ChatSurface {
       }
     };
     const postNow = async (source: MessageSource, priority: CallPriority, options: CallOptions) => {
+      // A resumed answer's message that a process which died had posted: finished there, before the
+      // working line (a text that had a message of its own then) could take it again.
+      const adopted = await adoptKeyed(source, priority, options);
+      if (adopted !== undefined) return adopted;
       const kind = messageOf(source).kind;
       const final = priority === 'final';
       // The answer's first text goes into the working line while Tier 3 can take it soon enough (a
@@ -125,7 +131,12 @@ export class SlackSurface implements ChatSurface {
         'chat.postMessage',
         () => {
           message = messageOf(source);
-          return { channel: address.channel, thread_ts: address.thread, ...bodyOf(message) };
+          return {
+            channel: address.channel,
+            thread_ts: address.thread,
+            ...bodyOf(message),
+            ...keyMetadata(options.key),
+          };
         },
         {
           priority,
@@ -140,6 +151,20 @@ export class SlackSurface implements ChatSurface {
         for (const file of message.files) await upload(file.name, file.bytes);
       }
       return String(result.ts);
+    };
+    /** A resumed answer's message that a process which died had posted: brought to this content. */
+    const adoptKeyed = async (source: MessageSource, priority: CallPriority, options: CallOptions) => {
+      if (options.key === undefined || !options.mayExist) return undefined;
+      const ts = await keyed.find(options.key);
+      if (ts === undefined) return undefined;
+      log.info({ ts }, 'Slack: a resumed answer found its message already posted; finishing it there');
+      await api.call('chat.update', () => ({ channel: address.channel, ts, ...bodyOf(messageOf(source)) }), {
+        priority,
+        share,
+        ...(options.signal && { signal: options.signal }),
+      });
+      working.postedBelow();
+      return ts;
     };
     const place: AnswerPlace = {
       logFields: { channel: address.channel, thread: address.thread },
@@ -210,7 +235,10 @@ export class SlackSurface implements ChatSurface {
       },
       acknowledge: (text) => this.acknowledge(address, share, text, log),
       indicator: (journal) => workingIndicator(working, journal, growing.release),
-      resume: (journal) => stopOldStreams(api, address, journal),
+      resume: async (journal) => {
+        await adoptWorkingLine(working, journal, keyed);
+        await stopOldStreams(api, address, journal);
+      },
     };
     return place;
   }
@@ -268,10 +296,15 @@ export class SlackSurface implements ChatSurface {
   }
 }
 
-/** The working line as the kit's run indicator; a resumed run takes over the one posted before. */
+/**
+ * The working line as the kit's run indicator; a resumed run takes over the one posted before, found
+ * in the journal or, when the process before died before it could journal it, by its key.
+ */
 function workingIndicator(working: WorkingLine, journal: AnswerJournal, ended: () => void): RunIndicator {
   const adopted = journal.posted.working?.[0];
   if (adopted !== undefined) working.adopt(adopted);
+  const key = workingKey(journal);
+  if (key !== undefined) working.keyAs(key);
   return {
     start: () => working.start(),
     status: (text) => working.status(text),
@@ -282,6 +315,28 @@ function workingIndicator(working: WorkingLine, journal: AnswerJournal, ended: (
     },
   };
 }
+
+/**
+ * A resumed run whose working line went up but was never journaled (the process died in between)
+ * takes it over, found by its key, so that it is finished or removed rather than left behind.
+ */
+async function adoptWorkingLine(
+  working: WorkingLine,
+  journal: AnswerJournal,
+  keyed: KeyedPosts,
+): Promise<void> {
+  const key = workingKey(journal);
+  const journaled = journal.posted.working?.length ?? 0;
+  if (key === undefined || !journal.resumed || working.messageTs !== undefined || journaled > 0) return;
+  const ts = await keyed.find(key);
+  if (ts === undefined) return;
+  working.adopt(ts);
+  journal.record('working', [ts]);
+}
+
+/** The key of an answer's working line (see `CallOptions.key`). */
+const workingKey = (journal: AnswerJournal) =>
+  journal.answerId === undefined ? undefined : `${journal.answerId}:working:0`;
 
 /**
  * A resumed run's answer messages may still be open streams of the process that died: they are

@@ -3,6 +3,7 @@ import type { CallPriority } from '../kit/chat-surface.js';
 import type { ShareKey } from '../kit/fair-share.js';
 import { LatestCall } from '../kit/latest-call.js';
 import { answerWorkingBody, markdownBody, workingBody } from './blocks.js';
+import { keyMetadata } from './keyed-posts.js';
 import type { SlackAddress } from './parse.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
 
@@ -42,6 +43,8 @@ export class WorkingLine {
   /** Something else was posted below the line (a tool call, a stream): text there would read out of order. */
   private passed = false;
   private readonly updates: LatestCall;
+  /** What names the line's post across processes (see `CallOptions.key`). */
+  private postKey: string | undefined;
 
   constructor(private readonly options: WorkingLineOptions) {
     this.updates = new LatestCall(async (priority, signal, granted) => {
@@ -61,6 +64,11 @@ export class WorkingLine {
   adopt(ts: string): void {
     this.ts = ts;
     this.running = true;
+  }
+
+  /** The line's post carries this key, so that a resumed run finds it (see `KeyedPosts`). */
+  keyAs(key: string): void {
+    this.postKey = key;
   }
 
   /** The working line's message, once posted. */
@@ -94,7 +102,12 @@ export class WorkingLine {
         'chat.postMessage',
         () => {
           posted = this.statusLine;
-          return { channel: address.channel, thread_ts: address.thread, ...this.body() };
+          return {
+            channel: address.channel,
+            thread_ts: address.thread,
+            ...this.body(),
+            ...keyMetadata(this.postKey),
+          };
         },
         { priority: 'first', signal: posting.signal, share, channel: address.channel },
       );
@@ -189,7 +202,12 @@ export class WorkingLine {
     const { api, address, share } = this.options;
     const result = await api.call(
       'chat.postMessage',
-      () => ({ channel: address.channel, thread_ts: address.thread, ...this.body() }),
+      () => ({
+        channel: address.channel,
+        thread_ts: address.thread,
+        ...this.body(),
+        ...keyMetadata(this.postKey),
+      }),
       { priority, share, channel: address.channel, ...(signal && { signal }) },
     );
     const ts = String(result.ts);

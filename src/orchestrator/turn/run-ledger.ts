@@ -20,6 +20,7 @@ export class RunLedger implements AnswerJournal {
   private cleared = false;
   /** The turn's own record key: a resumed run keeps the one it had (none for an older version's). */
   private readonly turnId: string | undefined;
+  readonly resumed: boolean;
 
   /**
    * `resumed`: the record a crashed or stopped process left behind, when this turn picks it up.
@@ -34,6 +35,7 @@ export class RunLedger implements AnswerJournal {
   ) {
     this.run = resumed;
     this.turnId = resumed ? resumed.turnId : randomUUID();
+    this.resumed = resumed !== undefined;
     this.posted = { ...resumed?.posted };
     this.parts = { ...resumed?.posted };
   }
@@ -59,6 +61,11 @@ export class RunLedger implements AnswerJournal {
       ...(checkpoint.position === undefined ? {} : { position: checkpoint.position }),
     };
     return this.save();
+  }
+
+  /** The turn names the answer: the same in every process that resumes it. */
+  get answerId(): string | undefined {
+    return this.turnId;
   }
 
   record(part: string, messageIds: readonly string[]): void {

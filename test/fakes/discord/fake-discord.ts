@@ -8,7 +8,7 @@ import {
   interactionPayload,
   readyPayload,
 } from './gateway-payloads.js';
-import { ServerFaults } from './http/faults.js';
+import { AnswerHolds, type HeldCall, ServerFaults } from './http/faults.js';
 import type { BucketLimit } from './http/rate-limits.js';
 import { RateLimits } from './http/rate-limits.js';
 import { Recorder } from './http/recorder.js';
@@ -78,6 +78,7 @@ export class FakeDiscord extends FakeDiscordInspection {
   readonly gateway: Gateway;
   protected readonly limits: RateLimits;
   private readonly faults = new ServerFaults();
+  private readonly holds = new AnswerHolds();
   private readonly router = new Router();
   private readonly context: FakeContext;
   private server: RunningServer | undefined;
@@ -127,6 +128,7 @@ export class FakeDiscord extends FakeDiscordInspection {
       recorder: fake.recorder,
       limits: fake.limits,
       faults: fake.faults,
+      holds: fake.holds,
       token: fake.token,
       cdn: (path) => fake.cdnFile(path),
       upgrade: (request, socket, head) => fake.gateway.upgrade(request, socket, head),
@@ -327,6 +329,11 @@ export class FakeDiscord extends FakeDiscordInspection {
       remaining: input.count ?? 1,
       afterHandling: input.afterHandling ?? false,
     });
+  }
+
+  /** The next such call takes effect but its answer never leaves (see `AnswerHolds.hold`). */
+  holdAnswer(input: HeldCall): Promise<void> {
+    return this.holds.hold(input);
   }
 
   /** `failNext` faults that have not fired yet. */

@@ -151,6 +151,43 @@ describe('the fake Slack Web API', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('keeps a post’s metadata and lists it in the thread only when asked, as Slack does', async () => {
+    const root = await client.chat.postMessage({ channel: 'C9', text: 'question' });
+    const thread = String(root.ts);
+    const metadata = { event_type: 'threadloom_post', event_payload: { key: 'turn:text:a:0' } };
+    const reply = await client.apiCall('chat.postMessage', {
+      channel: 'C9',
+      thread_ts: thread,
+      text: 'a',
+      metadata,
+    });
+    const plain = await client.apiCall('conversations.replies', { channel: 'C9', ts: thread });
+    const asked = await client.apiCall('conversations.replies', {
+      channel: 'C9',
+      ts: thread,
+      include_all_metadata: true,
+    });
+    const shown = (result: unknown) =>
+      (result as { messages: { ts: string; metadata?: unknown }[] }).messages.map((m) => m.metadata);
+    expect(shown(plain)).toEqual([undefined, undefined]);
+    expect(shown(asked)).toEqual([undefined, metadata]);
+    expect((asked as unknown as { messages: { ts: string }[] }).messages[1]?.ts).toBe(
+      String((reply as { ts?: unknown }).ts),
+    );
+    // What the fake answered (the client adds response_metadata of its own).
+    const answered = fake.callsOf('conversations.replies').at(-1)?.result;
+    specCheck(() => expect(successProblems('conversations.replies', answered)).toEqual([]));
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses metadata without an event type or payload object (invalid_metadata_format)', async () => {
+    for (const metadata of [{ event_payload: {} }, { event_type: 'x', event_payload: 'y' }, 'text']) {
+      expect(
+        await slackError(client.apiCall('chat.postMessage', { channel: 'C9', text: 'a', metadata })),
+      ).toBe('invalid_metadata_format');
+    }
+  });
+
   itSpecs('catches an answer that does not match the OpenAPI document, so the check can fail', () => {
     const info = { ok: true, comments: [], file: { id: 'F0SHARED001', file_access: 'check_file_info' } };
     expect(successProblems('files.info', info).join('\n')).toMatch(/additional/);

@@ -42,6 +42,9 @@ export interface MethodFault {
   matching?: (args: Readonly<Record<string, unknown>>) => boolean;
 }
 
+/** Which calls of a method a control applies to, by their arguments. */
+type Matcher = (args: Readonly<Record<string, unknown>>) => boolean;
+
 /** A rate limit the fake holds one method to: a token bucket per workspace, or per channel. */
 interface MethodLimit {
   perSecond: number;
@@ -73,6 +76,8 @@ export class FakeSlack {
   private readonly perChannelLimits = new Set<string>();
   private readonly changes = new EventEmitter();
   private responseCount = 0;
+  /** Calls whose answer is kept back (see `holdAnswer`). */
+  private readonly holds: { method: string; matching: Matcher; taken: () => void }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -124,6 +129,16 @@ export class FakeSlack {
   /** The next calls of `method` get HTTP 429 `ratelimited` with Retry-After. */
   rateLimit(method: string, retryAfterSeconds = 1, times = 1): void {
     this.fail(method, { status: 429, error: 'ratelimited', retryAfter: retryAfterSeconds, times });
+  }
+
+  /**
+   * The next successful call of `method` whose arguments `matching` accepts takes effect (the message
+   * is posted) but its answer never leaves: as when the bot's process dies between Slack doing the
+   * work and the bot reading the answer. Resolves once that call was made; the connection stays open
+   * until the client goes away (or the fake closes).
+   */
+  holdAnswer(method: string, matching: Matcher = () => true): Promise<void> {
+    return new Promise((taken) => this.holds.push({ method, matching, taken }));
   }
 
   clearFaults(): void {
@@ -268,6 +283,12 @@ export class FakeSlack {
       this.violations.push(`${method}: answered undocumented error ${result.error}`);
     }
     this.calls.push({ ...call, status, result, at });
+    const hold = this.holds.findIndex((h) => h.method === method && result.ok && h.matching(call.args));
+    if (hold >= 0) {
+      this.holds.splice(hold, 1)[0]?.taken();
+      this.changed();
+      return;
+    }
     res
       .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
       .end(JSON.stringify(result));

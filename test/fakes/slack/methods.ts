@@ -102,6 +102,19 @@ function appendStreamed(message: FakeMessage, markdown: string): MethodResult | 
   return undefined;
 }
 
+/**
+ * A post's `metadata`: an object with a string `event_type` and an object `event_payload` (Slack's
+ * message metadata); anything else is `invalid_metadata_format`. Undefined: none given.
+ */
+function metadataOf(value: unknown): FakeMessage['metadata'] | 'invalid' | undefined {
+  if (value === undefined) return undefined;
+  const metadata = value as { event_type?: unknown; event_payload?: unknown } | null;
+  if (typeof metadata?.event_type !== 'string' || metadata.event_type === '') return 'invalid';
+  const payload = metadata.event_payload;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'invalid';
+  return { event_type: metadata.event_type, event_payload: payload as Json };
+}
+
 /** The Web API methods the fake speaks, by name. */
 export const METHODS: Readonly<Record<string, Handler>> = {
   'auth.test': () =>
@@ -119,12 +132,19 @@ export const METHODS: Readonly<Record<string, Handler>> = {
   'chat.postMessage': (call, ctx) => {
     const body = content(call, SLACK_LIMITS.postText);
     if ('error' in body) return fail(body.error);
+    const metadata = metadataOf(call.args.metadata);
+    if (metadata === 'invalid') return fail('invalid_metadata_format');
     const username = str(call.args.username);
     const icon = str(call.args.icon_url);
     const message = botMessage(
       call,
       ctx,
-      { ...body.fields, ...(username ? { username } : {}), ...(icon ? { icon_url: icon } : {}) },
+      {
+        ...body.fields,
+        ...(username ? { username } : {}),
+        ...(icon ? { icon_url: icon } : {}),
+        ...(metadata ? { metadata } : {}),
+      },
       body.shown,
     );
     return ok({ channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts } });
@@ -258,6 +278,7 @@ export const METHODS: Readonly<Record<string, Handler>> = {
   'conversations.replies': (call, ctx) => {
     const thread = ctx.state.thread(String(call.args.channel), String(call.args.ts));
     if (thread.length === 0) return fail('thread_not_found');
+    const withMetadata = [true, 'true', '1', 1].includes(call.args.include_all_metadata as never);
     const messages = thread.map((m) => ({
       type: 'message',
       user: m.user,
@@ -265,6 +286,8 @@ export const METHODS: Readonly<Record<string, Handler>> = {
       text: m.markdown ?? m.text ?? '',
       ts: m.ts,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      // Slack lists a message's metadata only when asked to.
+      ...(m.metadata && withMetadata ? { metadata: m.metadata } : {}),
     }));
     return ok({ messages, has_more: false });
   },

@@ -40,6 +40,8 @@ export interface FakeMessage {
   icon_url?: string;
   files?: FakeFile[];
   deleted?: boolean;
+  /** Message metadata the app posted with it (`event_type`, `event_payload`). */
+  metadata?: { event_type: string; event_payload: Json };
   /** Every content the message has had, oldest first (post, then each update). */
   history: string[];
 }

@@ -42,3 +42,38 @@ export class ServerFaults {
 export function serverErrorBody(status: number): { message: string; code: number } {
   return { message: `${status}: Server Error`, code: 0 };
 }
+
+/** Which call `AnswerHolds.hold` catches: the method, the route template, and its JSON body. */
+export interface HeldCall {
+  method: string;
+  /** e.g. `/channels/{channel_id}/messages`. */
+  route: string;
+  /** Default: any body. */
+  matching?: (json: unknown) => boolean;
+}
+
+/**
+ * Calls that take effect but whose answer never leaves, as when the client's process dies between
+ * Discord doing the work and the client reading the answer: each hold catches one call.
+ */
+export class AnswerHolds {
+  private readonly holds: (HeldCall & { taken: () => void })[] = [];
+
+  /**
+   * The next successful call like `call` takes effect (the message is made) and its answer is kept
+   * back; the connection stays open until the client goes away. Resolves once that call was made.
+   */
+  hold(call: HeldCall): Promise<void> {
+    return new Promise((taken) => this.holds.push({ ...call, method: call.method.toUpperCase(), taken }));
+  }
+
+  /** True when this call's answer is to be kept back (the hold is used, and told). */
+  take(method: string, route: string, json: unknown): boolean {
+    const index = this.holds.findIndex(
+      (h) => h.method === method && h.route === route && (h.matching?.(json) ?? true),
+    );
+    if (index < 0) return false;
+    this.holds.splice(index, 1)[0]?.taken();
+    return true;
+  }
+}

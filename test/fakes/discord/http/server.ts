@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { readBody } from './body.js';
 import { DiscordHttpError } from './errors.js';
-import { type ServerFaults, serverErrorBody } from './faults.js';
+import { type AnswerHolds, type ServerFaults, serverErrorBody } from './faults.js';
 import type { RateLimits } from './rate-limits.js';
 import type { RecordedCall, Recorder } from './recorder.js';
 import type { Route, RouteResponse, Router, UploadedFile } from './router.js';
@@ -24,6 +24,8 @@ export interface HttpServerDeps {
   recorder: Recorder;
   limits: RateLimits;
   faults: ServerFaults;
+  /** Successful calls whose answer is kept back. */
+  holds?: AnswerHolds;
   token: string;
   /** The attachment host: the file at this path, if any. */
   cdn(path: string): CdnFile | undefined;
@@ -138,6 +140,13 @@ async function handle(deps: HttpServerDeps, request: IncomingMessage, response: 
     return answer(error.status, error.body(), rate.headers, route);
   }
   if (fault) return answer(fault.status, serverErrorBody(fault.status), {});
+  if (result.status < 300 && deps.holds?.take(method, route.route, body.json)) {
+    // Done, but the answer never leaves: the connection stays open until the client goes away.
+    call.status = result.status;
+    deps.recorder.calls.push(call);
+    deps.recorder.changed();
+    return;
+  }
   return answer(result.status, result.body, rate.headers, route);
 }
 
