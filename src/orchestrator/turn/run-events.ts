@@ -48,10 +48,12 @@ export class RunEvents {
       case 'run.created':
         this.nameRun(event.checkpoint.runId);
         this.log.info({ messages: batch.length }, 'run started');
-        // Written beside the first text, not before it: the run is already in flight at the service,
-        // and the ledger keeps its writes in order (checkpoints, posts and the final delete come
-        // after this one, and the turn's end waits for all of them).
-        void this.ledger.start({
+        // Awaited before the run's first text: then every post of the answer has a record behind it,
+        // which is what tells a resumed answer to look for its keyed posts. With the write-ahead log
+        // it costs a fraction of a millisecond on a quiet server; on a busy one it is the back-pressure
+        // that keeps turns from streaming ahead of the store. Not awaited (tried), 1,000 concurrent
+        // answers peaked at 675 MB instead of 434 and took 42.5 s instead of 28 (bench scenario 4).
+        await this.ledger.start({
           key: this.message.key,
           backend: this.deps.backend.name,
           threadId,
