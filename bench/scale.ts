@@ -11,6 +11,7 @@ import {
   SlackSender,
 } from '../test/fakes/slack/index.js';
 import { until } from './pacing-discord.js';
+import { PRODUCTION_NODE_FLAGS } from './production-flags.js';
 import type { EntryKind } from './startup.js';
 import { now, sleep } from './stats.js';
 
@@ -68,7 +69,7 @@ async function level(openai: FakeOpenAI, n: number, tokens: number, entry: Entry
   const slack = await FakeSlack.start();
   // `dist`: compiled as production runs (`npm run bench` builds it), so tsx's own memory is not counted.
   const child = fork(join(ROOT, entry === 'dist' ? 'dist/bench/scale-bot.js' : 'bench/scale-bot.ts'), [], {
-    execArgv: entry === 'dist' ? [] : ['--import', import.meta.resolve('tsx')],
+    execArgv: entry === 'dist' ? [...PRODUCTION_NODE_FLAGS] : ['--import', import.meta.resolve('tsx')],
     env: {
       ...process.env,
       BENCH_SCALE_SETUP: JSON.stringify({

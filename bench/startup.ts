@@ -7,6 +7,7 @@ import { startFakeDiscord } from '../test/fakes/discord/index.js';
 import { FAKE_TEAM, FakeSlack } from '../test/fakes/slack/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { untilStatus } from '../test/support/until-status.js';
+import { PRODUCTION_NODE_FLAGS } from './production-flags.js';
 import { median, now, sleep } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -44,7 +45,7 @@ export async function measureStartup(starts: number, entry: EntryKind): Promise<
       const port = await freePort();
       const args =
         entry === 'dist'
-          ? [join(ROOT, 'dist/src/main.js')]
+          ? [...PRODUCTION_NODE_FLAGS, join(ROOT, 'dist/src/main.js')]
           : ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/main.ts')];
       const startedAt = now();
       const child = spawn(process.execPath, args, {
