@@ -7,7 +7,7 @@ import type { ReplyRenderer } from '../core/renderer.js';
 import type { RunRecord } from '../store/types.js';
 import type { Approvals, DecideResult, Decider } from './approvals/approvals.js';
 import { type Conversation, newConversation } from './conversations/conversation-work.js';
-import { discardThread } from './conversations/discard-thread.js';
+import { discardThread, settleResets } from './conversations/discard-thread.js';
 import type { ArrivalGate } from './instances/arrival-gate.js';
 import type { ConversationClaims } from './instances/claims.js';
 import { instanceParts } from './instances/instance-parts.js';
@@ -17,7 +17,7 @@ import { refusalFor } from './intake/access.js';
 import { DEFAULT_DEDUPE_TTL_MS, IntakeHold, messageMark } from './intake/intake-hold.js';
 import type { OrchestratorOptions, SubmitOutcome } from './orchestrator-options.js';
 import { ReplyRouter } from './reply-router.js';
-import { playTurn } from './turn/play-turn.js';
+import { playTurn, type TurnStage } from './turn/play-turn.js';
 import { resumedMessage } from './turn/run-ledger.js';
 import type { AbortReason } from './turn/turn-deps.js';
 
@@ -44,6 +44,8 @@ export class Orchestrator {
   private readonly signals: InstanceSignals;
   private readonly arrivals: ArrivalGate;
   private readonly takeOvers: TakeOverWatch;
+  /** What every turn here is played with (the same for each; only its batch and controller differ). */
+  private readonly stage: TurnStage;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? Date.now;
@@ -63,6 +65,18 @@ export class Orchestrator {
       reset: (key) => this.resetHere(key),
       begin: (key, leftovers) => this.begin(key, { leftovers }),
     }));
+    this.stage = {
+      deps: {
+        ...options,
+        now: this.now,
+        approvals: this.approvals,
+        whileStoreAway: (key, call) => this.intake.whileStoreAway(key, call, this.now()),
+      },
+      router: this.router,
+      metrics: this.metrics,
+      timeoutMs: options.run.timeoutMs,
+      onClearFailed: (record) => this.takeOvers.finished(record),
+    };
   }
 
   /**
@@ -320,7 +334,7 @@ export class Orchestrator {
       }
       for (;;) {
         if (conversation.resets.length > 0) {
-          await this.doResets(key, conversation);
+          await settleResets(this.options, key, conversation.resets);
           continue;
         }
         // Messages that reached other instances join those that reached this one, in the order the
@@ -339,7 +353,7 @@ export class Orchestrator {
         if (handed === 0 && conversation.queue.length === 0 && conversation.resets.length === 0) break;
         if (!(await this.claims.hold(key))) {
           // Another instance took the conversation meanwhile: what arrived here goes to it.
-          await this.doResets(key, conversation);
+          await settleResets(this.options, key, conversation.resets);
           for (const message of conversation.queue.splice(0)) await this.claims.handOver(message);
           await this.signals.tellHolder({ kind: 'handoff', key });
           break;
@@ -367,35 +381,10 @@ export class Orchestrator {
     const controller = new AbortController();
     conversation.controller = controller;
     try {
-      await playTurn(
-        {
-          deps: {
-            ...this.options,
-            now: this.now,
-            approvals: this.approvals,
-            whileStoreAway: (key, call) => this.intake.whileStoreAway(key, call, this.now()),
-          },
-          router: this.router,
-          metrics: this.metrics,
-          timeoutMs: this.options.run.timeoutMs,
-          onClearFailed: (record) => this.takeOvers.finished(record),
-        },
-        batch,
-        controller,
-        resume,
-      );
+      await playTurn(this.stage, batch, controller, resume);
     } finally {
       conversation.controller = undefined;
     }
-  }
-
-  private async doResets(key: ConversationKey, conversation: Conversation): Promise<void> {
-    if (conversation.resets.length === 0) return;
-    const waiting = conversation.resets.splice(0);
-    await discardThread(this.options, key).catch((err: unknown) => {
-      this.options.logger.error({ err, conversation: key }, 'reset failed');
-    });
-    for (const resolve of waiting) resolve();
   }
 
   private reportQueueDepth(): void {

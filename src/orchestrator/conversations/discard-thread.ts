@@ -17,3 +17,20 @@ export async function discardThread(
     deps.logger.warn({ err, conversation: key }, 'could not delete the old assistant thread');
   });
 }
+
+/**
+ * Does the resets asked for while a turn ran, once, between turns: the thread is discarded (a failure
+ * is logged, not thrown: the conversation goes on) and every asker is answered.
+ */
+export async function settleResets(
+  deps: { store: Store; backend: Backend; logger: Logger },
+  key: ConversationKey,
+  resets: (() => void)[],
+): Promise<void> {
+  if (resets.length === 0) return;
+  const waiting = resets.splice(0);
+  await discardThread(deps, key).catch((err: unknown) => {
+    deps.logger.error({ err, conversation: key }, 'reset failed');
+  });
+  for (const resolve of waiting) resolve();
+}
