@@ -72,6 +72,24 @@ describe.each(targets)('dedupe claims on $name', (target) => {
     }
   });
 
+  it('does not remember a claim the store refused: the mark is free here once the store frees it', async () => {
+    const namespace = `tl-test-${RUN_ID}-${++count}`;
+    const store = await createStore(target.config(), { namespace });
+    const other = await createStore(target.config(), { namespace });
+    const driver = await target.driver(namespace);
+    try {
+      expect(await other.dedupe.claim('evt-refused', 60_000, 'h1')).toBe(true);
+      expect(await store.dedupe.claim('evt-refused', 60_000, 'h2')).toBe(false);
+      // The other's mark goes (it expired): a later delivery here may take it.
+      await driver.delete(storeKeys.dedupe('evt-refused'));
+      expect(await store.dedupe.claim('evt-refused', 60_000, 'h3')).toBe(true);
+    } finally {
+      await driver.close();
+      await other.close();
+      await store.close();
+    }
+  });
+
   it('remembers the marks it claimed when the store forgets them (a Redis restarted without its data)', async () => {
     const namespace = `tl-test-${RUN_ID}-${++count}`;
     const store = await createStore(target.config(), { namespace });

@@ -20,8 +20,13 @@ export function createDedupeRepository(driver: StoreDriver, recent = new RecentM
     claim: async (mark: string, ttlMs: number, holder: string = randomUUID()) => {
       const seen = recent.holderOf(mark);
       if (seen !== undefined && seen !== holder) return false;
+      // Remembered before the store call, so that a claim whose call fails (an outage) still counts
+      // here; forgotten when the store refuses it, or a claim refused just before the store's own
+      // expiry would hold the mark in this process for the whole TTL against every later holder.
       recent.remember(mark, holder, ttlMs);
-      return driver.setIfAbsent(storeKeys.dedupe(mark), ttlMs, holder);
+      const granted = await driver.setIfAbsent(storeKeys.dedupe(mark), ttlMs, holder);
+      if (!granted) recent.forget(mark, holder);
+      return granted;
     },
     claimHere: (mark: string, ttlMs: number, holder: string) => {
       const seen = recent.holderOf(mark);

@@ -33,6 +33,11 @@ export class RecentMarks {
     }
   }
 
+  /** Forgets `mark` if `holder` is the one remembered for it (its claim was refused after all). */
+  forget(mark: string, holder: string): void {
+    if (this.#marks.get(mark)?.holder === holder) this.#marks.delete(mark);
+  }
+
   get size(): number {
     return this.#marks.size;
   }
