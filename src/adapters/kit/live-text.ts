@@ -1,6 +1,7 @@
 import { splitMessage } from '../../render/split.js';
 import type { CallPriority } from './chat-surface.js';
 import type { TextPlan } from './render-plan.js';
+import { runAfter } from './run-after.js';
 
 /** The longest wait between streaming flushes after repeated failures. */
 const MAX_RETRY_INTERVAL_MS = 30_000;
@@ -113,7 +114,8 @@ export class LiveText<Handle> {
   private text = '';
   private readonly posted: Posted<Handle>[] = [];
   private lastFlushAt = Number.NEGATIVE_INFINITY;
-  private timer: NodeJS.Timeout | undefined;
+  /** Calls off the flush scheduled (undefined: none is). */
+  private cancelScheduled: (() => void) | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private waiting: AbortController | undefined;
   /** The message the waiting call is for. */
@@ -146,8 +148,8 @@ export class LiveText<Handle> {
   /** Delivers exactly `finalText` (it replaces what streamed) and resolves with the messages used. */
   async finish(finalText: string): Promise<Handle[]> {
     this.finished = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
     this.text = finalText;
     // An update waiting for its turn is dropped: the final text goes in its place, in the final lane.
     this.waiting?.abort(new Superseded());
@@ -181,13 +183,13 @@ export class LiveText<Handle> {
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.cancelScheduled) return;
     // After failed flushes (a platform outage, a lost permission) wait longer each time, so that a
     // stream that cannot be shown does not keep calling; `finish` still makes the final attempt.
     const interval = Math.min(MAX_RETRY_INTERVAL_MS, this.plan().intervalMs * 2 ** this.failures);
     const wait = Math.max(0, this.lastFlushAt + interval - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const flushNow = () => {
+      this.cancelScheduled = undefined;
       this.raiseWaiting();
       this.flushing = this.flushing
         .then(() => this.flush('intermediate'))
@@ -203,7 +205,8 @@ export class LiveText<Handle> {
           // Text that arrived during the flush goes out at the next turn.
           if (!this.finished && this.behind()) this.schedule();
         });
-    }, wait);
+    };
+    this.cancelScheduled = runAfter(wait, flushNow);
   }
 
   /**

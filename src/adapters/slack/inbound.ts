@@ -70,6 +70,12 @@ export interface Envelope {
   eventId: string | undefined;
 }
 
+/** What was learnt of a message while it was claimed: it mentions the bot, or is in a thread the bot follows. */
+interface SeenSoFar {
+  mentioned: boolean;
+  followed: boolean;
+}
+
 /**
  * Messages and mentions: decides whether to answer, marks the message processed in the shared store
  * (its event id, and its channel + ts, so the `app_mention` + `message` pair and Slack's retries
@@ -123,7 +129,7 @@ export class SlackInbound {
         followed = !dm && !mentioned && (await this.deps.intake.isFollowed(key));
         if (!dm && !mentioned && !followed) return 'not_addressed';
         if (!(await this.claim(messageMark, holder))) return 'duplicate';
-        return this.acceptOrSay(event, address, key, bot, mentioned, arrivedAt);
+        return this.acceptOrSay(event, address, key, bot, { mentioned, followed }, arrivedAt);
       },
       async (holder) => {
         // Another delivery of the message held here too (a retry, the app_mention + message pair) speaks for both.
@@ -148,11 +154,11 @@ export class SlackInbound {
     address: SlackAddress,
     key: ConversationKey,
     bot: BotIdentity,
-    mentioned: boolean,
+    seen: SeenSoFar,
     arrivedAt: number,
   ): Promise<InboundOutcome> {
     try {
-      return await this.accept(event, address, key, bot, mentioned, arrivedAt);
+      return await this.accept(event, address, key, bot, seen, arrivedAt);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       this.deps.logger.error({ err: error, conversation: key }, 'Slack: could not take a message');
@@ -167,7 +173,7 @@ export class SlackInbound {
     address: SlackAddress,
     key: ConversationKey,
     bot: BotIdentity,
-    mentioned: boolean,
+    { mentioned, followed }: SeenSoFar,
     arrivedAt: number,
   ): Promise<InboundOutcome> {
     const plain = plainText(event.text ?? '', bot.userId);
@@ -177,7 +183,8 @@ export class SlackInbound {
       return 'command';
     }
 
-    const known = await this.deps.intake.isFollowed(key);
+    // A follow-up was found followed while it was claimed: no second read on the way to the answer.
+    const known = followed || (await this.deps.intake.isFollowed(key));
     if (!known) {
       await this.deps.intake.follow(key, address.user);
       if (address.surface === 'dm') await this.setTitle(address, plain);

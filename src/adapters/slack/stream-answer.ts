@@ -3,6 +3,7 @@ import { fenceAfter } from '../../render/fences.js';
 import { splitMessage } from '../../render/split.js';
 import type { CallPriority, StreamedText } from '../kit/chat-surface.js';
 import type { ShareKey } from '../kit/fair-share.js';
+import { runAfter } from '../kit/run-after.js';
 import { MAX_MARKDOWN_LENGTH, markdownBody } from './blocks.js';
 import type { SlackAddress } from './parse.js';
 import { type SlackApi, slackErrorOf } from './slack-api.js';
@@ -75,7 +76,8 @@ export class StreamAnswer implements StreamedText {
   private readonly messages: Streamed[] = [];
   private fallback: { answer: StreamedText; sent: string; reopen: string } | undefined;
   private chain: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  /** Calls off the append scheduled (undefined: none is). */
+  private cancelScheduled: (() => void) | undefined;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private finished = false;
   private stopped = false;
@@ -106,17 +108,18 @@ export class StreamAnswer implements StreamedText {
       return;
     }
     this.pending += delta;
-    if (this.timer) return;
+    if (this.cancelScheduled) return;
     const wait = Math.max(0, this.lastFlushAt + this.options.appendIntervalMs - this.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelScheduled = runAfter(wait, () => {
+      this.cancelScheduled = undefined;
       this.chain = this.chain.then(() => this.pump('update')).catch((err: unknown) => this.logFailure(err));
-    }, wait);
+    });
   }
 
   async close(): Promise<void> {
     this.finished = true;
-    clearTimeout(this.timer);
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
     this.waiting?.abort(new Error('the final text goes instead'));
     await this.chain;
     if (this.fallback) return this.fallback.answer.close();
@@ -126,7 +129,8 @@ export class StreamAnswer implements StreamedText {
   /** Shows the final text (the last append in the final lane); the stream is stopped in the background. */
   async finish(finalText: string): Promise<void> {
     this.finished = true;
-    clearTimeout(this.timer);
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
     // An append still waiting for its turn is called off: the final append carries its text too.
     this.waiting?.abort(new Error('the final text goes instead'));
     await this.chain;

@@ -8,6 +8,12 @@ import type { TurnDeps } from './turn-deps.js';
 export interface TurnThread {
   threadId: string;
   profile: RunProfile | undefined;
+  /**
+   * The record's last use being written (a thread already known): not on the way to the model's
+   * request, but settled before the turn ends or the record is deleted. Never rejects: a failure is
+   * logged (the last use only decides when THREAD_TTL_DAYS forgets the thread).
+   */
+  touched: Promise<void>;
 }
 
 /**
@@ -23,14 +29,16 @@ export async function threadFor(deps: TurnDeps, message: InboundMessage): Promis
   const now = deps.now();
   if (record && record.backend === deps.backend.name) {
     const profile = chooseProfile(deps, message, record.profile);
-    await held(() =>
+    const touched = held(() =>
       deps.store.threads.set(message.key, {
         ...record,
         lastUsedAt: now,
         ...optional('profile', profile?.name),
       }),
-    );
-    return { threadId: record.threadId, profile };
+    ).catch((err: unknown) => {
+      deps.logger.warn({ err, conversation: message.key }, "could not record the thread's last use");
+    });
+    return { threadId: record.threadId, profile, touched };
   }
   const profile = chooseProfile(deps, message, undefined);
   const threadId = await deps.backend.createThread(message.key);
@@ -43,5 +51,5 @@ export async function threadFor(deps: TurnDeps, message: InboundMessage): Promis
       ...optional('profile', profile?.name),
     }),
   );
-  return { threadId, profile };
+  return { threadId, profile, touched: Promise.resolve() };
 }

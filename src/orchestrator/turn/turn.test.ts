@@ -182,3 +182,54 @@ describe('A turn through the orchestrator', () => {
     expect(eventsOfType(t.renderer.allEvents(), 'done')[0]?.ending.kind).toBe('failed');
   });
 });
+
+describe("A turn and its thread's last use", () => {
+  const answered = async function* () {
+    yield { type: 'text.done' as const, itemId: 'm', text: 'ok', annotations: [] };
+    yield { type: 'ended' as const, ending: { kind: 'completed' as const } };
+  };
+
+  it('asks the model before the last use is written, and ends only once it is', async () => {
+    const backend = new ScriptedBackend(answered);
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    await o.idle();
+    const key = testMessage('1').key;
+    const before = await t.store.threads.get(key);
+    // The next write of the thread record waits until released.
+    const threads = t.store.threads;
+    const realSet = threads.set.bind(threads);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    threads.set = async (...args) => {
+      await gate;
+      return realSet(...args);
+    };
+    let idle = false;
+    await o.submit(testMessage('2'));
+    const done = o.idle().then(() => {
+      idle = true;
+    });
+    await expect.poll(() => backend.runs.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(idle).toBe(false);
+    release();
+    await done;
+    expect((await t.store.threads.get(key))?.lastUsedAt).toBeGreaterThanOrEqual(before?.lastUsedAt ?? 0);
+    expect(eventsOfType(t.renderer.allEvents(), 'done')).toHaveLength(2);
+  });
+
+  it('still answers when the last use cannot be written (it only decides when the thread is forgotten)', async () => {
+    const backend = new ScriptedBackend(answered);
+    const o = t.orchestrator(backend);
+    await o.submit(testMessage('1'));
+    await o.idle();
+    t.store.threads.set = () => Promise.reject(new Error('disk full'));
+    await o.submit(testMessage('2'));
+    await o.idle();
+    expect(eventsOfType(t.renderer.allEvents(), 'done')).toHaveLength(2);
+    expect(eventsOfType(t.renderer.allEvents(), 'error')).toEqual([]);
+  });
+});

@@ -69,18 +69,19 @@ export class Turn {
     const messages = await uploadBatch(this.deps, this.batch, this.events.emit);
     for (let attempt = 1; ; attempt++) {
       const thread = await threadFor(this.deps, this.last);
-      try {
-        return await this.runOn(thread, messages);
-      } catch (error) {
-        // The thread was deleted at the service (by an operator, a cleanup, another server): start a
-        // new one, once, as long as nothing of this turn has reached the user yet.
-        if (attempt > 1 || this.events.started || !threadGone(error)) throw error;
-        this.events.log.warn(
-          { threadId: thread.threadId },
-          'the assistant thread is gone; starting a new one',
-        );
-        await this.deps.store.threads.delete(this.last.key);
-      }
+      const failed = await this.runOn(thread, messages).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      // The thread's last use is written before the turn ends, and before a gone thread's record goes.
+      await thread.touched;
+      if (!failed) return;
+      const { error } = failed;
+      // The thread was deleted at the service (by an operator, a cleanup, another server): start a
+      // new one, once, as long as nothing of this turn has reached the user yet.
+      if (attempt > 1 || this.events.started || !threadGone(error)) throw error;
+      this.events.log.warn({ threadId: thread.threadId }, 'the assistant thread is gone; starting a new one');
+      await this.deps.store.threads.delete(this.last.key);
     }
   }
 
@@ -95,7 +96,7 @@ export class Turn {
 
   /** Streams the run to its end, answering its tool calls and approval requests as they come. */
   private async runOn(
-    { threadId, profile }: TurnThread,
+    { threadId, profile }: Pick<TurnThread, 'threadId' | 'profile'>,
     messages: readonly RunMessage[],
     resume?: RunRecord,
   ): Promise<void> {
