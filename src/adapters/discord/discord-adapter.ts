@@ -37,6 +37,7 @@ import { STOP_EMOJI } from './run-indicator.js';
 import { DISCORD_ATTACHMENT_ORIGINS, discordDownloadPolicy } from './shared-files.js';
 import { openThread } from './threads.js';
 import { DEFAULT_TYPING_REFRESH_MS } from './typing.js';
+import { pacedMakeRequest } from './wire-pace.js';
 
 /** What `createDiscordAdapter` takes besides the Discord configuration; the testing hooks have defaults. */
 export interface DiscordAdapterOptions {
@@ -61,12 +62,11 @@ export interface DiscordAdapterOptions {
 
 /** Defaults of the adapter's own settings (the environment has no variables for these). */
 export const DEFAULT_DISCORD_ADAPTER = {
-  // Discord allows about 50 requests per second per bot. Calls leave this budget on time but can
-  // reach Discord bunched (discord.js queues each route's calls behind the one in flight), so 40/s
-  // with a burst of 3 (at most 43 in any second) keeps a margin: at 42/s with a burst of 4 the
-  // contract suite met the global limit about one run in four. Under contention every call beyond
-  // the floor is planned away (kit/render-plan.ts).
-  budget: { perSecond: 40, burst: 3 },
+  // Discord allows about 50 requests per second per bot. This budget decides which call goes first
+  // (lanes, fair share); the requests then leave paced at 45 in any second (wire-pace.ts), since
+  // discord.js can release a route's queued calls together. 44/s with a burst of 3 keeps the wire
+  // queue short; under contention every call beyond the floor is planned away (kit/render-plan.ts).
+  budget: { perSecond: 44, burst: 3 },
   // Without server boosts a bot may upload 10 MiB per file.
   maxUploadBytes: 10 * 1024 * 1024,
   typingRefreshMs: DEFAULT_TYPING_REFRESH_MS,
@@ -131,7 +131,7 @@ export class DiscordAdapter implements PlatformAdapter {
       // redelivered message it still caches; "answered once" is the store's job, across restarts too.
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       allowedMentions: { parse: [] },
-      ...(config.apiUrl !== undefined && { rest: { api: config.apiUrl } }),
+      rest: { ...(config.apiUrl !== undefined && { api: config.apiUrl }), makeRequest: pacedMakeRequest() },
       // discord.js's own sharding: this process connects only these shards; guilds on the others are
       // another process's. Always passed, so discord.js does not read its own SHARDS variable.
       ...shardOptions(config),
@@ -274,6 +274,7 @@ export class DiscordAdapter implements PlatformAdapter {
       this.budget.pauseFor(Number(response.headers.get('retry-after') ?? '1') * 1000);
     });
     this.client.rest.on(RESTEvents.RateLimited, (info) => {
+      ((globalThis as any).__rl ??= []).push({ at: Date.now(), route: info.route, global: info.global, wait: info.timeToReset, method: info.method, limit: info.limit });
       if (info.global) this.budget.pauseFor(info.retryAfter);
     });
   }
