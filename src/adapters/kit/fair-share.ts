@@ -4,6 +4,19 @@ export interface ShareKey {
   channel?: string;
 }
 
+type Dimension = 'u:' | 'c:';
+const DIMENSIONS: readonly Dimension[] = ['u:', 'c:'];
+
+/** The waiting callers' standing (see `FairShare.summarise`). */
+export interface ShareSummary {
+  /** Users (`u:`) and channels (`c:`) over their fair share. */
+  over: Set<string>;
+  /** Every user and channel waiting. */
+  active: Set<string>;
+  /** Per dimension: their recent calls in all, and how many they are. */
+  totals: Record<Dimension, { total: number; size: number }>;
+}
+
 interface Usage {
   value: number;
   at: number;
@@ -36,29 +49,53 @@ export class FairShare {
 
   /** For each waiting caller's share, whether its user, and its channel, are over their fair share now. */
   overShare(shares: readonly (ShareKey | undefined)[]): { user: boolean; channel: boolean }[] {
+    const summary = this.summarise(shares);
+    return shares.map((share) => ({
+      user: share?.user !== undefined && summary.over.has(`u:${share.user}`),
+      channel: share?.channel !== undefined && summary.over.has(`c:${share.channel}`),
+    }));
+  }
+
+  /** Who among the waiting `shares` is over their fair share, and what that was measured against. */
+  summarise(shares: readonly (ShareKey | undefined)[]): ShareSummary {
     const over = new Set<string>();
-    for (const dimension of ['u:', 'c:'] as const) {
-      const active = new Set<string>();
-      for (const share of shares) {
-        for (const key of keysOf(share)) if (key.startsWith(dimension)) active.add(key);
-      }
-      if (active.size < 2) continue;
-      let total = 0;
+    const active = new Set<string>();
+    const totals = { 'u:': { total: 0, size: 0 }, 'c:': { total: 0, size: 0 } };
+    for (const share of shares) for (const key of keysOf(share)) active.add(key);
+    for (const dimension of DIMENSIONS) {
       const values = new Map<string, number>();
+      let total = 0;
       for (const key of active) {
+        if (!key.startsWith(dimension)) continue;
         const value = this.current(key);
         values.set(key, value);
         total += value;
       }
+      totals[dimension] = { total, size: values.size };
+      if (values.size < 2) continue;
       for (const [key, value] of values) {
-        const others = (total - value) / (active.size - 1);
+        const others = (total - value) / (values.size - 1);
         if (value > 2 * others + 2) over.add(key);
       }
     }
-    return shares.map((share) => ({
-      user: share?.user !== undefined && over.has(`u:${share.user}`),
-      channel: share?.channel !== undefined && over.has(`c:${share.channel}`),
-    }));
+    return { over, active, totals };
+  }
+
+  /**
+   * Whether a caller's user and channel would be over their fair share if it joined those waiting
+   * (`summary`): its own standing, without working the others' out again.
+   */
+  joining(summary: ShareSummary, share: ShareKey | undefined): { user: boolean; channel: boolean } {
+    const standing = (key: string | undefined, dimension: Dimension) => {
+      if (key === undefined) return false;
+      if (summary.active.has(key)) return summary.over.has(key);
+      const { total, size } = summary.totals[dimension];
+      return size >= 1 && this.current(key) > 2 * (total / size) + 2;
+    };
+    return {
+      user: standing(share?.user === undefined ? undefined : `u:${share.user}`, 'u:'),
+      channel: standing(share?.channel === undefined ? undefined : `c:${share.channel}`, 'c:'),
+    };
   }
 
   private current(key: string): number {

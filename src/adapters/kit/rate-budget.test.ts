@@ -125,6 +125,23 @@ describe('RateBudget', () => {
     expect(budget.waitMs('final')).toBeCloseTo(100, -1);
   });
 
+  it('tells a caller over its fair share that it waits behind everyone, and keeps count as the queue changes', async () => {
+    const budget = new RateBudget({ perSecond: 10, burst: 1 });
+    const flood = { user: 'flood', channel: 'c1' };
+    // The flooder took many turns lately; two others now wait with updates.
+    for (let i = 0; i < 8; i++)
+      await vi.advanceTimersByTimeAsync(100).then(() => budget.acquire('first', { share: flood }));
+    void budget.acquire('update', { share: { user: 'a', channel: 'c2' } });
+    void budget.acquire('update', { share: { user: 'b', channel: 'c3' } });
+    // A final text of the flooder's waits behind both updates; another person's final goes first.
+    expect(budget.waitMs('final', flood)).toBeCloseTo(300, -1);
+    expect(budget.waitMs('final', { user: 'c', channel: 'c4' })).toBeCloseTo(100, -1);
+    // One update granted: one fewer ahead of everyone.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(budget.waiting).toBe(1);
+    expect(budget.waitMs('final', flood)).toBeCloseTo(200, -1);
+  });
+
   it('serves a user who floods it after the others, whatever lanes the flood is in', async () => {
     const budget = new RateBudget({ perSecond: 10, burst: 1 });
     await budget.acquire();

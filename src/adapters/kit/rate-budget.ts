@@ -1,5 +1,5 @@
 import type { CallPriority } from './chat-surface.js';
-import { FairShare, type ShareKey } from './fair-share.js';
+import { FairShare, type ShareKey, type ShareSummary } from './fair-share.js';
 
 /** How fast calls to one platform may go, across every answer streaming at once. */
 export interface RateBudgetOptions {
@@ -133,10 +133,7 @@ export class RateBudget {
   waitMs(priority: CallPriority = 'update', share?: ShareKey): number {
     this.refill();
     const view = this.queueView();
-    const mine = rankCode(LANES.indexOf(priority), {
-      user: share?.user !== undefined && view.overKeys.has(`u:${share.user}`),
-      channel: share?.channel !== undefined && view.overKeys.has(`c:${share.channel}`),
-    });
+    const mine = rankCode(LANES.indexOf(priority), this.fair.joining(view.shares, share));
     let ahead = 0;
     for (let code = 0; code <= mine; code++) ahead += view.waitingByRank[code] ?? 0;
     const paused = Math.max(0, this.pausedUntil - this.now());
@@ -203,18 +200,17 @@ export class RateBudget {
     const now = this.now();
     const view = this.view;
     if (view && view.version === this.version && now - view.at < VIEW_MAX_AGE_MS) return view;
-    const over = this.fair.overShare(this.waiters.map((w) => w.share));
-    const overKeys = new Set<string>();
+    const shares = this.fair.summarise(this.waiters.map((w) => w.share));
     const waitingByRank: number[] = [];
-    const ranks = this.waiters.map((waiter, index) => {
-      const flags = over[index];
-      if (flags?.user && waiter.share?.user) overKeys.add(`u:${waiter.share.user}`);
-      if (flags?.channel && waiter.share?.channel) overKeys.add(`c:${waiter.share.channel}`);
-      const rank = rankCode(waiter.lane, flags);
+    const ranks = this.waiters.map((waiter) => {
+      const rank = rankCode(waiter.lane, {
+        user: waiter.share?.user !== undefined && shares.over.has(`u:${waiter.share.user}`),
+        channel: waiter.share?.channel !== undefined && shares.over.has(`c:${waiter.share.channel}`),
+      });
       waitingByRank[rank] = (waitingByRank[rank] ?? 0) + 1;
       return rank;
     });
-    this.view = { version: this.version, at: now, ranks, overKeys, waitingByRank };
+    this.view = { version: this.version, at: now, ranks, shares, waitingByRank };
     return this.view;
   }
 
@@ -255,8 +251,8 @@ interface QueueView {
   at: number;
   /** Each waiter's rank, by index. */
   ranks: number[];
-  /** Users (`u:`) and channels (`c:`) over their fair share among those waiting. */
-  overKeys: Set<string>;
+  /** The waiters' standing in the fair share. */
+  shares: ShareSummary;
   /** How many wait at each rank. */
   waitingByRank: number[];
 }

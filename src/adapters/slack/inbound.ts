@@ -78,8 +78,8 @@ interface SeenSoFar {
 
 /**
  * Messages and mentions: decides whether to answer, marks the message processed in the shared store
- * (its event id, and its channel + ts, so the `app_mention` + `message` pair and Slack's retries
- * give one answer across instances), then downloads files and submits it to the orchestrator.
+ * (its channel + ts, so the `app_mention` + `message` pair and Slack's retries give one answer across
+ * instances), then downloads files and submits it to the orchestrator.
  * While the store cannot be reached, messages wait in order per thread (the intake's hold) and are
  * taken once it is back; a message for the bot that waits too long gets a short "send it again".
  */
@@ -117,7 +117,8 @@ export class SlackInbound {
     const dm = address.surface === 'dm';
     // Only a thread can be followed: a new channel message without a mention is not for the bot.
     if (!dm && !mentioned && event.thread_ts === undefined) return 'not_addressed';
-    const eventMark = envelope.eventId === undefined ? undefined : `event:${envelope.eventId}`;
+    // The message's channel and ts, not Slack's event id: a retry of the event, and the `app_mention`
+    // + `message` pair, name the same message (one mark, one store write, before the answer).
     const messageMark = `message:${event.channel}:${event.ts}`;
     // Known once the store said so (or remembered it): a follow-up in a thread the bot follows.
     let followed = false;
@@ -125,7 +126,6 @@ export class SlackInbound {
       key,
       arrivedAt,
       async (holder) => {
-        if (eventMark !== undefined && !(await this.claim(eventMark, holder))) return 'duplicate';
         followed = !dm && !mentioned && (await this.deps.intake.isFollowed(key));
         if (!dm && !mentioned && !followed) return 'not_addressed';
         if (!(await this.claim(messageMark, holder))) return 'duplicate';
@@ -134,7 +134,7 @@ export class SlackInbound {
       async (holder) => {
         // Another delivery of the message held here too (a retry, the app_mention + message pair) speaks for both.
         const here = (mark: string) => this.deps.intake.claimHere(mark, holder);
-        if ((eventMark !== undefined && !here(eventMark)) || !here(messageMark)) return 'duplicate';
+        if (!here(messageMark)) return 'duplicate';
         if (!dm && !mentioned && !followed) {
           this.deps.logger.warn(
             { conversation: key },
