@@ -223,5 +223,25 @@ describe('assistants backend: messages and files', () => {
     const events = await h.ask('are you there?');
     expect(answerText(events)).toBe('after the leftover');
     expect(h.fake.run(leftover.id)?.status).toBe('cancelled');
+    // The refused start added nothing: the question is on the thread once.
+    const questions = h.fake.messages(threadId).filter((m) => m.role === 'user');
+    expect(
+      questions.map((m) => m.content.map((c) => (c.type === 'text' ? c.text.value : c.type)).join()),
+    ).toEqual(['hello', 'are you there?']);
+  });
+
+  it('starts the run with the question on it: one request to the service for a plain answer', async () => {
+    h = await Harness.start('assistants');
+    h.fake.setScript(() => [text('first')]);
+    await h.ask('hello');
+    const before = h.fake.requests.length;
+    h.fake.setScript((ctx) => [text(`you said ${ctx.userMessages.at(-1)}`)]);
+    const events = await h.ask('again');
+    expect(answerText(events)).toBe('you said again');
+    expect(
+      h.fake.requests
+        .slice(before)
+        .map((r) => `${r.method} ${r.path.replace(/\/(thread|run)_\w+/g, '/{id}')}`),
+    ).toEqual(['POST /threads/{id}/runs']);
   });
 });

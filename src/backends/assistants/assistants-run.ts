@@ -20,7 +20,7 @@ import {
 } from './map-events.js';
 import type { PollingOptions } from './polling.js';
 import type { RunOverrides } from './run-overrides.js';
-import { addMessages } from './thread-messages.js';
+import { additionalMessages, startClearingLeftover } from './thread-messages.js';
 
 export { DEFAULT_CANCEL_GRACE_MS, DEFAULT_POLLING, type PollingOptions } from './polling.js';
 
@@ -100,7 +100,6 @@ export class AssistantsRun implements BackendRun {
         this.log = this.deps.logger.child({ runId: this.runId });
         source = { kind: 'poll' };
       } else {
-        await addMessages(this.deps.client, this.request, this.log);
         source = yield* this.start();
       }
       for (;;) {
@@ -125,15 +124,21 @@ export class AssistantsRun implements BackendRun {
     }
   }
 
-  /** Creates the run, streamed; a server that cannot stream gets a plain run that is polled. */
+  /**
+   * Creates the run with the turn's messages on it, streamed; a server that cannot stream gets a plain
+   * run that is polled.
+   */
   private async *start(): AsyncGenerator<BackendEvent, Source> {
     const { client, assistantId } = this.deps;
     const threadId = this.request.threadId;
+    const body = {
+      assistant_id: assistantId,
+      ...this.deps.overrides,
+      additional_messages: additionalMessages(this.request),
+    };
     try {
-      const stream = await client.beta.threads.runs.create(
-        threadId,
-        { assistant_id: assistantId, ...this.deps.overrides, stream: true },
-        { signal: this.signal },
+      const stream = await startClearingLeftover(client, this.request, this.log, () =>
+        client.beta.threads.runs.create(threadId, { ...body, stream: true }, { signal: this.signal }),
       );
       return { kind: 'stream', stream };
     } catch (error) {
@@ -142,10 +147,8 @@ export class AssistantsRun implements BackendRun {
     }
     const run = await callApi('create run', () =>
       withRequestSignal(this.signal, (signal) =>
-        client.beta.threads.runs.create(
-          threadId,
-          { assistant_id: assistantId, ...this.deps.overrides },
-          { signal },
+        startClearingLeftover(client, this.request, this.log, () =>
+          client.beta.threads.runs.create(threadId, body, { signal }),
         ),
       ),
     );

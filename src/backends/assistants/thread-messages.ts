@@ -34,34 +34,44 @@ export function messageParams(message: RunMessage): MessageCreateParams {
 }
 
 /**
- * Adds the turn's messages to the thread, in order. Our own queue never lets two runs overlap, but a
- * run left over from before a crash can still be active: it is cancelled and waited for, once.
+ * The turn's messages, in order, as a run's `additional_messages`: the request that starts the run
+ * adds them to the thread, one request instead of one more per message before it (on the way to the
+ * answer's first text).
  */
-export async function addMessages(client: OpenAI, request: RunRequest, logger: Logger): Promise<void> {
-  for (const message of request.messages) {
-    const params = messageParams(message);
-    const create = () =>
-      withRequestSignal(request.signal, (signal) =>
-        client.beta.threads.messages.create(request.threadId, params, { signal }),
-      );
-    try {
-      await create();
-    } catch (error) {
-      const leftover = activeRunOf(error);
-      if (!leftover) throw error;
-      logger.warn(
-        { runId: leftover, threadId: request.threadId },
-        'a leftover run blocks the thread; cancelling it',
-      );
-      await cancelAndWait(client, request.threadId, leftover, request.signal);
-      await callApi('add message', create);
-    }
+export function additionalMessages(request: RunRequest): MessageCreateParams[] {
+  return request.messages.map(messageParams);
+}
+
+/**
+ * Starts the turn's run (`create`). Our own queue never lets two runs overlap, but a run left over from
+ * before a crash can still be active on the thread: it is cancelled and waited for, and the run is
+ * created again, once.
+ */
+export async function startClearingLeftover<T>(
+  client: OpenAI,
+  request: RunRequest,
+  logger: Logger,
+  create: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    const leftover = activeRunOf(error);
+    if (!leftover) throw error;
+    logger.warn(
+      { runId: leftover, threadId: request.threadId },
+      'a leftover run blocks the thread; cancelling it',
+    );
+    await cancelAndWait(client, request.threadId, leftover, request.signal);
+    return create();
   }
 }
 
 function activeRunOf(error: unknown): string | undefined {
   if (!(error instanceof APIError) || error.status !== 400) return undefined;
-  return /while a run (\S+) is active/.exec(error.message)?.[1]?.replace(/\.$/, '');
+  // "Thread … already has an active run run_…." (starting a run); "… while a run run_… is active." (adding a message).
+  const match = /already has an active run (\S+)|while a run (\S+) is active/.exec(error.message);
+  return (match?.[1] ?? match?.[2])?.replace(/\.$/, '');
 }
 
 async function cancelAndWait(
