@@ -274,14 +274,6 @@ export class DiscordAdapter implements PlatformAdapter {
       this.budget.pauseFor(Number(response.headers.get('retry-after') ?? '1') * 1000);
     });
     this.client.rest.on(RESTEvents.RateLimited, (info) => {
-      ((globalThis as any).__rl ??= []).push({
-        at: Date.now(),
-        route: info.route,
-        global: info.global,
-        wait: info.timeToReset,
-        method: info.method,
-        limit: info.limit,
-      });
       if (info.global) this.budget.pauseFor(info.retryAfter);
     });
   }

@@ -47,15 +47,6 @@ export class FairShare {
     if (this.usage.size > 2000) this.forgetQuiet();
   }
 
-  /** For each waiting caller's share, whether its user, and its channel, are over their fair share now. */
-  overShare(shares: readonly (ShareKey | undefined)[]): { user: boolean; channel: boolean }[] {
-    const summary = this.summarise(shares);
-    return shares.map((share) => ({
-      user: share?.user !== undefined && summary.over.has(`u:${share.user}`),
-      channel: share?.channel !== undefined && summary.over.has(`c:${share.channel}`),
-    }));
-  }
-
   /** Who among the waiting `shares` is over their fair share, and what that was measured against. */
   summarise(shares: readonly (ShareKey | undefined)[]): ShareSummary {
     const over = new Set<string>();

@@ -190,7 +190,7 @@ export class RateBudget {
   }
 
   /**
-   * Where each waiter stands (its rank, see `order`) and how many wait at each rank: computed once
+   * Where each waiter stands (its rank, see `rankCode`) and how many wait at each rank: computed once
    * for many reads. Render planning asks `waitMs` at every flush of every answer streaming, so with
    * hundreds of calls waiting, working it out each time (fair share over every waiter) took a quarter
    * of the process's CPU and held its event loop for hundreds of ms. It is recomputed when a caller

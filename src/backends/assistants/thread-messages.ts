@@ -4,7 +4,6 @@ import { APIError } from 'openai';
 import type { MessageCreateParams } from 'openai/resources/beta/threads/messages';
 import type { Logger } from '../../core/logger.js';
 import type { RunMessage, RunRequest } from '../backend.js';
-import { callApi } from '../shared/openai-client.js';
 import { withRequestSignal } from '../shared/request-signal.js';
 import { runEnding } from './map-events.js';
 
