@@ -110,20 +110,13 @@ function responseBodyFor(fake: FakeOpenAI, question: string): Json {
   return bodies[0] as Json;
 }
 
-/** The POST /threads/{id}/runs body of the run that answered `question` (Assistants API). */
+/** The POST /threads/{id}/runs body of the run that answered `question` (Assistants API: it carries the question). */
 function runBodyFor(fake: FakeOpenAI, question: string): Json {
-  const message = fake.requests.find(
-    (r) =>
-      r.method === 'POST' &&
-      /^\/threads\/[^/]+\/messages$/.test(r.path) &&
-      JSON.stringify(r.json).includes(question),
-  );
   const run = fake.requests.find(
     (r) =>
-      message !== undefined &&
-      r.index > message.index &&
       r.method === 'POST' &&
-      r.path === message.path.replace(/messages$/, 'runs'),
+      /^\/threads\/[^/]+\/runs$/.test(r.path) &&
+      JSON.stringify((r.json as Json | undefined)?.additional_messages ?? []).includes(question),
   );
   expect(run, question).toBeDefined();
   return run?.json as Json;
@@ -279,7 +272,9 @@ describe('profiles chosen per place, on Slack with the Assistants API', () => {
   it('overrides nothing where the default profile applies', async () => {
     await bot.mention('hello everyone');
     await bot.answers(4);
+    // The question itself travels on the run; no override does.
     expect(Object.keys(runBodyFor(bot.core.fake, 'hello everyone')).sort()).toEqual([
+      'additional_messages',
       'assistant_id',
       'stream',
     ]);
