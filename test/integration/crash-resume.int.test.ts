@@ -10,12 +10,10 @@ import {
   FAKE_TEAM,
   FakeSlack,
   MENTION,
-  type FakeMessage as SlackMessage,
   SlackSender,
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
-import { type RunningEntryPoint, startEntryPoint } from '../support/spawn.js';
-import { untilStatus } from '../support/until-status.js';
+import { type KillableBot, killBot, slackText, startKillableBot } from '../support/killable-bot.js';
 
 /**
  * The bot process is killed (SIGKILL: no shutdown code runs) in the middle of a streamed answer and
@@ -50,62 +48,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Bot {
-  process: RunningEntryPoint;
-  url: string;
-}
-
 type Platform = 'discord' | 'slack';
+type Bot = KillableBot;
 
 /** A restart runs on the same PORT: the same instance, which takes its conversations back at once. */
-async function startBot(
-  platform: Platform,
-  backend: 'responses' | 'assistants',
-  store: string,
-  port: number,
-): Promise<Bot> {
-  const platformEnv =
-    platform === 'discord'
-      ? {
-          DISCORD_TOKEN: discord.token,
-          DISCORD_API_URL: discord.apiUrl,
-          DISCORD_EDIT_INTERVAL_MS: '200',
-        }
-      : {
-          SLACK_BOT_TOKEN: FAKE_TEAM.botToken,
-          SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
-          SLACK_API_URL: slack.apiUrl,
-        };
-  const bot = startEntryPoint('main.ts', {
-    cwd: dir,
-    env: {
-      OPENAI_API_KEY: 'test-key',
-      OPENAI_BASE_URL: openai.url,
-      ASSISTANT_BACKEND: backend,
-      ...platformEnv,
-      PORT: String(port),
-      STORE_URL: `sqlite://${join(dir, store)}`,
-      LOG_LEVEL: 'info',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await untilStatus(`${url}/readyz`, 200, { timeoutMs: 30_000 });
-  } catch (error) {
-    bot.signal('SIGKILL');
-    throw new Error(`the bot did not become ready:\n${bot.output().stderr}`, { cause: error });
-  }
-  return { process: bot, url };
-}
-
-async function kill(bot: Bot): Promise<void> {
-  bot.process.signal('SIGKILL');
-  await bot.process.exited;
-}
-
-/** What a Slack message shows: streamed Markdown, or the Markdown block an update put there. */
-const slackText = (m: SlackMessage) =>
-  m.markdown ?? String((m.blocks?.[0] as { text?: string } | undefined)?.text ?? m.text ?? '');
+const startBot = (platform: Platform, backend: 'responses' | 'assistants', store: string, port: number) =>
+  startKillableBot({ platform, backend, fakes: { openai, discord, slack }, dir, store, port });
 
 /** One platform's view of a conversation: ask there, and read the answer messages back. */
 interface Chat {
@@ -168,7 +116,7 @@ async function crashTrials(
       await chat.waitFor(() => thread.answers().length > 0, `trial ${trial}: the first text of the answer`);
       // Somewhere in the middle of the stream (the journal write after a post takes a moment).
       await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
-      await kill(bot);
+      await killBot(bot);
       expect(thread.answers().join(''), `trial ${trial} was killed after the answer was complete`).not.toBe(
         ANSWER,
       );
@@ -186,7 +134,7 @@ async function crashTrials(
       ).toHaveLength(1);
     }
   } finally {
-    await kill(bot);
+    await killBot(bot);
   }
 }
 

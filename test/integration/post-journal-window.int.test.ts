@@ -9,7 +9,6 @@ import {
   text,
   wait,
 } from '../../src/model-server/index.js';
-import { createStore } from '../../src/store/create-store.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import {
   appMention,
@@ -21,8 +20,7 @@ import {
   SlackSender,
 } from '../fakes/slack/index.js';
 import { freePort } from '../support/free-port.js';
-import { type RunningEntryPoint, startEntryPoint } from '../support/spawn.js';
-import { untilStatus } from '../support/until-status.js';
+import { killBot, slackText, startKillableBot } from '../support/killable-bot.js';
 
 /**
  * The window between a post and its journal entry: the platform makes the message, and the bot process
@@ -57,71 +55,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Bot {
-  process: RunningEntryPoint;
-  url: string;
-}
-
 type Platform = 'discord' | 'slack';
 
 /** A restart runs on the same PORT and store: the same instance, which takes its conversations back. */
-async function startBot(platform: Platform, port: number): Promise<Bot> {
-  const platformEnv =
-    platform === 'discord'
-      ? { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, DISCORD_EDIT_INTERVAL_MS: '200' }
-      : {
-          SLACK_BOT_TOKEN: FAKE_TEAM.botToken,
-          SLACK_SIGNING_SECRET: FAKE_TEAM.signingSecret,
-          SLACK_API_URL: slack.apiUrl,
-        };
-  const bot = startEntryPoint('main.ts', {
-    cwd: dir,
-    env: {
-      OPENAI_API_KEY: 'test-key',
-      OPENAI_BASE_URL: openai.url,
-      ASSISTANT_BACKEND: 'responses',
-      ...platformEnv,
-      PORT: String(port),
-      STORE_URL: `sqlite://${join(dir, `${platform}.sqlite`)}`,
-      LOG_LEVEL: 'info',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await untilStatus(`${url}/readyz`, 200, { timeoutMs: 30_000 });
-  } catch (error) {
-    bot.signal('SIGKILL');
-    throw new Error(`the bot did not become ready:\n${bot.output().stderr}`, { cause: error });
-  }
-  return { process: bot, url };
-}
-
-/**
- * Waits until the bot's store has the run's record: the working line goes up at the turn's start,
- * alongside the request, and the record is written once the run exists at the service. Killed before
- * that, there is nothing to resume (a different window, not this test's).
- */
-async function untilRunRecorded(platform: Platform): Promise<void> {
-  const store = await createStore({ kind: 'sqlite', path: join(dir, `${platform}.sqlite`) });
-  try {
-    const deadline = Date.now() + 10_000;
-    while ((await store.runs.list()).length === 0) {
-      if (Date.now() > deadline) throw new Error('the run was never recorded');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-async function kill(bot: Bot): Promise<void> {
-  bot.process.signal('SIGKILL');
-  await bot.process.exited;
-}
-
-/** What a Slack message shows: streamed Markdown, or the text of its first block. */
-const slackText = (m: SlackMessage) =>
-  m.markdown ?? String((m.blocks?.[0] as { text?: unknown } | undefined)?.text ?? m.text ?? '');
+const startBot = (platform: Platform, port: number) =>
+  startKillableBot({ platform, fakes: { openai, discord, slack }, dir, store: `${platform}.sqlite`, port });
 
 describe('a bot killed between a post and its journal entry', () => {
   it('finishes the answer in the message Discord made, with no second copy', async () => {
@@ -141,7 +79,7 @@ describe('a bot killed between a post and its journal entry', () => {
         mention: true,
       });
       await held;
-      await kill(bot);
+      await killBot(bot);
       const mine = () => discord.botMessages(question.id).filter((m) => !m.deleted);
       const copies = () => mine().filter((m) => m.content.includes('Sentence 1 '));
       expect(copies().map((m) => m.content)).toHaveLength(1);
@@ -155,7 +93,7 @@ describe('a bot killed between a post and its journal entry', () => {
       // Exactly once: the message made before the crash, finished; no other copy.
       expect(copies().map((m) => m.content)).toEqual([ANSWER]);
     } finally {
-      await kill(bot);
+      await killBot(bot);
     }
   }, 90_000);
 
@@ -170,8 +108,10 @@ describe('a bot killed between a post and its journal entry', () => {
       const sender = new SlackSender(`${bot.url}/slack/events`, FAKE_TEAM.signingSecret);
       expect((await sender.event(eventCallback(mention))).status).toBe(200);
       await held;
-      await untilRunRecorded('slack');
-      await kill(bot);
+      // The working line goes up alongside the request; the run's record once the run exists at the
+      // service. Killed before that, there is nothing to resume (a different window, not this test's).
+      await bot.process.untilError(/run started/, 10_000);
+      await killBot(bot);
       const mine = () => slack.botMessages(String(mention.channel), thread).filter((m) => !m.deleted);
       expect(mine()).toHaveLength(1);
 
@@ -183,7 +123,7 @@ describe('a bot killed between a post and its journal entry', () => {
       expect(mine().map(slackText)).toEqual([ANSWER]);
       expect(slack.violations).toEqual([]);
     } finally {
-      await kill(bot);
+      await killBot(bot);
     }
   }, 90_000);
 });

@@ -47,7 +47,6 @@ export class RunEvents {
     switch (event.type) {
       case 'run.created':
         this.nameRun(event.checkpoint.runId);
-        this.log.info({ messages: batch.length }, 'run started');
         // Awaited before the run's first text: then every post of the answer has a record behind it,
         // which is what tells a resumed answer to look for its keyed posts. With the write-ahead log
         // it costs a fraction of a millisecond on a quiet server; on a busy one it is the back-pressure
@@ -64,6 +63,8 @@ export class RunEvents {
           replyTo: this.message.replyTo,
           startedAt: this.deps.now(),
         });
+        // Logged once the record is written: from here a restart resumes the run (tests wait for it).
+        this.log.info({ messages: batch.length }, 'run started');
         this.emit({ type: 'run.started', runId: event.checkpoint.runId, messageIds: batch.map((m) => m.id) });
         return;
       case 'checkpoint':
